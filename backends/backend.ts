@@ -1,0 +1,72 @@
+import type { ProcessIdentity } from "../lib/process.ts";
+
+/** A service the sandbox reaches through the door: a Unix socket exposed inside on loopback. */
+export interface DoorService {
+  /** e.g. `egress`. */
+  name: string;
+  /** Port on 127.0.0.1 inside the sandbox. */
+  port: number;
+  /** File name of the socket inside the run directory. */
+  socket: string;
+}
+
+/** Everything a backend needs to start one bottle's long-lived sandbox. */
+export interface SandboxSpec {
+  bottle: string;
+  /** Host directory mapped read-write at `/workspace`. */
+  workspaceDir: string;
+  /** Host directory mapped read-write at `/home/agent`. */
+  homeDir: string;
+  /** Host directory holding the door's sockets, mapped at `/run/bottle`. */
+  runDir: string;
+  /** Host directory for the backend's own files (logs, generated /etc files). */
+  backendDir: string;
+  services: DoorService[];
+  /** The complete environment inside the sandbox (nothing is inherited from the host). */
+  env: Record<string, string>;
+}
+
+/** What a backend records about a running sandbox (stored in state as JSON). */
+export interface SandboxHandle {
+  backend: string;
+  /** The process whose life is the sandbox's life (bwrap: the outer bwrap). */
+  init: ProcessIdentity;
+  /** A process inside the sandbox's namespaces, used to enter them. */
+  inner: ProcessIdentity;
+}
+
+export interface ExecOptions {
+  /** Allocate a fresh pseudo-terminal for the command (the host terminal is never shared). */
+  tty: boolean;
+  /** Working directory inside; default `/workspace`. */
+  cwd?: string;
+  /** Extra environment on top of the sandbox's env. */
+  env?: Record<string, string>;
+}
+
+export type SandboxStatus = { state: "running" } | { state: "gone"; reason: string };
+
+export interface Backend {
+  readonly name: string;
+  /** Throws PreflightError (with the fix) when this machine cannot run the backend. */
+  preflight(): Promise<void>;
+  /** Starts the sandbox and returns once its door forwarders listen. */
+  start(spec: SandboxSpec): Promise<SandboxHandle>;
+  status(handle: SandboxHandle): SandboxStatus;
+  /** Idempotent: stopping a gone sandbox succeeds. Leaves no process or mount behind. */
+  stop(handle: SandboxHandle): Promise<void>;
+  /** Runs argv inside with stdio passed through; resolves to its exit status. */
+  exec(
+    handle: SandboxHandle,
+    spec: SandboxSpec,
+    argv: string[],
+    options: ExecOptions,
+  ): Promise<number>;
+}
+
+export class PreflightError extends Error {
+  constructor(message: string, readonly fix: string) {
+    super(message);
+    this.name = "PreflightError";
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The validated, `extends`-resolved shape of manifests. `schema.ts` validates YAML
+ * frontmatter into exactly these types; the compiler consumes only these.
+ */
+
+export type BackendName = "bwrap" | "docker" | "smolvm";
+export type AgentProvider = "claude" | "codex";
+export type AuthScheme = "bearer" | "x-api-key" | "basic" | "header";
+
+/** Where the operator keeps a real secret. Read at apply time; never copied into a bottle. */
+export interface SecretSource {
+  /** Name of an environment variable of the operator running `apply`. */
+  env?: string;
+  /** Path of a file (`~` expands to the operator's home). */
+  file?: string;
+}
+
+export interface RouteAuth {
+  scheme: AuthScheme;
+  /** Header name; required when scheme is `header`. */
+  header?: string;
+  secret: SecretSource;
+}
+
+export interface EgressRoute {
+  host: string;
+  /** Only requests whose path starts with this prefix match the route. */
+  path_prefix?: string;
+  auth?: RouteAuth;
+  /** Relay TLS untouched instead of intercepting it (host rules still apply). */
+  passthrough: boolean;
+  /** Send matching requests to this origin instead (e.g. a company LLM gateway). */
+  upstream?: string;
+  /** Extra CA (PEM file) trusted for this route's upstream. */
+  upstream_ca_file?: string;
+}
+
+export interface EgressSpec {
+  /** Host rules: `example.com` exact, `*.example.com` subdomains only, optional `:port`. */
+  allow: string[];
+  /** Checked before `allow`; bare `*` is allowed here only. */
+  deny: string[];
+  routes: EgressRoute[];
+}
+
+export interface GitUpstream {
+  /** Remote URL the gate forwards to. */
+  remote: string;
+  credential?: SecretSource;
+  protected_branches: string[];
+}
+
+export interface GitUser {
+  name?: string;
+  email?: string;
+}
+
+export interface SuperviseSpec {
+  enabled: boolean;
+}
+
+/** Where in a file a manifest value came from (1-based). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface BottleManifest {
+  name: string;
+  file: string;
+  backend: BackendName;
+  env: Record<string, string>;
+  egress: EgressSpec;
+  /** Keyed by host, e.g. `github.com`. */
+  git: Record<string, GitUpstream>;
+  git_user?: GitUser;
+  supervise: SuperviseSpec;
+  /** Names of the bottles this one extends, nearest parent first. */
+  extends_chain: string[];
+  /** Markdown body: free-form notes for humans. */
+  notes: string;
+}
+
+export interface AgentManifest {
+  name: string;
+  file: string;
+  provider: AgentProvider;
+  bottle: string;
+  skills: string[];
+  /** The Markdown body: the agent's prompt. */
+  prompt: string;
+}
+
+export interface Project {
+  /** Absolute, real path of the manifest directory. */
+  dir: string;
+  bottles: Map<string, BottleManifest>;
+  agents: Map<string, AgentManifest>;
+}

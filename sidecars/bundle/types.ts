@@ -1,0 +1,24 @@
+import type { ProcessIdentity } from "../../lib/process.ts";
+
+/** Inputs to start one bottle's sidecar bundle (a supervised process tree outside the sandbox). */
+export interface BundleSpec {
+  bottle: string;
+  /** Directory for the bundle's sockets (the door); created by the engine, mode 0700/0711. */
+  runDir: string;
+  /** The egress policy file (JSON, see sidecars/egress/policy.ts). */
+  policyFile: string;
+  /** Directory for logs: `egress.jsonl` (audit), `bundle.log` (daemon stderr). */
+  logDir: string;
+  /**
+   * Test-only: hostname → loopback address the egress proxy connects to instead of
+   * resolving the name. Empty in normal use; only 127.0.0.0/8 and ::1 targets are honoured.
+   */
+  testResolve: Record<string, string>;
+}
+
+export interface BundleHandle {
+  /** The supervisor; it leads its own process group holding every daemon of the bundle. */
+  supervisor: ProcessIdentity;
+  /** Socket paths by service name, e.g. `{ egress: "/…/run/egress.sock" }`. */
+  sockets: Record<string, string>;
+}
