@@ -1,0 +1,79 @@
+import type { ResourceNode } from "../engine/graph.ts";
+import type { Plan, PlanMode } from "../engine/plan.ts";
+import type { Provider } from "../engine/provider.ts";
+import { planChanges } from "../engine/plan.ts";
+import { readLive } from "../engine/refresh.ts";
+import type { ResourceRecord } from "../engine/state.ts";
+import { loadProject } from "../manifest/mod.ts";
+import { compileProject } from "../resources/mod.ts";
+import { parseTestResolve } from "../resources/compile.ts";
+import { UserError } from "./errors.ts";
+import type { Session } from "./session.ts";
+
+/** Loads manifests, compiles them, reads live state and plans (apply mode). */
+export async function makeApplyPlan(session: Session, dir: string): Promise<Plan> {
+  const project = await loadProject(dir);
+  const graph = compileProject(project, {
+    stateDir: session.ctx.stateDir,
+    testResolve: parseTestResolve(session.ctx.env.BOT_BOTTLE_TEST_RESOLVE),
+  });
+  assertOwnership(session, [...project.bottles.keys()]);
+  const records = session.store.forProject(session.project);
+  return await planFor(session, "apply", graph.nodes, records);
+}
+
+/** Plans the destruction of a project's recorded resources (optionally some bottles only). */
+export function makeDestroyPlan(session: Session, bottles: string[]): Promise<Plan> {
+  let records = session.store.forProject(session.project);
+  if (bottles.length > 0) {
+    const unknown = bottles.filter((name) => !records.some((record) => record.bottle === name));
+    if (unknown.length > 0) {
+      const known = [...new Set(records.map((record) => record.bottle))];
+      throw new UserError(
+        `no bottle named ${unknown.join(", ")} is recorded for ${session.project}`,
+        known.length > 0 ? `recorded bottles: ${known.join(", ")}` : "nothing is applied here",
+      );
+    }
+    records = records.filter((record) => bottles.includes(record.bottle));
+  }
+  return planFor(session, "destroy", [], records);
+}
+
+async function planFor(
+  session: Session,
+  mode: PlanMode,
+  desired: ResourceNode[],
+  records: ResourceRecord[],
+): Promise<Plan> {
+  const reads = mode === "destroy"
+    ? new Map()
+    : await readLive(records, session.providers, session.ctx);
+  return planChanges({
+    mode,
+    project: session.project,
+    serial: session.store.serial(session.project),
+    desired,
+    records,
+    reads,
+    diff: (type, want, have) => providerOf(session, type).diff(want, have),
+    repairsDriftInPlace: (type) => providerOf(session, type).repairsDriftInPlace,
+  });
+}
+
+function providerOf(session: Session, type: string): Provider {
+  const provider = session.providers.get(type);
+  if (!provider) throw new UserError(`no provider for resource type ${type}`);
+  return provider;
+}
+
+/** A bottle name belongs to one project; another project may not take it over. */
+function assertOwnership(session: Session, bottles: string[]): void {
+  for (const record of session.store.all()) {
+    if (bottles.includes(record.bottle) && record.project !== session.project) {
+      throw new UserError(
+        `bottle "${record.bottle}" is already managed from ${record.project}`,
+        `destroy it there (deno task destroy --dir ${record.project}) or rename this one`,
+      );
+    }
+  }
+}

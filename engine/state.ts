@@ -1,0 +1,192 @@
+import { DatabaseSync } from "node:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { JsonObject } from "../lib/json.ts";
+
+/**
+ * Journal phases: a row is written as `creating`/`updating`/`deleting` before the side
+ * effect and becomes `ready` (or is removed) after it. A row left in a transitional status
+ * means a step was interrupted; the next plan resolves it by reading the live object.
+ */
+export type RecordStatus = "creating" | "updating" | "deleting" | "ready";
+
+export interface ResourceRecord {
+  id: string;
+  type: string;
+  bottle: string;
+  /** Absolute path of the manifest directory that owns this resource. */
+  project: string;
+  inputs: JsonObject;
+  outputs: JsonObject | null;
+  dependsOn: string[];
+  replaceWith: string[];
+  status: RecordStatus;
+  error: string | null;
+  updatedAt: string;
+}
+
+export interface JournalEntry {
+  seq: number;
+  at: string;
+  id: string;
+  action: string;
+  phase: "begin" | "done" | "failed";
+  detail: string | null;
+}
+
+interface ResourceRow {
+  id: string;
+  type: string;
+  bottle: string;
+  project: string;
+  inputs: string;
+  outputs: string | null;
+  depends_on: string;
+  replace_with: string;
+  status: string;
+  error: string | null;
+  updated_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS resources (
+  id TEXT PRIMARY KEY, type TEXT NOT NULL, bottle TEXT NOT NULL, project TEXT NOT NULL,
+  inputs TEXT NOT NULL, outputs TEXT, depends_on TEXT NOT NULL, replace_with TEXT NOT NULL,
+  status TEXT NOT NULL, error TEXT, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, id TEXT NOT NULL,
+  action TEXT NOT NULL, phase TEXT NOT NULL, detail TEXT);
+CREATE TABLE IF NOT EXISTS lock (
+  id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL, pid INTEGER NOT NULL,
+  start_time INTEGER NOT NULL, host TEXT NOT NULL, acquired_at TEXT NOT NULL);
+`;
+
+/** The SQLite state store (WAL). One database per user, shared by every project. */
+export class StateStore {
+  readonly db: DatabaseSync;
+
+  constructor(readonly stateDir: string) {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    this.db = new DatabaseSync(join(stateDir, "state.db"));
+    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;");
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction. */
+  transaction<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  all(): ResourceRecord[] {
+    const rows = this.db.prepare("SELECT * FROM resources ORDER BY id")
+      .all() as unknown as ResourceRow[];
+    return rows.map(toRecord);
+  }
+
+  forProject(project: string): ResourceRecord[] {
+    return this.all().filter((record) => record.project === project);
+  }
+
+  forBottle(bottle: string): ResourceRecord[] {
+    return this.all().filter((record) => record.bottle === bottle);
+  }
+
+  get(id: string): ResourceRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM resources WHERE id = ?").get(id) as
+      | ResourceRow
+      | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Per-project change counter; a saved plan is refused once it has moved on. */
+  serial(project: string): number {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(`serial:${project}`) as
+      | { value: string }
+      | undefined;
+    return row ? Number(row.value) : 0;
+  }
+
+  upsert(record: Omit<ResourceRecord, "updatedAt">): void {
+    this.transaction(() => {
+      this.db.prepare(
+        `INSERT INTO resources (id, type, bottle, project, inputs, outputs, depends_on,
+           replace_with, status, error, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET type = excluded.type, bottle = excluded.bottle,
+           project = excluded.project, inputs = excluded.inputs, outputs = excluded.outputs,
+           depends_on = excluded.depends_on, replace_with = excluded.replace_with,
+           status = excluded.status, error = excluded.error, updated_at = excluded.updated_at`,
+      ).run(
+        record.id,
+        record.type,
+        record.bottle,
+        record.project,
+        JSON.stringify(record.inputs),
+        record.outputs === null ? null : JSON.stringify(record.outputs),
+        JSON.stringify(record.dependsOn),
+        JSON.stringify(record.replaceWith),
+        record.status,
+        record.error,
+        new Date().toISOString(),
+      );
+      this.#bump(record.project);
+    });
+  }
+
+  remove(id: string): void {
+    this.transaction(() => {
+      const record = this.get(id);
+      if (!record) return;
+      this.db.prepare("DELETE FROM resources WHERE id = ?").run(id);
+      this.#bump(record.project);
+    });
+  }
+
+  journal(id: string, action: string, phase: JournalEntry["phase"], detail?: string): void {
+    this.db.prepare("INSERT INTO journal (at, id, action, phase, detail) VALUES (?, ?, ?, ?, ?)")
+      .run(new Date().toISOString(), id, action, phase, detail ?? null);
+  }
+
+  journalTail(limit: number): JournalEntry[] {
+    return (this.db.prepare("SELECT * FROM journal ORDER BY seq DESC LIMIT ?").all(
+      limit,
+    ) as unknown as JournalEntry[])
+      .reverse();
+  }
+
+  #bump(project: string): void {
+    this.db.prepare(
+      `INSERT INTO meta (key, value) VALUES (?, '1')
+       ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,
+    ).run(`serial:${project}`);
+  }
+}
+
+function toRecord(row: ResourceRow): ResourceRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    bottle: row.bottle,
+    project: row.project,
+    inputs: JSON.parse(row.inputs),
+    outputs: row.outputs === null ? null : JSON.parse(row.outputs),
+    dependsOn: JSON.parse(row.depends_on),
+    replaceWith: JSON.parse(row.replace_with),
+    status: row.status as RecordStatus,
+    error: row.error,
+    updatedAt: row.updated_at,
+  };
+}

@@ -1,0 +1,99 @@
+import { join } from "node:path";
+import type { JsonObject } from "../lib/json.ts";
+import type { ResourceNode } from "../engine/graph.ts";
+import { ResourceGraph } from "../engine/graph.ts";
+import { bottleDir } from "../engine/state_dir.ts";
+import type { DoorService, SandboxSpec } from "../backends/backend.ts";
+import type { BottleManifest, Project } from "../manifest/types.ts";
+import type { BundleSpec } from "../sidecars/bundle/types.ts";
+import type { EgressPolicy } from "../sidecars/egress/policy.ts";
+
+/** Services on every bottle's door, at fixed ports inside (each sandbox has its own netns). */
+export const DOOR_SERVICES: DoorService[] = [{ name: "egress", port: 3128, socket: "egress.sock" }];
+
+export interface CompileOptions {
+  stateDir: string;
+  /** Test-only hostname → loopback map for the egress proxy (see BOT_BOTTLE_TEST_RESOLVE). */
+  testResolve: Record<string, string>;
+}
+
+/** Compiles manifests into the resource graph: one subgraph per bottle. */
+export function compileProject(project: Project, options: CompileOptions): ResourceGraph {
+  const graph = new ResourceGraph();
+  for (const bottle of project.bottles.values()) {
+    for (const node of compileBottle(bottle, options)) graph.add(node);
+  }
+  graph.topologicalOrder();
+  return graph;
+}
+
+export function compileBottle(bottle: BottleManifest, options: CompileOptions): ResourceNode[] {
+  const name = bottle.name;
+  const dir = bottleDir(options.stateDir, name);
+  const id = (type: string): string => `${type}.${name}`;
+  const node = (
+    type: string,
+    inputs: JsonObject,
+    dependsOn: string[],
+    replaceWith: string[] = [],
+  ): ResourceNode => ({ id: id(type), type, bottle: name, inputs, dependsOn, replaceWith });
+
+  const runDir = join(dir, "run");
+  const policyFile = join(dir, "policy.json");
+  const policy: EgressPolicy = {
+    version: 1,
+    bottle: name,
+    allow: bottle.egress.allow,
+    deny: bottle.egress.deny,
+    routes: bottle.egress.routes,
+  };
+  const bundle: BundleSpec = {
+    bottle: name,
+    runDir,
+    policyFile,
+    logDir: join(dir, "logs"),
+    testResolve: options.testResolve,
+  };
+  const sandbox: SandboxSpec & { backend: string } = {
+    backend: bottle.backend,
+    bottle: name,
+    workspaceDir: join(dir, "workspace"),
+    homeDir: join(dir, "home"),
+    runDir,
+    backendDir: join(dir, "backend"),
+    services: DOOR_SERVICES,
+    env: bottle.env,
+  };
+  return [
+    node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"] }, []),
+    node("door", { path: runDir, services: DOOR_SERVICES as unknown as JsonObject[] }, [
+      id("bottle_dir"),
+    ], [id("bottle_dir")]),
+    node("workspace", { path: join(dir, "workspace") }, [id("bottle_dir")], [id("bottle_dir")]),
+    node("egress_policy", { path: policyFile, policy: policy as unknown as JsonObject }, [
+      id("bottle_dir"),
+    ]),
+    node(
+      "sidecar_bundle",
+      bundle as unknown as JsonObject,
+      [id("door"), id("egress_policy")],
+      [id("door"), id("bottle_dir")],
+    ),
+    node(
+      "sandbox",
+      sandbox as unknown as JsonObject,
+      [id("door"), id("workspace"), id("sidecar_bundle")],
+      [id("door"), id("workspace"), id("bottle_dir")],
+    ),
+  ];
+}
+
+/** Parses `BOT_BOTTLE_TEST_RESOLVE=host=127.0.0.1,other=127.0.0.1` (test use only). */
+export function parseTestResolve(value: string | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const pair of (value ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+    const [host, address] = pair.split("=");
+    if (host && address) map[host.toLowerCase()] = address;
+  }
+  return map;
+}

@@ -1,0 +1,58 @@
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { diffInputs } from "../engine/diff.ts";
+import type { DiffResult, Provider, ReadResult, ResourceInstance } from "../engine/provider.ts";
+
+/**
+ * A provider for a directory tree the engine owns: `path` plus optional `subdirs`.
+ * Deleting removes the whole tree, so paths are always derived from the state dir.
+ */
+export function directoryProvider(type: string): Provider {
+  return {
+    type,
+    replaceKeys: ["path", "subdirs"],
+    repairsDriftInPlace: true,
+    read(_ctx, instance: ResourceInstance): Promise<ReadResult> {
+      const path = String(instance.inputs.path);
+      if (!isDirectory(path)) {
+        return Promise.resolve({ status: "missing", reason: `directory ${path} does not exist` });
+      }
+      const missing = subdirsOf(instance).filter((sub) => !isDirectory(`${path}/${sub}`));
+      return Promise.resolve({
+        status: "found",
+        outputs: { path },
+        drift: missing.map((sub) => `${path}/${sub} is missing`),
+      });
+    },
+    diff(desired, recorded): DiffResult {
+      return diffInputs(desired, recorded, this.replaceKeys, true);
+    },
+    create(_ctx, instance) {
+      return Promise.resolve(ensure(instance));
+    },
+    update(_ctx, instance) {
+      return Promise.resolve(ensure(instance));
+    },
+    delete(_ctx, instance) {
+      rmSync(String(instance.inputs.path), { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+}
+
+function ensure(instance: ResourceInstance): { path: string } {
+  const path = String(instance.inputs.path);
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  for (const sub of subdirsOf(instance)) {
+    mkdirSync(`${path}/${sub}`, { recursive: true, mode: 0o700 });
+  }
+  return { path };
+}
+
+function subdirsOf(instance: ResourceInstance): string[] {
+  const subdirs = instance.inputs.subdirs;
+  return Array.isArray(subdirs) ? subdirs.map(String) : [];
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}

@@ -1,0 +1,20 @@
+import type { Provider } from "../engine/provider.ts";
+import { directoryProvider } from "./directory.ts";
+import { egressPolicyProvider } from "./egress_policy.ts";
+import { sandboxProvider } from "./sandbox.ts";
+import { sidecarBundleProvider } from "./sidecar_bundle.ts";
+
+export { compileProject } from "./compile.ts";
+
+/** Every resource type's provider, by type. */
+export function allProviders(): Map<string, Provider> {
+  const providers: Provider[] = [
+    directoryProvider("bottle_dir"),
+    directoryProvider("door"),
+    directoryProvider("workspace"),
+    egressPolicyProvider,
+    sidecarBundleProvider,
+    sandboxProvider,
+  ];
+  return new Map(providers.map((provider) => [provider.type, provider]));
+}

@@ -1,0 +1,61 @@
+import type { JsonObject } from "../lib/json.ts";
+import { diffInputs } from "../engine/diff.ts";
+import type {
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceInstance,
+} from "../engine/provider.ts";
+import type { SandboxHandle, SandboxSpec } from "../backends/backend.ts";
+import { getBackend } from "../backends/mod.ts";
+import { readHandle, removeHandle, sandboxHandlePath, writeHandle } from "./handle_file.ts";
+
+/** The bottle's long-lived sandbox on its backend. Any input change replaces it. */
+export const sandboxProvider: Provider = {
+  type: "sandbox",
+  replaceKeys: [],
+  repairsDriftInPlace: false,
+  read(ctx, instance): Promise<ReadResult> {
+    const handle = sandboxHandleOf(ctx, instance);
+    if (!handle) return Promise.resolve({ status: "missing", reason: "no sandbox was started" });
+    const status = getBackend(handle.backend).status(handle);
+    if (status.state === "gone") {
+      return Promise.resolve({ status: "missing", reason: `sandbox ${status.reason}` });
+    }
+    return Promise.resolve({
+      status: "found",
+      outputs: handle as unknown as JsonObject,
+      drift: [],
+    });
+  },
+  diff(desired, recorded) {
+    return diffInputs(desired, recorded, this.replaceKeys, false);
+  },
+  async create(ctx, instance) {
+    const previous = sandboxHandleOf(ctx, instance);
+    if (previous) await getBackend(previous.backend).stop(previous);
+    const backend = getBackend(String(instance.inputs.backend));
+    const handle = await backend.start(sandboxSpecOf(instance));
+    writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
+    return handle as unknown as JsonObject;
+  },
+  async delete(ctx, instance) {
+    const handle = sandboxHandleOf(ctx, instance);
+    if (handle) await getBackend(handle.backend).stop(handle);
+    removeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle));
+  },
+};
+
+export function sandboxSpecOf(instance: { inputs: JsonObject }): SandboxSpec {
+  const { backend: _backend, ...spec } = instance.inputs;
+  return spec as unknown as SandboxSpec;
+}
+
+export function sandboxHandleOf(
+  ctx: ProviderContext,
+  instance: { bottle: string; outputs: JsonObject | null },
+): SandboxHandle | null {
+  const outputs = instance.outputs;
+  if (outputs && typeof outputs.init === "object") return outputs as unknown as SandboxHandle;
+  return readHandle<SandboxHandle>(sandboxHandlePath(ctx.stateDir, instance.bottle));
+}
