@@ -16,6 +16,7 @@ export async function execCommand(
   argv: string[],
   options: ExecCommandOptions,
 ): Promise<number> {
+  if (argv[0] === "--") argv = argv.slice(1);
   if (argv.length === 0) throw new UserError("nothing to run", "bottle exec BOTTLE -- CMD [ARG…]");
   const { handle, spec } = findSandbox(bottle);
   const backend = getBackend(handle.backend);

@@ -2,6 +2,7 @@ import { assert_, assertEquals } from "../tests/assert.ts";
 import { MemoryProvider } from "../tests/memory_provider.ts";
 import type { ResourceNode } from "./graph.ts";
 import { applyPlan, stepsOf } from "./apply.ts";
+import type { ApplyResult } from "./apply.ts";
 import { planChanges } from "./plan.ts";
 import type { Plan } from "./plan.ts";
 import type { Provider } from "./provider.ts";
@@ -37,7 +38,7 @@ async function planAndApply(
   desired: ResourceNode[],
   mode: Plan["mode"] = "apply",
   parallelism = 4,
-) {
+): Promise<{ plan: Plan; result: ApplyResult }> {
   const records = f.store.forProject("/p");
   const ctx = { stateDir: f.store.stateDir, env: {} };
   const plan = planChanges({

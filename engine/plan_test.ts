@@ -3,6 +3,7 @@ import type { JsonObject } from "../lib/json.ts";
 import type { ResourceNode } from "./graph.ts";
 import type { PlanInput } from "./plan.ts";
 import { planChanges, summarize } from "./plan.ts";
+import type { Plan } from "./plan.ts";
 import { diffInputs } from "./diff.ts";
 import type { ReadResult } from "./provider.ts";
 import type { RecordStatus, ResourceRecord } from "./state.ts";
@@ -46,7 +47,7 @@ function plan(
   records: ResourceRecord[],
   reads: [string, ReadResult][],
   mode: PlanInput["mode"] = "apply",
-) {
+): Plan {
   return planChanges({
     mode,
     project: "/p",
@@ -153,7 +154,7 @@ Deno.test("plan: an interrupted step found complete is settled, found missing is
 Deno.test("plan: an unreadable resource stops the plan instead of guessing", () => {
   assertThrows(
     () => plan([dir], [record(dir)], [["dir.b", { status: "error", message: "EACCES" }]]),
-    /could not read the live state of:\n  dir.b: EACCES/,
+    /could not read the live state of:\n {2}dir.b: EACCES/,
   );
 });
 

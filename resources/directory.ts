@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { diffInputs } from "../engine/diff.ts";
-import type { DiffResult, Provider, ReadResult, ResourceInstance } from "../engine/provider.ts";
+import type { JsonObject } from "../lib/json.ts";
+import type {
+  DiffResult,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceInstance,
+} from "../engine/provider.ts";
 
 /**
  * A provider for a directory tree the engine owns: `path` plus optional `subdirs`.
@@ -11,7 +18,7 @@ export function directoryProvider(type: string): Provider {
     type,
     replaceKeys: ["path", "subdirs"],
     repairsDriftInPlace: true,
-    read(_ctx, instance: ResourceInstance): Promise<ReadResult> {
+    read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
       const path = String(instance.inputs.path);
       if (!isDirectory(path)) {
         return Promise.resolve({ status: "missing", reason: `directory ${path} does not exist` });
@@ -23,16 +30,16 @@ export function directoryProvider(type: string): Provider {
         drift: missing.map((sub) => `${path}/${sub} is missing`),
       });
     },
-    diff(desired, recorded): DiffResult {
+    diff(desired: JsonObject, recorded: JsonObject): DiffResult {
       return diffInputs(desired, recorded, this.replaceKeys, true);
     },
-    create(_ctx, instance) {
+    create(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
       return Promise.resolve(ensure(instance));
     },
-    update(_ctx, instance) {
+    update(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
       return Promise.resolve(ensure(instance));
     },
-    delete(_ctx, instance) {
+    delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
       rmSync(String(instance.inputs.path), { recursive: true, force: true });
       return Promise.resolve();
     },

@@ -3,7 +3,13 @@ import { createHash } from "node:crypto";
 import type { JsonObject } from "../lib/json.ts";
 import { canonicalJson } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
-import type { Provider, ReadResult, ResourceInstance } from "../engine/provider.ts";
+import type {
+  DiffResult,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceInstance,
+} from "../engine/provider.ts";
 import { compilePolicy } from "../sidecars/egress/decide.ts";
 import type { EgressPolicy } from "../sidecars/egress/policy.ts";
 import { bundleHandlePath, readHandle } from "./handle_file.ts";
@@ -27,16 +33,16 @@ export const egressPolicyProvider: Provider = {
     const drift = hash === policyHash(instance) ? [] : [`policy file ${path} was modified`];
     return Promise.resolve({ status: "found", outputs: { sha256: hash }, drift });
   },
-  diff(desired, recorded) {
+  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
     return diffInputs(desired, recorded, this.replaceKeys, true);
   },
-  create(ctx, instance) {
+  create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     return Promise.resolve(write(ctx.stateDir, instance));
   },
-  update(ctx, instance) {
+  update(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     return Promise.resolve(write(ctx.stateDir, instance));
   },
-  delete(_ctx, instance) {
+  delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     rmSync(String(instance.inputs.path), { force: true });
     return Promise.resolve();
   },

@@ -1,6 +1,7 @@
 import type { JsonObject } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type {
+  DiffResult,
   Provider,
   ProviderContext,
   ReadResult,
@@ -28,10 +29,10 @@ export const sandboxProvider: Provider = {
       drift: [],
     });
   },
-  diff(desired, recorded) {
+  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
     return diffInputs(desired, recorded, this.replaceKeys, false);
   },
-  async create(ctx, instance) {
+  async create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     const previous = sandboxHandleOf(ctx, instance);
     if (previous) await getBackend(previous.backend).stop(previous);
     const backend = getBackend(String(instance.inputs.backend));
@@ -39,7 +40,7 @@ export const sandboxProvider: Provider = {
     writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
     return handle as unknown as JsonObject;
   },
-  async delete(ctx, instance) {
+  async delete(ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const handle = sandboxHandleOf(ctx, instance);
     if (handle) await getBackend(handle.backend).stop(handle);
     removeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle));

@@ -1,6 +1,7 @@
 import type { JsonObject } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type {
+  DiffResult,
   Provider,
   ProviderContext,
   ReadResult,
@@ -28,17 +29,17 @@ export const sidecarBundleProvider: Provider = {
       drift: [],
     });
   },
-  diff(desired, recorded) {
+  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
     return diffInputs(desired, recorded, this.replaceKeys, false);
   },
-  async create(ctx, instance) {
+  async create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     const previous = handleOf(ctx, instance);
     if (previous) await stopBundle(previous);
     const handle = await startBundle(instance.inputs as unknown as BundleSpec);
     writeHandle(bundleHandlePath(ctx.stateDir, instance.bottle), handle);
     return handle as unknown as JsonObject;
   },
-  async delete(ctx, instance) {
+  async delete(ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const handle = handleOf(ctx, instance);
     if (handle) await stopBundle(handle);
     removeHandle(bundleHandlePath(ctx.stateDir, instance.bottle));

@@ -24,18 +24,31 @@ export class HostRuleError extends Error {
   }
 }
 
-/** Canonical form of a hostname or IP literal, or null when it is not a valid host. */
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+/**
+ * Canonical form of a hostname or IP literal, or null when it is not a valid host.
+ * Names come out lower-case, punycoded, without a trailing dot; IPv4 in dotted decimal;
+ * IPv6 compressed and in brackets (`[::1]`). A bare IPv6 address is accepted too.
+ * Ports are not part of a host: `example.com:443` is not valid here.
+ */
 export function canonicalHost(host: string): string | null {
-  const trimmed = host.trim();
-  if (trimmed === "" || /[\s/?#@\\]/.test(trimmed)) return null;
+  let text = host.trim();
+  if (text === "" || text.length > 300 || /[\s/?#@\\%*]/.test(text)) return null;
+  if (!text.startsWith("[") && text.includes(":")) text = `[${text}]`;
+  if (text.startsWith("[") !== text.endsWith("]")) return null;
   let hostname: string;
   try {
-    hostname = new URL(`http://${trimmed}/`).hostname;
+    hostname = new URL(`http://${text}/`).hostname;
   } catch {
     return null;
   }
-  if (hostname === "") return null;
-  return hostname.replace(/\.$/, "").toLowerCase();
+  if (hostname.startsWith("[")) return hostname;
+  if (hostname.endsWith(".")) hostname = hostname.slice(0, -1);
+  if (hostname === "" || hostname.length > 253) return null;
+  if (IPV4.test(hostname)) return hostname;
+  return hostname.split(".").every((label) => LABEL.test(label)) ? hostname : null;
 }
 
 export function parseHostRule(text: string, list: HostRuleList): HostRule {
@@ -70,25 +83,37 @@ export function parseHostRule(text: string, list: HostRuleList): HostRule {
 }
 
 function splitPort(text: string, hint: string): { host: string; port: number | null } {
-  const match = /^(.*?)(?::(\d+))?$/.exec(text.startsWith("[") ? text : text);
-  const bracketed = /^(\[[^\]]+\])(?::(\d+))?$/.exec(text);
-  const host = bracketed ? bracketed[1] : match?.[1] ?? text;
-  const portText = bracketed ? bracketed[2] : match?.[2];
-  if (!bracketed && host.includes(":")) {
-    throw new HostRuleError(`"${text}": write IPv6 addresses in brackets`, hint);
+  const bracketed = /^(\[[^\]]*\])(?::([^:]*))?$/.exec(text);
+  let host: string;
+  let portText: string | undefined;
+  if (bracketed) {
+    [, host, portText] = bracketed;
+  } else {
+    const parts = text.split(":");
+    if (parts.length > 2) {
+      throw new HostRuleError(`"${text}": write IPv6 addresses in brackets`, hint);
+    }
+    [host, portText] = parts;
   }
   if (portText === undefined) return { host, port: null };
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new HostRuleError(`"${text}": port must be 1–65535`, hint);
-  }
+  const port = parsePort(portText);
+  if (port === null) throw new HostRuleError(`"${text}": port must be 1–65535`, hint);
   return { host, port };
 }
 
-export function isIpLiteral(host: string): boolean {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.startsWith("[");
+/** A decimal port 1–65535, or null. */
+export function parsePort(text: string): number | null {
+  if (!/^\d{1,5}$/.test(text)) return null;
+  const port = Number(text);
+  return port >= 1 && port <= 65535 ? port : null;
 }
 
+/** True for a canonical IPv4 (`1.2.3.4`) or bracketed IPv6 (`[::1]`) host. */
+export function isIpLiteral(host: string): boolean {
+  return IPV4.test(host) || host.startsWith("[");
+}
+
+/** `host` must be canonical (see canonicalHost). */
 export function ruleMatches(rule: HostRule, host: string, port: number): boolean {
   if (rule.port !== null && rule.port !== port) return false;
   switch (rule.kind) {

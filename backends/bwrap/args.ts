@@ -1,0 +1,107 @@
+import type { SandboxSpec } from "../backend.ts";
+import { sandboxEnv } from "./env.ts";
+import type { GeneratedEtc } from "./etc.ts";
+import type { HostEntry, HostLayout } from "./host.ts";
+import { initScript } from "./init.ts";
+import { SANDBOX, sandboxHostname } from "./layout.ts";
+
+/** The descriptor on which bwrap reports the sandbox's pid (`--info-fd`). */
+export const INFO_FD = 3;
+
+export interface BwrapArgsInput {
+  spec: SandboxSpec;
+  layout: HostLayout;
+  /** Host directory holding the generated `/etc` files. */
+  etcDir: string;
+  /** Absolute path of socat (the same inside, since `/usr` is the host's). */
+  socat: string;
+}
+
+const GENERATED: readonly (keyof GeneratedEtc)[] = [
+  "passwd",
+  "group",
+  "hosts",
+  "hostname",
+  "nsswitch.conf",
+];
+
+/**
+ * bwrap's invocation for a bottle's long-lived sandbox. The options (namespaces, mounts) are
+ * on the command line, so the host's process list shows which bottle a bwrap belongs to; the
+ * environment goes through `--args FD`, so no value of it ever appears in argv.
+ */
+export interface BwrapInvocation {
+  options: string[];
+  /** `--clearenv` and one `--setenv NAME VALUE` per variable. */
+  environment: string[];
+  command: string[];
+}
+
+export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
+  const { spec, layout, etcDir, socat } = input;
+  const args: string[] = [
+    // Every namespace, so the network is loopback only; no nested user namespaces.
+    "--unshare-all",
+    "--unshare-user",
+    "--disable-userns",
+    "--uid",
+    String(SANDBOX.uid),
+    "--gid",
+    String(SANDBOX.gid),
+    "--hostname",
+    sandboxHostname(spec.bottle),
+    "--cap-drop",
+    "ALL",
+    "--new-session",
+    "--ro-bind",
+    "/usr",
+    "/usr",
+  ];
+  for (const entry of layout.topLevel) args.push(...mirror(entry));
+  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  const mountPoints = [...layout.etc.map((entry) => entry.path), SANDBOX.home, SANDBOX.run];
+  for (const dir of ancestors(mountPoints)) args.push("--perms", "0755", "--dir", dir);
+  for (const entry of layout.etc) args.push(...mirror(entry));
+  for (const name of GENERATED) args.push("--ro-bind", `${etcDir}/${name}`, `/etc/${name}`);
+  args.push(
+    "--bind",
+    spec.workspaceDir,
+    SANDBOX.workspace,
+    "--bind",
+    spec.homeDir,
+    SANDBOX.home,
+    "--ro-bind",
+    spec.runDir,
+    SANDBOX.run,
+    "--remount-ro",
+    "/",
+    "--chdir",
+    SANDBOX.workspace,
+    "--info-fd",
+    String(INFO_FD),
+  );
+  const env = sandboxEnv(spec);
+  const environment = ["--clearenv"];
+  for (const name of Object.keys(env).sort()) environment.push("--setenv", name, env[name]);
+  return {
+    options: args,
+    environment,
+    command: ["/bin/sh", "-c", initScript(spec.services, socat)],
+  };
+}
+
+function mirror(entry: HostEntry): string[] {
+  return entry.kind === "symlink"
+    ? ["--symlink", entry.target, entry.path]
+    : ["--ro-bind", entry.path, entry.path];
+}
+
+/** Directories above `paths` (not `/`), parents first, so bwrap creates them 0755, not 0700. */
+export function ancestors(paths: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split("/").filter(Boolean);
+    for (let i = 1; i < parts.length; i++) dirs.add(`/${parts.slice(0, i).join("/")}`);
+  }
+  return [...dirs].sort((a, b) => a.split("/").length - b.split("/").length || a.localeCompare(b));
+}

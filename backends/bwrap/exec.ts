@@ -1,0 +1,132 @@
+import type { HostTools } from "../preflight.ts";
+import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
+
+/** A host command line, ready for `Deno.Command`. */
+export interface HostCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+export interface ExecRequest {
+  tools: HostTools;
+  /** Host pid of a process inside the sandbox (its pid 1). */
+  innerPid: number;
+  /** The complete environment for the command. */
+  env: Record<string, string>;
+  cwd: string;
+  argv: string[];
+  tty: boolean;
+}
+
+/**
+ * The environment crosses the host side under a prefix, so that no variable of the sandbox
+ * (LD_PRELOAD, LD_LIBRARY_PATH …) can act on nsenter, which runs on the host as the operator.
+ */
+const ENV_PREFIX = "BOTTLE_ENV_";
+
+/**
+ * Runs inside, unprivileged: drops what the host side and the wrapper shells put in the
+ * environment (our PATH; PWD, OLDPWD, SHLVL, _), restores the sandbox's variables from their
+ * prefixed copies, then execs the command.
+ */
+export const ENV_SCRIPT = [
+  "unset PATH PWD OLDPWD SHLVL _",
+  'while [ "$1" != -- ]; do',
+  `  eval "export $1=\\"\\\${${ENV_PREFIX}$1}\\"; unset ${ENV_PREFIX}$1"`,
+  "  shift",
+  "done",
+  "shift",
+  'exec "$@"',
+].join("\n");
+
+const CLOSE_AND_EXEC = `${closeFdsAbove(2)}\nexec "$@"`;
+
+/**
+ * How to run `argv` inside: nsenter joins every namespace of the sandbox, setpriv drops what
+ * capabilities remain and sets no_new_privs. Without a TTY the command runs in a new session
+ * (no controlling terminal, so no TIOCSTI into the operator's); with one, `script` allocates
+ * a fresh pty on the host and the sandbox holds only its slave.
+ */
+export function buildExecCommand(request: ExecRequest): HostCommand {
+  const { tools, innerPid, env, cwd, argv, tty } = request;
+  if (argv.length === 0) throw new Error("exec needs a command");
+  if (!cwd.startsWith("/") || cwd.includes("\0")) {
+    throw new Error(`exec cwd must be an absolute path inside the sandbox (got "${cwd}")`);
+  }
+  const names = Object.keys(env).sort();
+  const enter = [
+    tools.nsenter,
+    "-t",
+    String(innerPid),
+    "--preserve-credentials",
+    "-U",
+    "-m",
+    "-n",
+    "-p",
+    "-i",
+    "-u",
+    "-C",
+    "-r",
+    `--wdns=${cwd}`,
+    tools.setpriv,
+    "--inh-caps=-all",
+    "--ambient-caps=-all",
+    "--bounding-set=-all",
+    "--no-new-privs",
+    "--",
+    "/bin/sh",
+    "-c",
+    ENV_SCRIPT,
+    "bottle-env",
+    ...names,
+    "--",
+    ...argv,
+  ];
+  const hostEnv: Record<string, string> = { ...HOST_ENV };
+  for (const name of names) hostEnv[`${ENV_PREFIX}${name}`] = env[name];
+  const program = tty
+    ? [tools.script, "-qfec", shellJoin(["exec", ...enter]), "/dev/null"]
+    : [tools.setsid, "--wait", ...enter];
+  return {
+    command: tools.bash,
+    args: ["-c", CLOSE_AND_EXEC, "bottle-exec", ...program],
+    env: hostEnv,
+  };
+}
+
+const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+/**
+ * Runs the command with stdio passed through; resolves to its exit status (128+N when killed
+ * by signal N). While it runs, termination signals sent to the CLI are passed on to it.
+ */
+export async function runHostCommand(command: HostCommand, tty: boolean): Promise<number> {
+  const child = new Deno.Command(command.command, {
+    args: command.args,
+    env: command.env,
+    clearEnv: true,
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  // Without a TTY the command leads its own session and process group: signal all of it.
+  const forward = (signal: Deno.Signal): void => {
+    try {
+      Deno.kill(tty ? child.pid : -child.pid, signal);
+    } catch {
+      try {
+        Deno.kill(child.pid, signal);
+      } catch {
+        // already exited
+      }
+    }
+  };
+  const handlers = FORWARDED.map((signal) => ({ signal, handler: (): void => forward(signal) }));
+  for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
+  try {
+    return (await child.status).code;
+  } finally {
+    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+  }
+}

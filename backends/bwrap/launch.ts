@@ -1,0 +1,269 @@
+import type { HostTools } from "../preflight.ts";
+import {
+  identify,
+  isAlive,
+  type ProcessIdentity,
+  signalIfAlive,
+  waitForExit,
+} from "../../lib/process.ts";
+import { type BwrapInvocation, INFO_FD } from "./args.ts";
+import { listeningPortsOf } from "./listening.ts";
+import { closeFdsAbove, HOST_ENV } from "./shell.ts";
+
+export interface Launched {
+  /** The outer bwrap. */
+  init: ProcessIdentity;
+  /** The sandbox's pid 1 (bwrap's reaper inside the namespaces). */
+  inner: ProcessIdentity;
+}
+
+export interface LaunchRequest {
+  tools: HostTools;
+  /** How to run bwrap; its options must include `--info-fd 3`. */
+  invocation: BwrapInvocation;
+  backendDir: string;
+  /** Door ports that must listen on 127.0.0.1 inside before the sandbox counts as started. */
+  ports: number[];
+  infoTimeoutMs?: number;
+  readyTimeoutMs?: number;
+}
+
+const ARGS_FD = 4;
+const POLL_MS = 2;
+
+const LOG_LIMIT = 8 * 1024 * 1024;
+
+/**
+ * Closes every inherited descriptor, opens the launch files on fixed ones, then becomes bwrap
+ * in a session of its own (`setsid` does not fork: a child of the CLI is never a group leader;
+ * it finds bwrap first on PATH, so the process list shows a plain `bwrap`). The sandbox writes
+ * its output into a pipe, never into a host file it could reopen through /proc/PID/fd; a
+ * reader in its own session copies at most LOG_LIMIT bytes of it into the log.
+ */
+const LAUNCHER = [
+  "log=$1 info=$2 argfile=$3 setsid=$4; shift 4",
+  closeFdsAbove(2),
+  `exec </dev/null >"$log" 2>&1 || exit 125`,
+  `exec > >(exec "$setsid" /bin/sh -c 'head -c ${LOG_LIMIT}; exec cat >/dev/null') 2>&1`,
+  `exec ${INFO_FD}>"$info" ${ARGS_FD}<"$argfile" || exit 125`,
+  'exec "$setsid" "$@"',
+].join("\n");
+
+/** Status promises of the bwraps this process launched, so `stop` can reap them. */
+const launched = new Map<number, Promise<Deno.CommandStatus>>();
+
+export function sandboxFiles(backendDir: string): { log: string; info: string; args: string } {
+  return {
+    log: `${backendDir}/sandbox.log`,
+    info: `${backendDir}/bwrap-info.json`,
+    args: `${backendDir}/bwrap-args`,
+  };
+}
+
+/** Starts bwrap detached from the CLI and returns once its door ports listen. */
+export async function launch(request: LaunchRequest): Promise<Launched> {
+  const { tools, backendDir } = request;
+  const files = sandboxFiles(backendDir);
+  for (const path of [files.info, files.args]) removeQuietly(path);
+  const { options, environment, command } = request.invocation;
+  Deno.writeTextFileSync(files.args, environment.map((arg) => `${arg}\0`).join(""), {
+    mode: 0o600,
+  });
+
+  const child = new Deno.Command(tools.bash, {
+    args: [
+      "-c",
+      LAUNCHER,
+      "bottle-launch",
+      files.log,
+      files.info,
+      files.args,
+      tools.setsid,
+      "bwrap",
+      ...options,
+      "--args",
+      String(ARGS_FD),
+      "--",
+      ...command,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    clearEnv: true,
+    env: { PATH: `${dirname(tools.bwrap)}:${HOST_ENV.PATH}` },
+  }).spawn();
+  const init = identify(child.pid);
+  const status = child.status;
+  launched.set(child.pid, status);
+  const forget = (): boolean => launched.delete(child.pid);
+  status.then(forget, forget);
+  child.unref();
+
+  let inner: ProcessIdentity | null = null;
+  try {
+    if (!init) throw new Error("bwrap exited at once");
+    inner = await waitForInner(init, files.info, request.infoTimeoutMs ?? 2000);
+    await waitUntilReady(init, inner, request.ports, request.readyTimeoutMs ?? 3000);
+    return { init, inner };
+  } catch (error) {
+    await kill([inner, init]);
+    const reason = error instanceof Error ? error.message : String(error);
+    await logSettled(files.log, 300);
+    throw new Error(`bwrap sandbox failed to start: ${reason}${logTail(files.log)}`);
+  } finally {
+    removeQuietly(files.args);
+  }
+}
+
+/** Resolves once a process this module launched has been reaped (or at once if not ours). */
+export async function reaped(pid: number, timeoutMs: number): Promise<void> {
+  const status = launched.get(pid);
+  if (!status) return;
+  await Promise.race([status, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+}
+
+async function waitForInner(
+  init: ProcessIdentity,
+  infoPath: string,
+  timeoutMs: number,
+): Promise<ProcessIdentity> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const childPid = readChildPid(infoPath);
+    if (childPid !== null) {
+      const inner = identify(childPid);
+      if (!inner || parentOf(childPid) !== init.pid) {
+        throw new Error(`the sandbox's pid 1 (pid ${childPid}) is not running under bwrap`);
+      }
+      return inner;
+    }
+    if (!isAlive(init)) throw new Error("bwrap exited before creating the sandbox");
+    if (Date.now() > deadline) {
+      throw new Error(`bwrap did not report its sandbox within ${timeoutMs} ms`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function waitUntilReady(
+  init: ProcessIdentity,
+  inner: ProcessIdentity,
+  ports: number[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!isAlive(init) || !isAlive(inner)) throw new Error("the sandbox exited while starting");
+    const listening = listeningPortsOf(inner.pid);
+    const waiting = ports.filter((port) => !listening.has(port));
+    if (waiting.length === 0 && mainProcessRunning(inner.pid)) return;
+    if (Date.now() > deadline) {
+      const what = waiting.length > 0
+        ? `door ports ${waiting.join(", ")} did not listen`
+        : "the sandbox's init script did not start";
+      throw new Error(`${what} within ${timeoutMs} ms`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function readChildPid(infoPath: string): number | null {
+  try {
+    const info: unknown = JSON.parse(Deno.readTextFileSync(infoPath));
+    if (typeof info === "object" && info !== null && "child-pid" in info) {
+      const pid = info["child-pid"];
+      if (typeof pid === "number" && Number.isInteger(pid) && pid > 0) return pid;
+    }
+  } catch {
+    // not written (completely) yet
+  }
+  return null;
+}
+
+/**
+ * bwrap's pid 1 forks the init script only after the mounts are in place and privileges are
+ * dropped, so a child that is no longer bwrap means the sandbox is fully set up.
+ */
+function mainProcessRunning(innerPid: number): boolean {
+  let children: string;
+  try {
+    children = Deno.readTextFileSync(`/proc/${innerPid}/task/${innerPid}/children`);
+  } catch {
+    return true; // kernel without CONFIG_PROC_CHILDREN: the port check must do
+  }
+  return children.trim().split(/\s+/).filter(Boolean).some((pid) =>
+    commOf(Number(pid)) !== "bwrap"
+  );
+}
+
+function commOf(pid: number): string | null {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
+  } catch {
+    return null;
+  }
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** SIGKILLs the sandbox: its pid 1 first (the kernel then kills the whole pid namespace). */
+export async function kill(processes: (ProcessIdentity | null)[]): Promise<boolean> {
+  let gone = true;
+  for (const identity of processes) {
+    if (!identity) continue;
+    signalIfAlive(identity, "SIGKILL");
+    gone = (await waitForExit(identity, 3000)) && gone;
+    await reaped(identity.pid, 1000);
+  }
+  return gone;
+}
+
+/** The log is copied by a reader process: wait (bounded) until it has something and is still. */
+async function logSettled(path: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    let size = 0;
+    try {
+      size = Deno.statSync(path).size;
+    } catch {
+      // not created
+    }
+    if (size > 0 && size === last) return;
+    last = size;
+    await sleep(15);
+  }
+}
+
+function logTail(path: string): string {
+  try {
+    const text = Deno.readTextFileSync(path).trim();
+    const tail = text.split("\n").slice(-20).join("\n").slice(-4000);
+    return text ? `\n--- ${path} (last lines) ---\n${tail}` : "";
+  } catch {
+    return "";
+  }
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

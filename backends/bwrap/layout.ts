@@ -1,0 +1,16 @@
+/** Where things are inside every bwrap sandbox. */
+export const SANDBOX = {
+  workspace: "/workspace",
+  home: "/home/agent",
+  run: "/run/bottle",
+  user: "agent",
+  uid: 1000,
+  gid: 1000,
+  path: "/usr/local/bin:/usr/bin:/bin",
+} as const;
+
+/** The sandbox's host name: `bottle-<name>`, reduced to what a host name may hold. */
+export function sandboxHostname(bottle: string): string {
+  const label = bottle.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  return `bottle-${label || "x"}`.slice(0, 63).replace(/-+$/, "");
+}

@@ -1,0 +1,117 @@
+/**
+ * The network half of the escape suite, the same for every backend: the door is the only way
+ * out. Host-side services only ever listen on 127.0.0.0/8; 10.0.0.1 is dialled only from
+ * inside, where no route exists for it.
+ */
+import assert from "node:assert/strict";
+import type { Backend, DoorService, SandboxHandle, SandboxSpec } from "./backend.ts";
+import { type DoorStub, inside } from "./testing.ts";
+
+/** The service the suite's sandbox must be started with (and a DoorStub served on its socket). */
+export const ESCAPE_DOOR: DoorService = { name: "egress", port: 3128, socket: "egress.sock" };
+const DOOR_PORT = ESCAPE_DOOR.port;
+
+export async function networkEscapeSteps(
+  t: Deno.TestContext,
+  backend: Backend,
+  handle: SandboxHandle,
+  spec: SandboxSpec,
+  door: DoorStub,
+): Promise<void> {
+  const run = (script: string): Promise<{ code: number; output: string }> =>
+    inside(backend, handle, spec, script);
+
+  await t.step("network: the door reaches the Unix socket on the host", async () => {
+    const { code, output } = await run(
+      `printf ping | socat -t 2 - TCP:127.0.0.1:${DOOR_PORT},connect-timeout=2`,
+    );
+    assert.equal(code, 0, output);
+    assert.equal(output, "pong\n");
+    assert.ok(door.requests >= 1);
+  });
+
+  await t.step("network: the host's loopback services are unreachable", async () => {
+    const host = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (host.addr as Deno.NetAddr).port;
+    let accepted = 0;
+    const accepting = (async (): Promise<void> => {
+      for await (const connection of host) {
+        accepted++;
+        connection.close();
+      }
+    })();
+    try {
+      const control = await Deno.connect({ hostname: "127.0.0.1", port });
+      control.close();
+      const { code, output } = await run(
+        `socat -u /dev/null TCP:127.0.0.1:${port},connect-timeout=1`,
+      );
+      assert.notEqual(code, 0);
+      assert.match(output, /Connection refused/);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(accepted, 1, "only the host's own control connection arrived");
+    } finally {
+      host.close();
+      await accepting.catch(() => {});
+    }
+  });
+
+  await t.step("network: host abstract Unix sockets are unreachable", async () => {
+    const name = `bottle-escape-${crypto.randomUUID()}`;
+    const listener = new Deno.Command("socat", {
+      args: [`ABSTRACT-LISTEN:${name},fork`, "SYSTEM:echo leaked"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      let control = "";
+      for (let i = 0; i < 100 && control === ""; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        control = await hostOutput(["socat", "-t", "2", "-", `ABSTRACT-CONNECT:${name}`]);
+      }
+      assert.equal(control, "leaked\n", "the host side can reach it");
+      const { code, output } = await run(`socat -t 2 - ABSTRACT-CONNECT:${name}`);
+      assert.notEqual(code, 0);
+      assert.doesNotMatch(output, /leaked/);
+    } finally {
+      listener.kill("SIGKILL");
+      await listener.status;
+    }
+  });
+
+  await t.step("network: any other address has no route, at once", async () => {
+    const started = performance.now();
+    const { code, output } = await run(
+      "socat -u /dev/null TCP:10.0.0.1:80,connect-timeout=1",
+    );
+    assert.notEqual(code, 0);
+    assert.match(output, /Network is unreachable/);
+    assert.ok(performance.now() - started < 900, "fails without waiting for a timeout");
+  });
+
+  await t.step("network: only lo exists and no route leads anywhere", async () => {
+    const devices = await run("tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '");
+    assert.equal(devices.output, "lo\n");
+    const routes = await run("tail -n +2 /proc/net/route | wc -l");
+    assert.equal(routes.output.trim(), "0");
+  });
+
+  await t.step("network: no resolver, yet the sandbox's own name is local", async () => {
+    const { code, output } = await run(
+      'getent hosts example.com; echo rc=$?; getent hosts "$(hostname)"',
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /^rc=2\n127\.0\.0\.1\s/);
+  });
+}
+
+async function hostOutput(argv: string[]): Promise<string> {
+  const output = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return new TextDecoder().decode(output.stdout);
+}

@@ -1,0 +1,24 @@
+import type { Backend } from "./backend.ts";
+import { bwrapBackend } from "./bwrap/backend.ts";
+
+export type {
+  Backend,
+  DoorService,
+  ExecOptions,
+  SandboxHandle,
+  SandboxSpec,
+  SandboxStatus,
+} from "./backend.ts";
+export { PreflightError } from "./backend.ts";
+export { BwrapBackend, bwrapBackend } from "./bwrap/backend.ts";
+
+const PLANNED = new Set(["docker", "smolvm"]);
+
+/** The backend called `name` (as written in a bottle manifest's `backend:`). */
+export function getBackend(name: string): Backend {
+  if (name === bwrapBackend.name) return bwrapBackend;
+  if (PLANNED.has(name)) {
+    throw new Error(`the ${name} backend is not implemented yet in this build; use backend: bwrap`);
+  }
+  throw new Error(`unknown backend "${name}" (known: bwrap, docker, smolvm)`);
+}

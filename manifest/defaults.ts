@@ -1,0 +1,24 @@
+import type { RawBottle } from "./schema.ts";
+import type { BottleManifest } from "./types.ts";
+
+/** A bottle's final shape: the merged frontmatter with every default filled in. */
+export function toBottleManifest(
+  name: string,
+  file: string,
+  raw: RawBottle,
+  extendsChain: string[],
+  notes: string,
+): BottleManifest {
+  return structuredClone({
+    name,
+    file,
+    backend: raw.backend ?? "bwrap",
+    env: raw.env ?? {},
+    egress: raw.egress ?? { allow: [], deny: [], routes: [] },
+    git: raw.git ?? {},
+    ...(raw.git_user === undefined ? {} : { git_user: raw.git_user }),
+    supervise: raw.supervise ?? { enabled: false },
+    extends_chain: extendsChain,
+    notes,
+  });
+}

@@ -1,0 +1,18 @@
+export { loadProject } from "./loader.ts";
+export { displayPath, ManifestError, ManifestErrors } from "./errors.ts";
+export type {
+  AgentManifest,
+  AgentProvider,
+  AuthScheme,
+  BackendName,
+  BottleManifest,
+  EgressRoute,
+  EgressSpec,
+  GitUpstream,
+  GitUser,
+  Project,
+  RouteAuth,
+  SecretSource,
+  SourceLocation,
+  SuperviseSpec,
+} from "./types.ts";

@@ -1,0 +1,269 @@
+import { z } from "zod";
+import { HostRuleError, type HostRuleList, parseHostRule } from "../sidecars/egress/host_rules.ts";
+import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";
+
+/** Extra data on a custom issue: the hint to show, and whether it points at the key. */
+export interface IssueParams {
+  hint: string;
+  at?: "key";
+}
+
+export const BACKENDS = ["bwrap", "docker", "smolvm"] as const satisfies readonly BackendName[];
+export const PROVIDERS = ["claude", "codex"] as const satisfies readonly AgentProvider[];
+export const AUTH_SCHEMES = [
+  "bearer",
+  "x-api-key",
+  "basic",
+  "header",
+] as const satisfies readonly AuthScheme[];
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SECRET_SHAPED = /^(sk-|sk_|ghp_|gho_|ghs_|github_pat_|glpat-|xox[abposr]-|AKIA|AIza)/;
+const SECRET_HINT = "write `{env: NAME}` (a variable of the operator running apply) or " +
+  "`{file: PATH}`; the real value stays outside the manifest";
+
+function fail(
+  ctx: z.RefinementCtx,
+  message: string,
+  hint: string,
+  options: { path?: (string | number)[]; at?: "key" } = {},
+): void {
+  const params: IssueParams = options.at ? { hint, at: options.at } : { hint };
+  ctx.addIssue({ code: "custom", message, params, path: options.path ?? [] });
+}
+
+function strict<T extends z.core.$ZodLooseShape>(shape: T): z.ZodObject<T, z.core.$strict> {
+  const valid = Object.keys(shape).map((key) => `\`${key}\``).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) => issue.code === "unrecognized_keys" ? `valid keys: ${valid}` : undefined,
+  });
+}
+
+const text = z.string().min(1);
+
+const envName = z.string().superRefine((name, ctx) => {
+  if (!ENV_NAME.test(name)) {
+    fail(
+      ctx,
+      `\`${name}\` is not a valid environment variable name`,
+      "use letters, digits and `_`, not starting with a digit (e.g. `MY_VAR`)",
+    );
+  }
+});
+
+const envValue = z.string().superRefine((value, ctx) => {
+  if (SECRET_SHAPED.test(value)) {
+    fail(
+      ctx,
+      "this value looks like a secret written inline; the agent must not hold secrets",
+      "give the secret to an egress route instead: `auth: {scheme: bearer, secret: {env: NAME}}`",
+    );
+  }
+});
+
+const secretObject = strict({ env: envName.optional(), file: text.optional() }).superRefine(
+  (secret, ctx) => {
+    if ((secret.env === undefined) === (secret.file === undefined)) {
+      fail(ctx, "a secret source needs exactly one of `env` or `file`", SECRET_HINT);
+    }
+  },
+);
+
+const secretSource = z.preprocess((value, ctx) => {
+  if (typeof value === "string" || typeof value === "number") {
+    fail(ctx, "secrets must never be written inline in a manifest", SECRET_HINT);
+  }
+  return value;
+}, secretObject);
+
+function hostRule(list: HostRuleList): z.ZodType<string> {
+  return z.string().superRefine((rule, ctx) => {
+    try {
+      parseHostRule(rule, list);
+    } catch (error) {
+      if (!(error instanceof HostRuleError)) throw error;
+      fail(ctx, error.message, error.hint);
+    }
+  });
+}
+
+const EXACT_HOST_HINT = "write one host, e.g. `api.example.com` (a port may follow: `:8443`)";
+
+/** The canonical `host[:port]` of an exact host, or an error message. */
+function canonicalExact(text: string, what: string): { host: string } | { error: string } {
+  try {
+    const rule = parseHostRule(text, "allow");
+    if (rule.kind === "exact") {
+      return { host: rule.port === null ? rule.host : `${rule.host}:${rule.port}` };
+    }
+    return { error: `${what} must be one exact host, not "${text}"` };
+  } catch (error) {
+    if (error instanceof HostRuleError) return { error: error.message };
+    throw error;
+  }
+}
+
+function exactHost(what: string): z.ZodType<string, string> {
+  return z.string().transform((text, ctx) => {
+    const result = canonicalExact(text, what);
+    if ("host" in result) return result.host;
+    fail(ctx, result.error, EXACT_HOST_HINT);
+    return z.NEVER;
+  });
+}
+
+const upstreamOrigin = z.string().transform((value, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const plain = url !== undefined && (url.protocol === "https:" || url.protocol === "http:") &&
+    url.username === "" && url.password === "" && url.pathname === "/" && url.search === "" &&
+    url.hash === "" && !value.endsWith("?") && !value.endsWith("#");
+  if (url !== undefined && plain) return url.origin;
+  fail(
+    ctx,
+    "`upstream` must be an http(s) origin with no path, query or credentials",
+    "write e.g. `https://llm-gateway.example.com` or `http://10.0.0.5:8080`",
+  );
+  return z.NEVER;
+});
+
+const pathPrefix = z.string().superRefine((prefix, ctx) => {
+  if (!prefix.startsWith("/")) {
+    fail(ctx, `\`path_prefix\` must start with "/"`, "write e.g. `/v1/`");
+  }
+});
+
+const headerName = z.string().superRefine((name, ctx) => {
+  if (!HEADER_NAME.test(name)) {
+    fail(ctx, `"${name}" is not a valid HTTP header name`, "write e.g. `X-Api-Token`");
+  }
+});
+
+const routeAuth = strict({
+  scheme: z.enum(AUTH_SCHEMES),
+  header: headerName.optional(),
+  secret: secretSource,
+}).superRefine((auth, ctx) => {
+  if (auth.scheme === "header" && auth.header === undefined) {
+    fail(ctx, "scheme `header` needs a `header` name", "add e.g. `header: X-Api-Token`", {
+      path: ["header"],
+    });
+  }
+  if (auth.scheme !== "header" && auth.header !== undefined) {
+    fail(
+      ctx,
+      `\`header\` is only used with scheme \`header\`, not \`${auth.scheme}\``,
+      "remove `header`, or set `scheme: header`",
+      { path: ["header"], at: "key" },
+    );
+  }
+});
+
+const PASSTHROUGH_CONFLICTS = ["auth", "path_prefix", "upstream", "upstream_ca_file"] as const;
+
+const egressRoute = strict({
+  host: exactHost("a route's `host`"),
+  path_prefix: pathPrefix.optional(),
+  auth: routeAuth.optional(),
+  passthrough: z.boolean().default(false),
+  upstream: upstreamOrigin.optional(),
+  upstream_ca_file: text.optional(),
+}).superRefine((route, ctx) => {
+  if (!route.passthrough) return;
+  for (const key of PASSTHROUGH_CONFLICTS) {
+    if (route[key] === undefined) continue;
+    fail(
+      ctx,
+      `a passthrough route cannot have \`${key}\`: the proxy does not open its TLS`,
+      `remove \`${key}\`, or set \`passthrough: false\` so the proxy intercepts this host`,
+      { path: [key], at: "key" },
+    );
+  }
+});
+
+const egress = strict({
+  allow: z.array(hostRule("allow")).default([]),
+  deny: z.array(hostRule("deny")).default([]),
+  routes: z.array(egressRoute).default([]),
+}).superRefine((spec, ctx) => {
+  const seen = new Set<string>();
+  spec.routes.forEach((route, index) => {
+    const key = `${route.host} ${route.path_prefix ?? ""}`;
+    if (seen.has(key)) {
+      fail(
+        ctx,
+        `duplicate route for \`${route.host}\`${route.path_prefix ? ` ${route.path_prefix}` : ""}`,
+        "merge the two routes, or give them different `path_prefix` values",
+        { path: ["routes", index] },
+      );
+    }
+    seen.add(key);
+  });
+});
+
+const gitUpstream = strict({
+  remote: text,
+  credential: secretSource.optional(),
+  protected_branches: z.array(text).default([]),
+});
+
+const gitHost = z.string().superRefine((text, ctx) => {
+  const result = canonicalExact(text, "a `git` key");
+  if ("error" in result) fail(ctx, result.error, EXACT_HOST_HINT);
+});
+
+/** Upstreams keyed by canonical host; two spellings of one host are an error. */
+const git = z.record(gitHost, gitUpstream).superRefine((upstreams, ctx) => {
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(upstreams)) {
+    const host = hostKey(key);
+    const first = seen.get(host);
+    if (first !== undefined) {
+      fail(ctx, `\`${key}\` is the same host as \`${first}\``, "keep one entry per host", {
+        path: [key],
+        at: "key",
+      });
+    }
+    seen.set(host, key);
+  }
+}).transform((upstreams) =>
+  Object.fromEntries(Object.entries(upstreams).map(([key, upstream]) => [hostKey(key), upstream]))
+);
+
+function hostKey(text: string): string {
+  const result = canonicalExact(text, "a `git` key");
+  return "host" in result ? result.host : text;
+}
+
+const gitUser = strict({ name: text.optional(), email: text.optional() }).superRefine(
+  (user, ctx) => {
+    if (user.name === undefined && user.email === undefined) {
+      fail(ctx, "`git_user` is empty", "give it `name:` and/or `email:`, or remove it");
+    }
+  },
+);
+
+/** Bottle frontmatter as written: top-level keys stay optional so `extends` can merge. */
+export const bottleSchema = strict({
+  backend: z.enum(BACKENDS).optional(),
+  extends: text.optional(),
+  env: z.record(envName, envValue).optional(),
+  egress: egress.optional(),
+  git: git.optional(),
+  git_user: gitUser.optional(),
+  supervise: strict({ enabled: z.boolean() }).optional(),
+});
+
+export const agentSchema = strict({
+  provider: z.enum(PROVIDERS),
+  bottle: text,
+  skills: z.array(text).default([]),
+});
+
+export type RawBottle = z.output<typeof bottleSchema>;
+export type RawAgent = z.output<typeof agentSchema>;

@@ -1,0 +1,19 @@
+import assert from "node:assert/strict";
+import { closest, didYouMean, editDistance } from "./suggest.ts";
+
+Deno.test("edit distance counts transpositions as one edit", () => {
+  assert.equal(editDistance("egress", "egress"), 0);
+  assert.equal(editDistance("egres", "egress"), 1);
+  assert.equal(editDistance("gti", "git"), 1);
+  assert.equal(editDistance("", "abc"), 3);
+});
+
+Deno.test("closest suggests only plausible typos", () => {
+  const keys = ["backend", "extends", "env", "egress", "git", "git_user", "supervise"];
+  assert.equal(closest("egres", keys), "egress");
+  assert.equal(closest("git-user", keys), "git_user");
+  assert.equal(closest("Backend", keys), "backend");
+  assert.equal(closest("network", keys), undefined);
+  assert.equal(didYouMean("nope", keys), "");
+  assert.equal(didYouMean("supervize", keys), "; did you mean `supervise`?");
+});

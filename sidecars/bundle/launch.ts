@@ -1,0 +1,243 @@
+/**
+ * The engine-facing API of a bottle's sidecar bundle: start it detached (it outlives the
+ * CLI), observe it, reload its policy, stop it leaving nothing behind.
+ */
+
+import { spawn } from "node:child_process";
+import { closeSync, fstatSync, openSync } from "node:fs";
+import { join, resolve } from "node:path";
+import {
+  identify,
+  isAlive,
+  type ProcessIdentity,
+  signalGroupIfAlive,
+  signalIfAlive,
+  waitForExit,
+} from "../../lib/process.ts";
+import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
+import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "./deno_cmd.ts";
+import { bundleSockets } from "./layout.ts";
+import { allProcesses, readCmdline, sessionMembers } from "./proc.ts";
+import type { BundleHandle, BundleSpec } from "./types.ts";
+
+export { bundleSockets };
+
+export type BundleStatus = { state: "running" } | { state: "gone"; reason: string };
+
+const START_TIMEOUT_MS = 5000;
+const SUPERVISOR_GRACE_MS = 4000;
+/** sun_path holds 108 bytes including the terminating NUL. */
+const MAX_SOCKET_PATH_BYTES = 107;
+const LOG_TAIL_BYTES = 4096;
+
+const SUPERVISOR_SCRIPT = sidecarScript("./main.ts");
+const SIDECARS_DIR = sidecarScript("../");
+
+/**
+ * Starts the bundle's supervisor in its own session (stdin /dev/null, output appended to
+ * `logDir/bundle.log`) and resolves once the egress socket accepts connections. On failure
+ * everything started is killed and the error carries the tail of bundle.log.
+ */
+export async function startBundle(input: BundleSpec): Promise<BundleHandle> {
+  const spec = absolutePaths(input);
+  const sockets = bundleSockets(spec.runDir);
+  checkRunDir(spec.runDir, sockets);
+  for (const path of Object.values(sockets)) {
+    if (await accepts(path)) {
+      const running = findBundle(spec.runDir);
+      throw new Error(
+        `a sidecar bundle is already serving ${path}` +
+          (running ? ` (supervisor pid ${running.supervisor.pid}); stop it first` : ""),
+      );
+    }
+  }
+  Deno.mkdirSync(spec.logDir, { recursive: true, mode: 0o700 });
+  const logPath = join(spec.logDir, "bundle.log");
+  const logFd = openSync(logPath, "a", 0o600);
+  const logOffset = fstatSync(logFd).size;
+  const env = sidecarEnv(Deno.env.toObject());
+  if (Object.keys(spec.testResolve).length > 0) {
+    env[TEST_RESOLVE_ENV] = JSON.stringify(spec.testResolve);
+  }
+  let pid: number | undefined;
+  try {
+    const child = spawn(Deno.execPath(), [
+      ...DENO_RUN_FLAGS,
+      "-A",
+      SUPERVISOR_SCRIPT,
+      "--bottle",
+      spec.bottle,
+      "--run-dir",
+      spec.runDir,
+      "--policy",
+      spec.policyFile,
+      "--log-dir",
+      spec.logDir,
+    ], { detached: true, stdio: ["ignore", logFd, logFd], env, cwd: "/" });
+    child.on("error", () => {});
+    child.unref();
+    pid = child.pid;
+  } finally {
+    closeSync(logFd);
+  }
+  const supervisor = pid === undefined ? null : identify(pid);
+  if (supervisor === null) {
+    throw new Error(
+      `sidecar bundle for bottle "${spec.bottle}" did not start${logTail(logPath, logOffset)}`,
+    );
+  }
+  const handle: BundleHandle = { supervisor, sockets };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (let delay = 2;; delay = Math.min(delay * 2, 20)) {
+    if (await accepts(sockets.egress)) return handle;
+    const problem = !isAlive(supervisor)
+      ? "exited during start-up"
+      : Date.now() > deadline
+      ? `did not open ${sockets.egress} within ${START_TIMEOUT_MS} ms`
+      : null;
+    if (problem !== null) {
+      await stopBundle(handle);
+      throw new Error(
+        `sidecar bundle for bottle "${spec.bottle}" ${problem}${logTail(logPath, logOffset)}`,
+      );
+    }
+    await sleep(delay);
+  }
+}
+
+/** Running means: the supervisor is the same live process and every socket file exists. */
+export function bundleStatus(handle: BundleHandle): BundleStatus {
+  if (!isAlive(handle.supervisor)) {
+    return { state: "gone", reason: `supervisor process ${handle.supervisor.pid} is not running` };
+  }
+  for (const [name, path] of Object.entries(handle.sockets)) {
+    let isSocket = false;
+    try {
+      isSocket = Deno.lstatSync(path).isSocket === true;
+    } catch {
+      // missing
+    }
+    if (!isSocket) return { state: "gone", reason: `${name} socket ${path} is missing` };
+  }
+  return { state: "running" };
+}
+
+/**
+ * Stops the bundle: SIGTERM to its process group, SIGKILL after a grace period, then any
+ * process left in its session (a daemon orphaned by a killed supervisor) is killed too,
+ * and the socket files are removed. Idempotent.
+ */
+export async function stopBundle(handle: BundleHandle): Promise<void> {
+  const { supervisor } = handle;
+  if (signalGroupIfAlive(supervisor, "SIGTERM")) {
+    if (!await waitForExit(supervisor, SUPERVISOR_GRACE_MS)) {
+      signalGroupIfAlive(supervisor, "SIGKILL");
+      await waitForExit(supervisor, 2000);
+    }
+  }
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const leftovers = sessionMembers(supervisor).filter(isSidecarProcess);
+    if (leftovers.length === 0) break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `sidecar processes ${leftovers.map((p) => p.pid).join(", ")} did not exit`,
+      );
+    }
+    for (const process of leftovers) signalIfAlive(process, "SIGKILL");
+    await sleep(10);
+  }
+  for (const path of Object.values(handle.sockets)) {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Asks the supervisor to reload (it forwards SIGHUP to its daemons); false if it is gone. */
+export function reloadBundle(handle: BundleHandle): boolean {
+  return signalIfAlive(handle.supervisor, "SIGHUP");
+}
+
+/**
+ * The live bundle serving `runDir`, found in the process table (for when the engine lost
+ * or never recorded the handle, e.g. after a crash mid-apply), or null.
+ */
+export function findBundle(runDir: string): BundleHandle | null {
+  for (const process of allProcesses()) {
+    if (process.state === "Z" || process.pid !== process.sid) continue;
+    const argv = readCmdline(process.pid);
+    if (argv === null || !argv.includes(SUPERVISOR_SCRIPT)) continue;
+    const at = argv.indexOf("--run-dir");
+    if (at < 0 || argv[at + 1] !== runDir) continue;
+    return {
+      supervisor: { pid: process.pid, startTime: process.startTime },
+      sockets: bundleSockets(runDir),
+    };
+  }
+  return null;
+}
+
+function isSidecarProcess(process: ProcessIdentity): boolean {
+  const argv = readCmdline(process.pid);
+  return argv !== null && argv.some((arg) => arg.startsWith(SIDECARS_DIR));
+}
+
+/** The supervisor runs in `/`, and permission flags are comma lists: paths must suit both. */
+function absolutePaths(spec: BundleSpec): BundleSpec {
+  const out = {
+    ...spec,
+    runDir: resolve(spec.runDir),
+    policyFile: resolve(spec.policyFile),
+    logDir: resolve(spec.logDir),
+  };
+  for (const path of [out.runDir, out.policyFile, out.logDir]) {
+    if (path.includes(",")) throw new Error(`sidecar bundle paths may not contain ",": ${path}`);
+  }
+  return out;
+}
+
+function checkRunDir(runDir: string, sockets: Record<string, string>): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(runDir);
+  } catch {
+    throw new Error(`run directory ${runDir} does not exist (the engine creates it)`);
+  }
+  if (!info.isDirectory) throw new Error(`run directory ${runDir} is not a directory`);
+  for (const path of Object.values(sockets)) {
+    if (new TextEncoder().encode(path).length > MAX_SOCKET_PATH_BYTES) {
+      throw new Error(
+        `socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit for ` +
+          `Unix sockets; use a shorter run directory`,
+      );
+    }
+  }
+}
+
+async function accepts(path: string): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ transport: "unix", path });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function logTail(path: string, from: number): string {
+  try {
+    const bytes = Deno.readFileSync(path);
+    const start = Math.max(from, bytes.length - LOG_TAIL_BYTES);
+    const text = new TextDecoder().decode(bytes.subarray(start)).trim();
+    return text === "" ? " (bundle.log is empty)" : `; end of ${path}:\n${text}`;
+  } catch {
+    return "";
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,225 @@
+import assert from "node:assert/strict";
+import type { EgressPolicy } from "../egress/policy.ts";
+import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
+import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
+import { allProcesses, childrenOf, readCmdline } from "./proc.ts";
+import type { BundleHandle, BundleSpec } from "./types.ts";
+
+function writePolicy(path: string, allow: string[]): void {
+  const policy: EgressPolicy = { version: 1, bottle: "dev", allow, deny: [], routes: [] };
+  Deno.writeTextFileSync(path, JSON.stringify(policy));
+}
+
+function makeSpec(): BundleSpec {
+  const dir = Deno.makeTempDirSync({ prefix: "bundle-" });
+  Deno.mkdirSync(`${dir}/run`, { mode: 0o711 });
+  writePolicy(`${dir}/policy.json`, ["allowed.test"]);
+  return {
+    bottle: "dev",
+    runDir: `${dir}/run`,
+    policyFile: `${dir}/policy.json`,
+    logDir: `${dir}/log`,
+    testResolve: { "allowed.test": "127.0.0.1" },
+  };
+}
+
+function cleanup(spec: BundleSpec): void {
+  Deno.removeSync(spec.runDir.replace(/\/run$/, ""), { recursive: true });
+}
+
+/** Every non-zombie process of the bundle's session (the supervisor's pid is its sid). */
+function liveMembers(handle: BundleHandle): number[] {
+  return allProcesses()
+    .filter((p) => p.sid === handle.supervisor.pid && p.state !== "Z" && p.state !== "X")
+    .map((p) => p.pid);
+}
+
+function egressPid(handle: BundleHandle): number | null {
+  const child = childrenOf(handle.supervisor.pid).find((p) =>
+    (readCmdline(p.pid) ?? []).some((arg) => arg.endsWith("egress/main.ts"))
+  );
+  return child?.pid ?? null;
+}
+
+async function tunnelWorks(socket: string, port: number): Promise<boolean> {
+  const client = await RawClient.connect(socket);
+  try {
+    await client.send(`CONNECT allowed.test:${port} HTTP/1.1\r\n\r\n`);
+    if ((await client.readResponse("CONNECT")).status !== 200) return false;
+    await client.send("ping");
+    return await client.readExactly(4) === "ping";
+  } finally {
+    client.close();
+  }
+}
+
+async function accepts(socket: string): Promise<boolean> {
+  try {
+    (await Deno.connect({ transport: "unix", path: socket })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", async () => {
+  const spec = makeSpec();
+  const echo = startEchoServer();
+  let handle: BundleHandle | null = null;
+  try {
+    const timings: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      handle = await startBundle(spec);
+      timings.push(performance.now() - started);
+      if (i < 2) await stopBundle(handle);
+    }
+    console.log(`bundle start-up: ${timings.map((t) => `${t.toFixed(0)} ms`).join(", ")}`);
+    assert.ok(handle !== null);
+    assert.deepEqual(handle.sockets, { egress: `${spec.runDir}/egress.sock` });
+    assert.deepEqual(bundleStatus(handle), { state: "running" });
+    assert.ok(await tunnelWorks(handle.sockets.egress, echo.port));
+    assert.deepEqual(findBundle(spec.runDir), handle);
+    assert.equal(liveMembers(handle).length, 2);
+    await assert.rejects(startBundle(spec), /already serving/);
+
+    writePolicy(spec.policyFile, []);
+    assert.equal(reloadBundle(handle), true);
+    const socket = handle.sockets.egress;
+    await eventually(async () => {
+      const r = await proxyRequest(
+        socket,
+        `CONNECT allowed.test:${echo.port} HTTP/1.1\r\n\r\n`,
+        "CONNECT",
+      );
+      return r.status === 403;
+    }, "reloaded policy denies");
+
+    await stopBundle(handle);
+    assert.deepEqual(liveMembers(handle), []);
+    assert.throws(() => Deno.lstatSync(socket), Deno.errors.NotFound);
+    assert.equal(bundleStatus(handle).state, "gone");
+    await stopBundle(handle);
+    assert.equal(reloadBundle(handle), false);
+    assert.equal(findBundle(spec.runDir), null);
+    const log = Deno.readTextFileSync(`${spec.logDir}/bundle.log`);
+    assert.match(log, /policy reloaded/);
+    assert.doesNotMatch(log, /error|failed/i);
+  } finally {
+    if (handle !== null) await stopBundle(handle);
+    await echo.close();
+    cleanup(spec);
+  }
+});
+
+Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL", async () => {
+  const spec = makeSpec();
+  const echo = startEchoServer();
+  const handle = await startBundle(spec);
+  try {
+    const first = egressPid(handle);
+    assert.ok(first !== null);
+    Deno.kill(first, "SIGKILL");
+    await eventually(() => {
+      const next = egressPid(handle);
+      return next !== null && next !== first;
+    }, "a new egress daemon");
+    await eventually(() => accepts(handle.sockets.egress), "egress socket after restart");
+    assert.ok(await tunnelWorks(handle.sockets.egress, echo.port));
+    assert.deepEqual(bundleStatus(handle), { state: "running" });
+    assert.match(
+      Deno.readTextFileSync(`${spec.logDir}/bundle.log`),
+      /egress exited \(signal SIGKILL\); restarting in 100 ms/,
+    );
+  } finally {
+    await stopBundle(handle);
+    await echo.close();
+    cleanup(spec);
+  }
+  assert.deepEqual(liveMembers(handle), []);
+});
+
+Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is left", async () => {
+  const spec = makeSpec();
+  const handle = await startBundle(spec);
+  try {
+    Deno.kill(-handle.supervisor.pid, "SIGKILL");
+    await eventually(() => bundleStatus(handle).state === "gone", "bundle gone");
+    const status = bundleStatus(handle);
+    assert.ok(
+      status.state === "gone" && /supervisor process \d+ is not running/.test(status.reason),
+    );
+    await eventually(() => liveMembers(handle).length === 0, "group dead");
+  } finally {
+    await stopBundle(handle);
+    cleanup(spec);
+  }
+  assert.throws(() => Deno.lstatSync(handle.sockets.egress), Deno.errors.NotFound);
+});
+
+Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone", async () => {
+  const spec = makeSpec();
+  const handle = await startBundle(spec);
+  try {
+    assert.ok(egressPid(handle) !== null);
+    Deno.kill(handle.supervisor.pid, "SIGKILL");
+    await eventually(() => liveMembers(handle).length === 0, "orphan exits", 5000);
+    assert.equal(bundleStatus(handle).state, "gone");
+  } finally {
+    await stopBundle(handle);
+    cleanup(spec);
+  }
+});
+
+Deno.test("bundle: stopBundle kills daemons orphaned by a killed supervisor", async () => {
+  const spec = makeSpec();
+  const handle = await startBundle(spec);
+  try {
+    Deno.kill(handle.supervisor.pid, "SIGKILL");
+    await eventually(() => bundleStatus(handle).state === "gone", "supervisor gone");
+    await stopBundle(handle);
+    assert.deepEqual(liveMembers(handle), []);
+  } finally {
+    await stopBundle(handle);
+    cleanup(spec);
+  }
+});
+
+Deno.test("bundle: a daemon that cannot start fails startBundle with the log tail", async () => {
+  const spec = makeSpec();
+  try {
+    Deno.writeTextFileSync(
+      spec.policyFile,
+      JSON.stringify({ version: 1, bottle: "dev", allow: ["*"], deny: [], routes: [] }),
+    );
+    const started = Date.now();
+    await assert.rejects(startBundle(spec), (error: Error) => {
+      assert.match(error.message, /sidecar bundle for bottle "dev" exited during start-up/);
+      assert.match(error.message, /a bare "\*" is only valid in deny/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 4000, "fails fast");
+    assert.equal(findBundle(spec.runDir), null);
+    const leftovers = allProcesses().filter((p) =>
+      (readCmdline(p.pid) ?? []).some((arg) => arg.includes(spec.runDir))
+    );
+    assert.deepEqual(leftovers, []);
+  } finally {
+    cleanup(spec);
+  }
+});
+
+Deno.test("bundle: startBundle checks its run directory", async () => {
+  const spec = makeSpec();
+  try {
+    await assert.rejects(
+      startBundle({ ...spec, runDir: `${spec.runDir}/missing` }),
+      /does not exist/,
+    );
+    const long = `${spec.runDir}/${"d".repeat(100)}`;
+    Deno.mkdirSync(long);
+    await assert.rejects(startBundle({ ...spec, runDir: long }), /longer than 107 bytes/);
+  } finally {
+    cleanup(spec);
+  }
+});

@@ -1,0 +1,116 @@
+/**
+ * Where an allowed request may actually go: DNS is resolved on the host side and every
+ * non-public address is refused (unless the rule named that IP exactly), then the proxy
+ * dials the checked address itself, so a later DNS answer cannot swap in another one.
+ */
+
+import { lookup } from "node:dns/promises";
+import type { Decision } from "./decide.ts";
+import { isIpLiteral } from "./host_rules.ts";
+import { nonPublicRange } from "./ip_ranges.ts";
+
+export type Lookup = (host: string) => Promise<string[]>;
+
+export type Resolution =
+  | { ok: true; addresses: string[]; testResolve: boolean }
+  | { ok: false; status: 403 | 502; reason: string };
+
+const LOOKUP_TIMEOUT_MS = 10_000;
+
+export const systemLookup: Lookup = async (host) => {
+  const results = await lookup(host, { all: true, verbatim: true });
+  return results.map((r) => r.address);
+};
+
+/** `host` is canonical (IPv6 in brackets). Addresses come back without brackets. */
+export async function resolveUpstream(
+  host: string,
+  decision: Decision,
+  testResolve: ReadonlyMap<string, string>,
+  resolve: Lookup = systemLookup,
+): Promise<Resolution> {
+  const mapped = testResolve.get(host);
+  if (mapped !== undefined) return { ok: true, addresses: [mapped], testResolve: true };
+  let addresses: string[];
+  if (isIpLiteral(host)) {
+    addresses = [host.replace(/^\[(.*)\]$/, "$1")];
+  } else {
+    try {
+      addresses = await withTimeout(resolve(host), LOOKUP_TIMEOUT_MS);
+    } catch (error) {
+      return {
+        ok: false,
+        status: 502,
+        reason: `DNS lookup of "${host}" failed: ${message(error)}`,
+      };
+    }
+    if (addresses.length === 0) {
+      return { ok: false, status: 502, reason: `DNS lookup of "${host}" returned no address` };
+    }
+  }
+  if (decision.ipLiteralRule) return { ok: true, addresses, testResolve: false };
+  const usable = addresses.filter((address) => nonPublicRange(address) === null);
+  if (usable.length === 0) {
+    const range = nonPublicRange(addresses[0]);
+    return {
+      ok: false,
+      status: 403,
+      reason: `host "${host}" resolves to a private address (${addresses[0]}: ${range}); ` +
+        `the proxy only connects to public addresses unless egress.allow names the IP ` +
+        `address itself`,
+    };
+  }
+  return { ok: true, addresses: usable, testResolve: false };
+}
+
+/** Dials the addresses in order; the first connection wins. */
+export async function connectUpstream(
+  addresses: string[],
+  port: number,
+  timeoutMs: number,
+): Promise<Deno.TcpConn> {
+  const failures: string[] = [];
+  for (const hostname of addresses) {
+    try {
+      const conn = await withTimeout(
+        Deno.connect({ hostname, port, transport: "tcp", autoSelectFamily: false }),
+        timeoutMs,
+        (late) => late.close(),
+      );
+      conn.setNoDelay(true);
+      return conn;
+    } catch (error) {
+      failures.push(
+        `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}: ${message(error)}`,
+      );
+    }
+  }
+  throw new Error(`cannot connect to ${failures.join("; ")}`);
+}
+
+async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  disposeLate?: (value: T) => void,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`timed out after ${ms} ms`));
+    }, ms);
+  });
+  promise.then((value) => {
+    if (timedOut) disposeLate?.(value);
+  }, () => {});
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

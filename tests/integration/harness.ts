@@ -1,0 +1,108 @@
+import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+export interface CliResult {
+  code: number;
+  signal: Deno.Signal | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A scratch world for one test: its own state dir and manifest dir. */
+export class World {
+  constructor(
+    readonly stateDir: string,
+    readonly dir: string,
+    readonly env: Record<string, string>,
+  ) {}
+
+  static async create(env: Record<string, string> = {}): Promise<World> {
+    const base = await Deno.makeTempDir({ prefix: "bb-it-" });
+    const stateDir = join(base, "state");
+    const dir = join(base, "project");
+    await Deno.mkdir(join(dir, "bottles"), { recursive: true });
+    await Deno.mkdir(join(dir, "agents"), { recursive: true });
+    return new World(stateDir, dir, env);
+  }
+
+  async writeBottle(name: string, frontmatter: string, body = ""): Promise<string> {
+    const file = join(this.dir, "bottles", `${name}.md`);
+    await Deno.writeTextFile(file, `---\n${frontmatter.trim()}\n---\n${body}\n`);
+    return file;
+  }
+
+  /** Runs the CLI (`deno run -A main.ts …`) against this world. */
+  async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--no-prompt", join(ROOT, "main.ts"), ...args],
+      cwd: this.dir,
+      env: { BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1", ...this.env, ...extraEnv },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return {
+      code: output.code,
+      signal: output.signal,
+      stdout: new TextDecoder().decode(output.stdout),
+      stderr: new TextDecoder().decode(output.stderr),
+    };
+  }
+
+  /** Live pids whose command line or open cwd mentions this world's state dir. */
+  processes(): number[] {
+    return processesMentioning(this.stateDir);
+  }
+}
+
+export function processesMentioning(text: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      if (state !== "Z" && cmdline.includes(text)) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** A plain HTTP server on 127.0.0.1 standing in for an upstream service. */
+export function startUpstream(body: string): { port: number; close: () => Promise<void> } {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => new Response(`${body} ${new URL(request.url).pathname}`),
+  );
+  return { port: server.addr.port, close: () => server.shutdown() };
+}
+
+export function expectCode(result: CliResult, code: number, what: string): void {
+  if (result.code !== code) {
+    throw new Error(
+      `${what}: expected exit ${code}, got ${result.code} (signal ${result.signal})\n` +
+        `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
+  }
+}
+
+export function parentOf(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+}
+
+/** bwrap forks the sandbox's pid 1 with the same command line: count only the outer one. */
+export function isBwrap(pid: number): boolean {
+  try {
+    return /^(\S*\/)?bwrap /.test(
+      Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " "),
+    );
+  } catch {
+    return false;
+  }
+}
