@@ -141,8 +141,8 @@ async function readManifests(dir: string, errors: ManifestError[]): Promise<Mani
 function invalidName(file: string, name: string): ManifestError {
   return new ManifestError(
     file,
-    undefined,
-    undefined,
+    1,
+    1,
     `\`${name}\` is not a valid manifest name`,
     "rename the file: lower-case letters, digits and `-`, starting with a letter, " +
       "at most 31 characters (e.g. `dev.md`)",

@@ -94,10 +94,10 @@ Deno.test("file names must be valid manifest names", async () => {
     [`bottles/${long}.md`]: BASE_BOTTLE,
     "agents/my_agent.md": AGENT,
   });
-  assertReported(output, "bottles/Dev2.md", "`Dev2` is not a valid manifest name");
-  assertReported(output, "bottles/2nd.md", "`2nd` is not a valid manifest name");
-  assertReported(output, `bottles/${long}.md`, "is not a valid manifest name");
-  assertReported(output, "agents/my_agent.md", "`my_agent` is not a valid manifest name");
+  assertReported(output, "bottles/Dev2.md:1:1", "`Dev2` is not a valid manifest name");
+  assertReported(output, "bottles/2nd.md:1:1", "`2nd` is not a valid manifest name");
+  assertReported(output, `bottles/${long}.md:1:1`, "is not a valid manifest name");
+  assertReported(output, "agents/my_agent.md:1:1", "`my_agent` is not a valid manifest name");
   assert.ok((await loadFiles({ [`bottles/${"a".repeat(31)}.md`]: BASE_BOTTLE })).bottles.size);
 });
 
