@@ -53,6 +53,11 @@ export interface Backend {
   /** Starts the sandbox and returns once its door forwarders listen. */
   start(spec: SandboxSpec): Promise<SandboxHandle>;
   status(handle: SandboxHandle): SandboxStatus;
+  /**
+   * Finds this bottle's sandbox when no handle was recorded (a start interrupted by a
+   * crash), so the engine can stop it instead of leaving an orphan.
+   */
+  find(spec: SandboxSpec): SandboxHandle | null;
   /** Idempotent: stopping a gone sandbox succeeds. Leaves no process or mount behind. */
   stop(handle: SandboxHandle): Promise<void>;
   /** Runs argv inside with stdio passed through; resolves to its exit status. */

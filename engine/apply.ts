@@ -150,7 +150,8 @@ async function runStep(plan: Plan, step: Step, options: ApplyOptions): Promise<v
 
   if (step.kind === "settle") {
     if (!record || !desired) return;
-    store.upsert({ ...record, inputs: desired.inputs, status: "ready", error: null });
+    const outputs = action.observed ?? record.outputs;
+    store.upsert({ ...record, inputs: desired.inputs, outputs, status: "ready", error: null });
     store.journal(step.id, "settle", "done");
     return;
   }

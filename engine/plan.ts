@@ -25,6 +25,8 @@ export interface PlannedAction {
   node: ResourceNode | null;
   /** The recorded resource (null when not in state). */
   record: ResourceRecord | null;
+  /** What `read` observed, for `settle` to record (an interrupted step left no outputs). */
+  observed?: JsonObject;
 }
 
 export type PlanMode = "apply" | "destroy";
@@ -165,8 +167,15 @@ function planNode(
     reasons.push(`replaced because ${cascade.join(", ")} is rebuilt`);
   }
   if (kind === "noop" && record.status !== "ready") {
-    kind = "settle";
     reasons.push(`an interrupted ${record.status} step is complete`);
+    return {
+      ...base,
+      kind: "settle",
+      reasons,
+      changed: [],
+      forcesReplacement: [],
+      observed: read.outputs,
+    };
   }
   return {
     ...base,

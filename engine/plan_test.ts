@@ -149,6 +149,7 @@ Deno.test("plan: an interrupted step found complete is settled, found missing is
     { status: "missing", reason: "never started" },
   ]]);
   assertEquals(kinds(p1), ["settle dir.b", "create proc.b"]);
+  assertEquals(p1.actions[0].observed, {});
 });
 
 Deno.test("plan: an unreadable resource stops the plan instead of guessing", () => {

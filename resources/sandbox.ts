@@ -17,7 +17,8 @@ export const sandboxProvider: Provider = {
   replaceKeys: [],
   repairsDriftInPlace: false,
   read(ctx, instance): Promise<ReadResult> {
-    const handle = sandboxHandleOf(ctx, instance);
+    const handle = sandboxHandleOf(ctx, instance) ??
+      getBackend(String(instance.inputs.backend)).find(sandboxSpecOf(instance));
     if (!handle) return Promise.resolve({ status: "missing", reason: "no sandbox was started" });
     const status = getBackend(handle.backend).status(handle);
     if (status.state === "gone") {
@@ -33,15 +34,17 @@ export const sandboxProvider: Provider = {
     return diffInputs(desired, recorded, this.replaceKeys, false);
   },
   async create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    const previous = sandboxHandleOf(ctx, instance);
-    if (previous) await getBackend(previous.backend).stop(previous);
     const backend = getBackend(String(instance.inputs.backend));
-    const handle = await backend.start(sandboxSpecOf(instance));
+    const spec = sandboxSpecOf(instance);
+    const previous = sandboxHandleOf(ctx, instance) ?? backend.find(spec);
+    if (previous) await getBackend(previous.backend).stop(previous);
+    const handle = await backend.start(spec);
     writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
     return handle as unknown as JsonObject;
   },
   async delete(ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-    const handle = sandboxHandleOf(ctx, instance);
+    const backend = getBackend(String(instance.inputs.backend));
+    const handle = sandboxHandleOf(ctx, instance) ?? backend.find(sandboxSpecOf(instance));
     if (handle) await getBackend(handle.backend).stop(handle);
     removeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle));
   },

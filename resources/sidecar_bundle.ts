@@ -7,7 +7,7 @@ import type {
   ReadResult,
   ResourceInstance,
 } from "../engine/provider.ts";
-import { bundleStatus, startBundle, stopBundle } from "../sidecars/bundle/launch.ts";
+import { bundleStatus, findBundle, startBundle, stopBundle } from "../sidecars/bundle/launch.ts";
 import type { BundleHandle, BundleSpec } from "../sidecars/bundle/types.ts";
 import { bundleHandlePath, readHandle, removeHandle, writeHandle } from "./handle_file.ts";
 
@@ -49,5 +49,6 @@ export const sidecarBundleProvider: Provider = {
 function handleOf(ctx: ProviderContext, instance: ResourceInstance): BundleHandle | null {
   const outputs = instance.outputs;
   if (outputs && typeof outputs.supervisor === "object") return outputs as unknown as BundleHandle;
-  return readHandle<BundleHandle>(bundleHandlePath(ctx.stateDir, instance.bottle));
+  return readHandle<BundleHandle>(bundleHandlePath(ctx.stateDir, instance.bottle)) ??
+    findBundle(String(instance.inputs.runDir));
 }

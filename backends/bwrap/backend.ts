@@ -12,6 +12,7 @@ import { execEnv } from "./env.ts";
 import { generatedEtc } from "./etc.ts";
 import { buildExecCommand, runHostCommand } from "./exec.ts";
 import { probeHost } from "./host.ts";
+import { findSandbox } from "./find.ts";
 import { kill, launch } from "./launch.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
 
@@ -54,6 +55,11 @@ export class BwrapBackend implements Backend {
       return { state: "gone", reason: `the sandbox's pid 1 (pid ${handle.inner.pid}) has exited` };
     }
     return { state: "running" };
+  }
+
+  find(spec: SandboxSpec): SandboxHandle | null {
+    const found = findSandbox(spec.runDir);
+    return found ? { backend: BWRAP, ...found } : null;
   }
 
   async stop(handle: SandboxHandle): Promise<void> {
