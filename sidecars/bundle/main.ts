@@ -54,7 +54,7 @@ export function egressChild(args: Args, env: Record<string, string>): ChildSpec 
     args: [
       ...DENO_RUN_FLAGS,
       "--allow-net",
-      `--allow-read=${args.policy},${args.runDir}`,
+      `--allow-read=${args.policy},${args.runDir},${args.logDir}`,
       `--allow-write=${args.runDir},${args.logDir}`,
       `--allow-env=${TEST_RESOLVE_ENV}`,
       sidecarScript("../egress/main.ts"),

@@ -9,10 +9,10 @@
 
 import { parseArgs } from "node:util";
 import { FileAudit } from "./audit.ts";
-import { loadPolicyFile } from "./policy_file.ts";
+import { join } from "node:path";
+import { LOADED_POLICY_FILE, type LoadedPolicy, loadPolicyFile } from "./policy_file.ts";
 import { type EgressProxy, startProxy } from "./proxy.ts";
 import { parseTestResolve, TEST_RESOLVE_ENV } from "./test_resolve.ts";
-import type { CompiledPolicy } from "./decide.ts";
 
 const CONFIG_ERROR = 2;
 
@@ -48,14 +48,21 @@ function parse(argv: string[]): Args {
   return { socket, policy, logDir, bottle, exitWithParent: values["exit-with-parent"] ?? false };
 }
 
-function loadFor(args: Args): CompiledPolicy {
-  const policy = loadPolicyFile(args.policy);
-  if (policy.bottle !== args.bottle) {
+function loadFor(args: Args): LoadedPolicy {
+  const loaded = loadPolicyFile(args.policy);
+  if (loaded.policy.bottle !== args.bottle) {
     throw new Error(
-      `egress policy ${args.policy} is for bottle "${policy.bottle}", not "${args.bottle}"`,
+      `egress policy ${args.policy} is for bottle "${loaded.policy.bottle}", not "${args.bottle}"`,
     );
   }
-  return policy;
+  return loaded;
+}
+
+/** Records which policy is in force (see LOADED_POLICY_FILE). */
+function markLoaded(args: Args, loaded: LoadedPolicy): void {
+  const path = join(args.logDir, LOADED_POLICY_FILE);
+  Deno.writeTextFileSync(`${path}.tmp`, loaded.sha256, { mode: 0o600 });
+  Deno.renameSync(`${path}.tmp`, path);
 }
 
 async function main(): Promise<number> {
@@ -71,8 +78,10 @@ async function main(): Promise<number> {
     if (proxy === null || args === null) return;
     try {
       const next = loadFor(args);
-      proxy.setPolicy(next);
-      log(`egress: policy reloaded (${next.allow.length} allow, ${next.deny.length} deny rules)`);
+      proxy.setPolicy(next.policy);
+      markLoaded(args, next);
+      const { allow, deny } = next.policy;
+      log(`egress: policy reloaded (${allow.length} allow, ${deny.length} deny rules)`);
     } catch (error) {
       log(`egress: reload failed, keeping the previous policy: ${(error as Error).message}`);
     }
@@ -81,17 +90,18 @@ async function main(): Promise<number> {
   let audit: FileAudit;
   try {
     args = parse(Deno.args);
-    const policy = loadFor(args);
+    const loaded = loadFor(args);
     audit = new FileAudit(args.logDir, log);
     const testResolve = parseTestResolve(Deno.env.get(TEST_RESOLVE_ENV));
     for (const warning of testResolve.warnings) log(`egress: ${warning}`);
     proxy = await startProxy({
       socketPath: args.socket,
-      policy,
+      policy: loaded.policy,
       audit,
       testResolve: testResolve.map,
       log,
     });
+    markLoaded(args, loaded);
   } catch (error) {
     log(`egress: ${(error as Error).message}`);
     return CONFIG_ERROR;
