@@ -1,0 +1,2 @@
+// Anatomy probe: the cost of loading the CLI's argument parser (an npm CommonJS package).
+import "commander";
