@@ -79,7 +79,11 @@ async function runPreflight(): Promise<HostTools> {
   return tools;
 }
 
-function findTools(): HostTools {
+/**
+ * The tools' paths only, with no checks that start processes: for work inside a sandbox
+ * that already runs, which proves the machine passed preflight.
+ */
+export function findTools(): HostTools {
   const names = Object.keys(PACKAGES) as (keyof HostTools)[];
   const found: Partial<HostTools> = {};
   const missing: (keyof HostTools)[] = [];

@@ -1,4 +1,4 @@
-import { StateStore } from "../engine/state.ts";
+import { StateLookup } from "../engine/state_lookup.ts";
 import { resolveStateDir } from "../engine/state_dir.ts";
 import { getBackend } from "../backends/mod.ts";
 import type { SandboxHandle, SandboxSpec } from "../backends/backend.ts";
@@ -35,13 +35,11 @@ export async function execCommand(
 }
 
 function findSandbox(bottle: string): { handle: SandboxHandle; spec: SandboxSpec } {
-  const store = new StateStore(resolveStateDir());
+  const state = new StateLookup(resolveStateDir());
   try {
-    const record = store.get(`sandbox.${bottle}`);
+    const record = state.record(`sandbox.${bottle}`);
     if (!record || !record.outputs) {
-      const known = [
-        ...new Set(store.all().filter((r) => r.type === "sandbox").map((r) => r.bottle)),
-      ];
+      const known = state.bottlesWith("sandbox");
       throw new UserError(
         `no bottle named "${bottle}" is applied`,
         known.length > 0
@@ -55,7 +53,7 @@ function findSandbox(bottle: string): { handle: SandboxHandle; spec: SandboxSpec
       spec: spec as unknown as SandboxSpec,
     };
   } finally {
-    store.close();
+    state.close();
   }
 }
 

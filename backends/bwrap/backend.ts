@@ -6,7 +6,7 @@ import type {
   SandboxStatus,
 } from "../backend.ts";
 import { isAlive, type ProcessIdentity } from "../../lib/process.ts";
-import { preflight } from "../preflight.ts";
+import { findTools, preflight } from "../preflight.ts";
 import { buildBwrapArgs } from "./args.ts";
 import { execEnv } from "./env.ts";
 import { generatedEtc } from "./etc.ts";
@@ -81,7 +81,7 @@ export class BwrapBackend implements Backend {
     if (status.state === "gone") {
       throw new Error(`bottle "${spec.bottle}": its sandbox is not running (${status.reason})`);
     }
-    const tools = await preflight();
+    const tools = findTools();
     const command = buildExecCommand({
       tools,
       innerPid: handle.inner.pid,

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { identify, type ProcessIdentity } from "../../lib/process.ts";
 
 interface ProcessEntry {
@@ -31,13 +30,13 @@ export function findSandbox(
 
 function listProcesses(): ProcessEntry[] {
   const entries: ProcessEntry[] = [];
-  for (const name of readdirSync("/proc")) {
+  for (const { name } of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const stat = Deno.readTextFileSync(`/proc/${name}/stat`);
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (fields[0] === "Z") continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter(Boolean);
+      const argv = Deno.readTextFileSync(`/proc/${name}/cmdline`).split("\0").filter(Boolean);
       entries.push({ pid: Number(name), ppid: Number(fields[1]), argv });
     } catch {
       // the process ended while we looked
