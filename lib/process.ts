@@ -3,6 +3,8 @@
  * identified by its pid plus its start time (field 22 of /proc/PID/stat, in clock ticks
  * since boot), which no later process with the same pid can share.
  */
+import { readStat } from "./proc_table.ts";
+
 export interface ProcessIdentity {
   pid: number;
   startTime: number;
@@ -10,17 +12,9 @@ export interface ProcessIdentity {
 
 /** Start time of a live process, or null when no such process exists (or it is a zombie). */
 export function processStartTime(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch {
-    return null;
-  }
-  // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  if (fields[0] === "Z" || fields[0] === "X") return null;
-  const startTime = Number(fields[19]);
-  return Number.isFinite(startTime) ? startTime : null;
+  const stat = readStat(pid);
+  if (!stat || stat.state === "Z" || stat.state === "X") return null;
+  return Number.isFinite(stat.startTime) ? stat.startTime : null;
 }
 
 export function identify(pid: number): ProcessIdentity | null {

@@ -17,7 +17,7 @@ import {
 import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
 import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "./deno_cmd.ts";
 import { bundleSockets } from "./layout.ts";
-import { allProcesses, readCmdline, sessionMembers } from "./proc.ts";
+import { allProcesses, readCmdline, sessionMembers } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 
 export { bundleSockets };

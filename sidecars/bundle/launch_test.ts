@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { EgressPolicy } from "../egress/policy.ts";
 import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
-import { allProcesses, childrenOf, readCmdline } from "./proc.ts";
+import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 
 function writePolicy(path: string, allow: string[]): void {

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { readdirSync, readFileSync } from "node:fs";
+import { allProcesses, readCmdline, readStat } from "../../lib/proc_table.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -58,19 +58,11 @@ export class World {
 }
 
 export function processesMentioning(text: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ");
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      if (state !== "Z" && cmdline.includes(text)) pids.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return pids;
+  return allProcesses()
+    .filter((process) =>
+      process.state !== "Z" && readCmdline(process.pid)?.join(" ").includes(text)
+    )
+    .map((process) => process.pid);
 }
 
 /** A plain HTTP server on 127.0.0.1 standing in for an upstream service. */
@@ -92,17 +84,10 @@ export function expectCode(result: CliResult, code: number, what: string): void 
 }
 
 export function parentOf(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  return readStat(pid)?.ppid ?? 0;
 }
 
 /** bwrap forks the sandbox's pid 1 with the same command line: count only the outer one. */
 export function isBwrap(pid: number): boolean {
-  try {
-    return /^(\S*\/)?bwrap /.test(
-      Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " "),
-    );
-  } catch {
-    return false;
-  }
+  return /(^|\/)bwrap$/.test(readCmdline(pid)?.[0] ?? "");
 }

@@ -1,6 +1,6 @@
 /** Process-table queries over /proc (Linux). */
 
-import type { ProcessIdentity } from "../../lib/process.ts";
+import type { ProcessIdentity } from "./process.ts";
 
 export interface ProcStat extends ProcessIdentity {
   state: string;
