@@ -9,6 +9,10 @@ export interface BundleSpec {
   policyFile: string;
   /** Directory for logs: `egress.jsonl` (audit), `bundle.log` (daemon stderr). */
   logDir: string;
+  /** The bottle's CA: `ca.crt` and `ca.key` (0600); the key never leaves the bundle. */
+  caDir: string;
+  /** The secrets file (see sidecars/egress/secrets.ts); read only by the egress daemon. */
+  secretsFile: string;
   /**
    * Test-only: hostname → loopback address the egress proxy connects to instead of
    * resolving the name. Empty in normal use; only 127.0.0.0/8 and ::1 targets are honoured.
