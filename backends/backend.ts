@@ -21,6 +21,12 @@ export interface SandboxSpec {
   runDir: string;
   /** Host directory for the backend's own files (logs, generated /etc files). */
   backendDir: string;
+  /**
+   * Host directory with the bottle's trust store (`bottle-ca.crt`, `ca-bundle.crt`: the
+   * system roots plus the bottle's CA), mapped read-only at `/etc/bot-bottle`; the bundle
+   * also replaces the system bundle inside, so tools that ignore the variables trust it.
+   */
+  trustDir?: string;
   services: DoorService[];
   /** The complete environment inside the sandbox (nothing is inherited from the host). */
   env: Record<string, string>;

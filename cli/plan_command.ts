@@ -4,7 +4,9 @@ import type { Provider } from "../engine/provider.ts";
 import { planChanges } from "../engine/plan.ts";
 import { readLive } from "../engine/refresh.ts";
 import type { ResourceRecord } from "../engine/state.ts";
-import { loadProject } from "../manifest/mod.ts";
+import { displayPath, loadProject } from "../manifest/mod.ts";
+import { Fingerprinter } from "../resources/fingerprint.ts";
+import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { compileProject } from "../resources/mod.ts";
 import { parseTestResolve } from "../resources/compile.ts";
 import { UserError } from "./errors.ts";
@@ -13,9 +15,28 @@ import type { Session } from "./session.ts";
 /** Loads manifests, compiles them, reads live state and plans (apply mode). */
 export async function makeApplyPlan(session: Session, dir: string): Promise<Plan> {
   const project = await loadProject(dir);
+  const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const graph = compileProject(project, {
     stateDir: session.ctx.stateDir,
     testResolve: parseTestResolve(session.ctx.env.BOT_BOTTLE_TEST_RESOLVE),
+    home: session.ctx.env.HOME ?? "",
+    describeSecret: (bottle, route) => {
+      const routeKey = `${route.host}${route.path_prefix ?? ""}`;
+      try {
+        const value = readSecret(route.auth.secret, session.ctx.env);
+        return {
+          placeholder: fingerprints.placeholder(bottle.name, routeKey),
+          fingerprint: fingerprints.fingerprint(value),
+        };
+      } catch (error) {
+        if (!(error instanceof SecretUnavailable)) throw error;
+        throw new UserError(
+          `${displayPath(bottle.file, Deno.cwd())}: the secret for route ${routeKey} ` +
+            `(${describeSource(route.auth.secret)}): ${error.message}`,
+          error.hint,
+        );
+      }
+    },
   });
   assertOwnership(session, [...project.bottles.keys()]);
   const records = session.store.forProject(session.project);

@@ -148,6 +148,7 @@ const routeAuth = strict({
   scheme: z.enum(AUTH_SCHEMES),
   header: headerName.optional(),
   secret: secretSource,
+  agent_env: envName.optional(),
 }).superRefine((auth, ctx) => {
   if (auth.scheme === "header" && auth.header === undefined) {
     fail(ctx, "scheme `header` needs a `header` name", "add e.g. `header: X-Api-Token`", {
@@ -186,10 +187,21 @@ const egressRoute = strict({
   }
 });
 
+const dlpRule = strict({
+  action: z.enum(["block", "warn"]).optional(),
+  exempt_hosts: z.array(hostRule("allow")).optional(),
+});
+
+const dlp = strict({
+  max_body_bytes: z.number().int().positive().optional(),
+  rules: z.record(z.string().regex(/^[a-z0-9][a-z0-9:._-]*$/), dlpRule).optional(),
+});
+
 const egress = strict({
   allow: z.array(hostRule("allow")).default([]),
   deny: z.array(hostRule("deny")).default([]),
   routes: z.array(egressRoute).default([]),
+  dlp: dlp.optional(),
 }).superRefine((spec, ctx) => {
   const seen = new Set<string>();
   spec.routes.forEach((route, index) => {

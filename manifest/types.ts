@@ -20,6 +20,11 @@ export interface RouteAuth {
   /** Header name; required when scheme is `header`. */
   header?: string;
   secret: SecretSource;
+  /**
+   * The variable in the agent's environment that holds the placeholder for this secret;
+   * default: `secret.env`. The agent never sees the real value.
+   */
+  agent_env?: string;
 }
 
 export interface EgressRoute {
@@ -35,12 +40,27 @@ export interface EgressRoute {
   upstream_ca_file?: string;
 }
 
+export interface DlpRuleSettings {
+  action?: "block" | "warn";
+  /** Hosts this rule does not apply to (`example.com`, `*.example.com`). */
+  exempt_hosts?: string[];
+}
+
+/** Settings for data-loss prevention on everything that leaves the bottle. */
+export interface DlpSpec {
+  /** Larger request bodies (after decoding) are blocked. Default 64 MiB. */
+  max_body_bytes?: number;
+  /** Per-rule action and host exemptions, keyed by rule id. */
+  rules?: Record<string, DlpRuleSettings>;
+}
+
 export interface EgressSpec {
   /** Host rules: `example.com` exact, `*.example.com` subdomains only, optional `:port`. */
   allow: string[];
   /** Checked before `allow`; bare `*` is allowed here only. */
   deny: string[];
   routes: EgressRoute[];
+  dlp?: DlpSpec;
 }
 
 export interface GitUpstream {

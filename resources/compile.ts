@@ -4,7 +4,9 @@ import type { ResourceNode } from "../engine/graph.ts";
 import { ResourceGraph } from "../engine/graph.ts";
 import { bottleDir } from "../engine/state_dir.ts";
 import type { DoorService, SandboxSpec } from "../backends/backend.ts";
-import type { BottleManifest, Project } from "../manifest/types.ts";
+import type { BottleManifest, EgressRoute, Project, RouteAuth } from "../manifest/types.ts";
+import type { SecretBinding } from "./egress_secrets.ts";
+import { expandHome } from "./secret_source.ts";
 import type { BundleSpec } from "../sidecars/bundle/types.ts";
 import type { EgressPolicy } from "../sidecars/egress/policy.ts";
 
@@ -15,6 +17,13 @@ export interface CompileOptions {
   stateDir: string;
   /** Test-only hostname → loopback map for the egress proxy (see BOT_BOTTLE_TEST_RESOLVE). */
   testResolve: Record<string, string>;
+  /** The operator's home, for `~/` in paths the sidecars read. */
+  home: string;
+  /** Placeholder and fingerprint for a route's secret (reads the operator's secret). */
+  describeSecret: (bottle: BottleManifest, route: EgressRoute & { auth: RouteAuth }) => {
+    placeholder: string;
+    fingerprint: string;
+  };
 }
 
 /** Compiles manifests into the resource graph: one subgraph per bottle. */
@@ -40,18 +49,28 @@ export function compileBottle(bottle: BottleManifest, options: CompileOptions): 
 
   const runDir = join(dir, "run");
   const policyFile = join(dir, "policy.json");
+  const caDir = join(dir, "ca");
+  const trustDir = join(dir, "trust");
+  const secrets = secretBindings(bottle, options);
   const policy: EgressPolicy = {
     version: 1,
     bottle: name,
     allow: bottle.egress.allow,
     deny: bottle.egress.deny,
-    routes: bottle.egress.routes,
+    routes: bottle.egress.routes.map((route) =>
+      route.upstream_ca_file
+        ? { ...route, upstream_ca_file: expandHome(route.upstream_ca_file, { HOME: options.home }) }
+        : route
+    ),
+    ...(bottle.egress.dlp ? { dlp: bottle.egress.dlp } : {}),
   };
   const bundle: BundleSpec = {
     bottle: name,
     runDir,
     policyFile,
     logDir: join(dir, "logs"),
+    caDir,
+    secretsFile: join(dir, "secrets.json"),
     testResolve: options.testResolve,
   };
   const sandbox: SandboxSpec & { backend: string } = {
@@ -61,8 +80,9 @@ export function compileBottle(bottle: BottleManifest, options: CompileOptions): 
     homeDir: join(dir, "home"),
     runDir,
     backendDir: join(dir, "backend"),
+    trustDir,
     services: DOOR_SERVICES,
-    env: bottle.env,
+    env: { ...placeholderEnv(bottle, secrets), ...bottle.env },
   };
   return [
     node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"] }, []),
@@ -73,19 +93,63 @@ export function compileBottle(bottle: BottleManifest, options: CompileOptions): 
     node("egress_policy", { path: policyFile, policy: policy as unknown as JsonObject }, [
       id("bottle_dir"),
     ]),
+    node("ca", { dir: caDir, bottle: name }, [id("bottle_dir")], [id("bottle_dir")]),
+    node(
+      "trust_store",
+      { dir: trustDir, ca_cert: join(caDir, "ca.crt") },
+      [id("ca")],
+      [id("ca"), id("bottle_dir")],
+    ),
+    node(
+      "egress_secrets",
+      { path: bundle.secretsFile, secrets: secrets as unknown as JsonObject[] },
+      [id("bottle_dir")],
+    ),
     node(
       "sidecar_bundle",
       bundle as unknown as JsonObject,
-      [id("door"), id("egress_policy")],
-      [id("door"), id("bottle_dir")],
+      [id("door"), id("egress_policy"), id("egress_secrets"), id("ca")],
+      [id("door"), id("ca"), id("bottle_dir")],
     ),
     node(
       "sandbox",
       sandbox as unknown as JsonObject,
-      [id("door"), id("workspace"), id("sidecar_bundle")],
-      [id("door"), id("workspace"), id("bottle_dir")],
+      [id("door"), id("workspace"), id("trust_store"), id("sidecar_bundle")],
+      [id("door"), id("workspace"), id("trust_store"), id("bottle_dir")],
     ),
   ];
+}
+
+function secretBindings(bottle: BottleManifest, options: CompileOptions): SecretBinding[] {
+  const bindings: SecretBinding[] = [];
+  for (const route of bottle.egress.routes) {
+    if (!route.auth) continue;
+    const { placeholder, fingerprint } = options.describeSecret(bottle, {
+      ...route,
+      auth: route.auth,
+    });
+    bindings.push({
+      host: route.host,
+      ...(route.path_prefix ? { path_prefix: route.path_prefix } : {}),
+      scheme: route.auth.scheme,
+      ...(route.auth.header ? { header: route.auth.header } : {}),
+      source: route.auth.secret,
+      placeholder,
+      fingerprint,
+    });
+  }
+  return bindings;
+}
+
+/** Where the agent finds each placeholder: `agent_env`, else the secret's own env name. */
+function placeholderEnv(bottle: BottleManifest, bindings: SecretBinding[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  const routes = bottle.egress.routes.filter((route) => route.auth);
+  routes.forEach((route, i) => {
+    const name = route.auth?.agent_env ?? route.auth?.secret.env;
+    if (name) env[name] = bindings[i].placeholder;
+  });
+  return env;
 }
 
 /** Parses `BOT_BOTTLE_TEST_RESOLVE=host=127.0.0.1,other=127.0.0.1` (test use only). */

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { JsonObject } from "../lib/json.ts";
 import { canonicalJson } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
@@ -10,15 +9,11 @@ import type {
   ReadResult,
   ResourceInstance,
 } from "../engine/provider.ts";
-import { bottleDir } from "../engine/state_dir.ts";
 import { compilePolicy } from "../sidecars/egress/decide.ts";
 import type { EgressPolicy } from "../sidecars/egress/policy.ts";
-import { LOADED_POLICY_FILE, policySha256 } from "../sidecars/egress/policy_file.ts";
-import { bundleStatus, reloadBundle } from "../sidecars/bundle/launch.ts";
-import type { BundleHandle } from "../sidecars/bundle/types.ts";
-import { bundleHandlePath, readHandle } from "./handle_file.ts";
-
-const RELOAD_TIMEOUT_MS = 3000;
+import { policySha256 } from "../sidecars/egress/policy_file.ts";
+import { loadedMarker, reloadAndWait, runningBundle } from "./bundle_reload.ts";
+import { expandHome } from "./secret_source.ts";
 
 /**
  * The egress policy file. A changed allowlist is an in-place update: the file is replaced
@@ -36,11 +31,17 @@ export const egressPolicyProvider: Provider = {
     }
     const sha256 = policySha256(readFileSync(path, "utf8"));
     const drift: string[] = [];
-    if (sha256 !== policySha256(policyText(instance))) {
-      drift.push(`policy file ${path} was modified`);
+    try {
+      if (sha256 !== policySha256(policyText(instance, ctx.env))) {
+        drift.push(
+          `policy file ${path} differs from the manifests (edited, or a route CA changed)`,
+        );
+      }
+    } catch (error) {
+      drift.push((error as Error).message);
     }
-    const loaded = loadedSha256(ctx, instance.bottle);
-    if (runningBundle(ctx, instance.bottle) && loaded !== null && loaded !== sha256) {
+    const loaded = loadedMarker(ctx, instance.bottle);
+    if (runningBundle(ctx, instance.bottle) && loaded !== null && !loaded.startsWith(sha256)) {
       drift.push("the egress proxy is running an older policy than the file");
     }
     return Promise.resolve({ status: "found", outputs: { sha256 }, drift });
@@ -61,41 +62,43 @@ export const egressPolicyProvider: Provider = {
 };
 
 async function write(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  compilePolicy(instance.inputs.policy as unknown as EgressPolicy);
   const path = String(instance.inputs.path);
-  const text = policyText(instance);
+  const text = policyText(instance, ctx.env);
+  compilePolicy(JSON.parse(text) as EgressPolicy);
   const sha256 = policySha256(text);
   writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
-  const bundle = runningBundle(ctx, instance.bottle);
-  if (bundle && reloadBundle(bundle)) await waitForLoaded(ctx, instance.bottle, sha256);
+  await reloadAndWait(ctx, instance.bottle, (marker) => marker?.startsWith(sha256) ?? false);
   return { sha256 };
 }
 
-async function waitForLoaded(ctx: ProviderContext, bottle: string, sha256: string): Promise<void> {
-  const deadline = Date.now() + RELOAD_TIMEOUT_MS;
-  while (loadedSha256(ctx, bottle) !== sha256) {
-    if (Date.now() > deadline) {
-      const log = join(bottleDir(ctx.stateDir, bottle), "logs", "bundle.log");
-      throw new Error(
-        `the egress proxy did not load the new policy within ${RELOAD_TIMEOUT_MS / 1000}s; ` +
-          `the previous policy stays in force (see ${log})`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+/**
+ * The policy file's exact text. A route's `upstream_ca_file` is read here and written inline
+ * as `upstream_ca_pem`: the daemon may only read what it was allowed at start, and a CA file
+ * added later must still hot-reload. An unreadable or non-PEM file fails the apply, before
+ * anything is written, so the running policy stays in force.
+ */
+function policyText(instance: ResourceInstance, env: Record<string, string>): string {
+  const policy = instance.inputs.policy as unknown as EgressPolicy;
+  const routes = policy.routes.map((route) => {
+    if (!route.upstream_ca_file) return route;
+    const { upstream_ca_file: file, ...rest } = route;
+    return { ...rest, upstream_ca_pem: readPem(route.host, expandHome(file, env)) };
+  });
+  return canonicalJson({ ...policy, routes } as unknown as JsonObject) + "\n";
+}
+
+function readPem(host: string, path: string): string {
+  let text = "";
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(
+      `route ${host}: cannot read upstream_ca_file ${path}: ${(error as Error).message}`,
+    );
   }
-}
-
-function runningBundle(ctx: ProviderContext, bottle: string): BundleHandle | null {
-  const handle = readHandle<BundleHandle>(bundleHandlePath(ctx.stateDir, bottle));
-  return handle && bundleStatus(handle).state === "running" ? handle : null;
-}
-
-function loadedSha256(ctx: ProviderContext, bottle: string): string | null {
-  const path = join(bottleDir(ctx.stateDir, bottle), "logs", LOADED_POLICY_FILE);
-  return existsSync(path) ? readFileSync(path, "utf8").trim() : null;
-}
-
-function policyText(instance: ResourceInstance): string {
-  return canonicalJson(instance.inputs.policy) + "\n";
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`route ${host}: upstream_ca_file ${path} holds no PEM certificate`);
+  }
+  return text;
 }

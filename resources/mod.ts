@@ -3,6 +3,9 @@ import { directoryProvider } from "./directory.ts";
 import { egressPolicyProvider } from "./egress_policy.ts";
 import { sandboxProvider } from "./sandbox.ts";
 import { sidecarBundleProvider } from "./sidecar_bundle.ts";
+import { caProvider } from "./ca.ts";
+import { egressSecretsProvider } from "./egress_secrets.ts";
+import { trustStoreProvider } from "./trust_store.ts";
 
 export { compileProject } from "./compile.ts";
 
@@ -13,6 +16,9 @@ export function allProviders(): Map<string, Provider> {
     directoryProvider("door"),
     directoryProvider("workspace"),
     egressPolicyProvider,
+    caProvider,
+    trustStoreProvider,
+    egressSecretsProvider,
     sidecarBundleProvider,
     sandboxProvider,
   ];

@@ -60,6 +60,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
   for (const entry of layout.topLevel) args.push(...mirror(entry));
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
   const mountPoints = [...layout.etc.map((entry) => entry.path), SANDBOX.home, SANDBOX.run];
+  if (spec.trustDir) mountPoints.push(SANDBOX.trust);
   for (const dir of ancestors(mountPoints)) args.push("--perms", "0755", "--dir", dir);
   for (const entry of layout.etc) args.push(...mirror(entry));
   for (const name of GENERATED) args.push("--ro-bind", `${etcDir}/${name}`, `/etc/${name}`);
@@ -73,6 +74,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
     "--ro-bind",
     spec.runDir,
     SANDBOX.run,
+    ...trustMounts(spec, layout),
     "--remount-ro",
     "/",
     "--chdir",
@@ -88,6 +90,19 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
     environment,
     command: ["/bin/sh", "-c", initScript(spec.services, socat)],
   };
+}
+
+/** The bottle's trust store, and its bundle over the system one where the host has one. */
+function trustMounts(spec: SandboxSpec, layout: HostLayout): string[] {
+  if (!spec.trustDir) return [];
+  const mounts = ["--ro-bind", spec.trustDir, SANDBOX.trust];
+  const certsMirrored = layout.etc.some((entry) =>
+    entry.kind !== "symlink" && SANDBOX.systemBundle.startsWith(`${entry.path}/`)
+  );
+  if (certsMirrored) {
+    mounts.push("--ro-bind", `${spec.trustDir}/ca-bundle.crt`, SANDBOX.systemBundle);
+  }
+  return mounts;
 }
 
 function mirror(entry: HostEntry): string[] {

@@ -213,3 +213,13 @@ Deno.test("ancestors lists parent directories, shallowest first", () => {
     "/etc/pki/tls",
   ]);
 });
+
+Deno.test("bwrap args: the trust store is mounted and its bundle replaces the system one", () => {
+  const options = build({ trustDir: "/state/dev/trust" }).options.join(" ");
+  assert.match(options, /--ro-bind \/state\/dev\/trust \/etc\/bot-bottle/);
+  assert.match(
+    options,
+    /--ro-bind \/state\/dev\/trust\/ca-bundle\.crt \/etc\/ssl\/certs\/ca-certificates\.crt/,
+  );
+  assert.doesNotMatch(build().options.join(" "), /bot-bottle/);
+});

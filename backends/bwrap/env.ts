@@ -21,6 +21,7 @@ export function sandboxEnv(spec: SandboxSpec): Record<string, string> {
       defaults[name] = proxy;
     }
   }
+  if (spec.trustDir) Object.assign(defaults, trustEnv());
   return checkedEnv({
     ...defaults,
     ...spec.env,
@@ -28,6 +29,19 @@ export function sandboxEnv(spec: SandboxSpec): Record<string, string> {
     USER: SANDBOX.user,
     LOGNAME: SANDBOX.user,
   });
+}
+
+/** Variables that make node, curl, Python, git, Deno and OpenSSL trust the bottle's CA. */
+function trustEnv(): Record<string, string> {
+  const bundle = `${SANDBOX.trust}/ca-bundle.crt`;
+  return {
+    SSL_CERT_FILE: bundle,
+    CURL_CA_BUNDLE: bundle,
+    REQUESTS_CA_BUNDLE: bundle,
+    GIT_SSL_CAINFO: bundle,
+    DENO_CERT: bundle,
+    NODE_EXTRA_CA_CERTS: `${SANDBOX.trust}/bottle-ca.crt`,
+  };
 }
 
 /** The environment of one exec: the sandbox's, the call's on top, and TERM for a terminal. */

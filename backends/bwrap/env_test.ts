@@ -29,3 +29,20 @@ Deno.test("exec env: the call's env on top, TERM only for a terminal", () => {
   assert.equal(execEnv(SPEC, { tty: false, env: { LANG: "en_US.UTF-8" } }).LANG, "en_US.UTF-8");
   assert.throws(() => execEnv(SPEC, { tty: false, env: { "A=B": "c" } }), /invalid/);
 });
+
+Deno.test("sandbox env: with a trust store, every common client is pointed at it", () => {
+  const env = sandboxEnv({ ...SPEC, trustDir: "/t" });
+  for (
+    const name of [
+      "SSL_CERT_FILE",
+      "CURL_CA_BUNDLE",
+      "REQUESTS_CA_BUNDLE",
+      "GIT_SSL_CAINFO",
+      "DENO_CERT",
+    ]
+  ) {
+    assert.equal(env[name], "/etc/bot-bottle/ca-bundle.crt", name);
+  }
+  assert.equal(env.NODE_EXTRA_CA_CERTS, "/etc/bot-bottle/bottle-ca.crt");
+  assert.equal(sandboxEnv(SPEC).SSL_CERT_FILE, undefined);
+});

@@ -3,6 +3,8 @@ export const SANDBOX = {
   workspace: "/workspace",
   home: "/home/agent",
   run: "/run/bottle",
+  trust: "/etc/bot-bottle",
+  systemBundle: "/etc/ssl/certs/ca-certificates.crt",
   user: "agent",
   uid: 1000,
   gid: 1000,

@@ -73,6 +73,10 @@ export async function startBundle(input: BundleSpec): Promise<BundleHandle> {
       spec.policyFile,
       "--log-dir",
       spec.logDir,
+      "--ca-dir",
+      spec.caDir,
+      "--secrets",
+      spec.secretsFile,
     ], { detached: true, stdio: ["ignore", logFd, logFd], env, cwd: "/" });
     child.on("error", () => {});
     child.unref();
@@ -192,8 +196,10 @@ function absolutePaths(spec: BundleSpec): BundleSpec {
     runDir: resolve(spec.runDir),
     policyFile: resolve(spec.policyFile),
     logDir: resolve(spec.logDir),
+    caDir: resolve(spec.caDir),
+    secretsFile: resolve(spec.secretsFile),
   };
-  for (const path of [out.runDir, out.policyFile, out.logDir]) {
+  for (const path of [out.runDir, out.policyFile, out.logDir, out.caDir, out.secretsFile]) {
     if (path.includes(",")) throw new Error(`sidecar bundle paths may not contain ",": ${path}`);
   }
   return out;

@@ -1,24 +1,33 @@
 import assert from "node:assert/strict";
-import type { EgressPolicy } from "../egress/policy.ts";
+import {
+  passthroughRoute,
+  testPolicy,
+  writeCaDir,
+  writePolicyFile,
+  writeSecrets,
+} from "../egress/test_files.ts";
 import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 
+/** The tests tunnel raw TCP to an echo server, so allowed.test is a passthrough route. */
 function writePolicy(path: string, allow: string[]): void {
-  const policy: EgressPolicy = { version: 1, bottle: "dev", allow, deny: [], routes: [] };
-  Deno.writeTextFileSync(path, JSON.stringify(policy));
+  writePolicyFile(path, testPolicy(allow, [passthroughRoute("allowed.test")]));
 }
 
-function makeSpec(): BundleSpec {
+async function makeSpec(): Promise<BundleSpec> {
   const dir = Deno.makeTempDirSync({ prefix: "bundle-" });
   Deno.mkdirSync(`${dir}/run`, { mode: 0o711 });
   writePolicy(`${dir}/policy.json`, ["allowed.test"]);
+  writeSecrets(`${dir}/secrets.json`, []);
   return {
     bottle: "dev",
     runDir: `${dir}/run`,
     policyFile: `${dir}/policy.json`,
     logDir: `${dir}/log`,
+    caDir: await writeCaDir(dir),
+    secretsFile: `${dir}/secrets.json`,
     testResolve: { "allowed.test": "127.0.0.1" },
   };
 }
@@ -63,7 +72,7 @@ async function accepts(socket: string): Promise<boolean> {
 }
 
 Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   const echo = startEchoServer();
   let handle: BundleHandle | null = null;
   try {
@@ -113,7 +122,7 @@ Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", 
 });
 
 Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   const echo = startEchoServer();
   const handle = await startBundle(spec);
   try {
@@ -140,7 +149,7 @@ Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL"
 });
 
 Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is left", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   const handle = await startBundle(spec);
   try {
     Deno.kill(-handle.supervisor.pid, "SIGKILL");
@@ -158,7 +167,7 @@ Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is lef
 });
 
 Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   const handle = await startBundle(spec);
   try {
     assert.ok(egressPid(handle) !== null);
@@ -172,7 +181,7 @@ Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone",
 });
 
 Deno.test("bundle: stopBundle kills daemons orphaned by a killed supervisor", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   const handle = await startBundle(spec);
   try {
     Deno.kill(handle.supervisor.pid, "SIGKILL");
@@ -186,7 +195,7 @@ Deno.test("bundle: stopBundle kills daemons orphaned by a killed supervisor", as
 });
 
 Deno.test("bundle: a daemon that cannot start fails startBundle with the log tail", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   try {
     Deno.writeTextFileSync(
       spec.policyFile,
@@ -210,7 +219,7 @@ Deno.test("bundle: a daemon that cannot start fails startBundle with the log tai
 });
 
 Deno.test("bundle: startBundle checks its run directory", async () => {
-  const spec = makeSpec();
+  const spec = await makeSpec();
   try {
     await assert.rejects(
       startBundle({ ...spec, runDir: `${spec.runDir}/missing` }),

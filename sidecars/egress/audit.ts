@@ -15,6 +15,8 @@ export interface AuditEntry {
   port: number;
   /** Path without query string or fragment; null for CONNECT. */
   path: string | null;
+  /** The request was read from an intercepted (decrypted) tunnel, or is that tunnel. */
+  intercepted: boolean;
   rule: string | null;
   verdict: "allow" | "deny";
   reason: string;
@@ -23,6 +25,10 @@ export interface AuditEntry {
   bytes_up: number;
   bytes_down: number;
   ms: number;
+  /** The route (id) whose credential the proxy injected into this request. */
+  injected?: string;
+  /** DLP findings that did not block (warn), as `rule@where`. */
+  dlp_warnings?: string[];
   /** Present (true) only when the test-only name mapping chose the address. */
   test_resolve?: true;
 }
@@ -48,6 +54,7 @@ export function formatAuditLine(entry: AuditEntry): string {
     host: entry.host,
     port: entry.port,
     path: entry.path === null ? null : redactPath(entry.path),
+    intercepted: entry.intercepted,
     rule: entry.rule,
     verdict: entry.verdict,
     reason: entry.reason,
@@ -56,6 +63,10 @@ export function formatAuditLine(entry: AuditEntry): string {
     bytes_down: entry.bytes_down,
     ms: entry.ms,
   };
+  if (entry.injected !== undefined) ordered.injected = entry.injected;
+  if (entry.dlp_warnings !== undefined && entry.dlp_warnings.length > 0) {
+    ordered.dlp_warnings = entry.dlp_warnings;
+  }
   if (entry.test_resolve) ordered.test_resolve = true;
   return `${JSON.stringify(ordered)}\n`;
 }

@@ -8,6 +8,7 @@ const entry: AuditEntry = {
   host: "x.com",
   port: 80,
   path: "/a/b?token=secret#frag",
+  intercepted: false,
   rule: "x.com",
   verdict: "allow",
   reason: "allowed",
@@ -35,6 +36,7 @@ Deno.test("formatAuditLine: fixed fields, no query, test_resolve only when set",
     "host",
     "port",
     "path",
+    "intercepted",
     "rule",
     "verdict",
     "reason",
@@ -47,6 +49,11 @@ Deno.test("formatAuditLine: fixed fields, no query, test_resolve only when set",
   assert.ok(!line.includes("secret"));
   assert.equal(JSON.parse(formatAuditLine({ ...entry, test_resolve: true })).test_resolve, true);
   assert.equal(JSON.parse(formatAuditLine({ ...entry, path: null })).path, null);
+  const extra = JSON.parse(
+    formatAuditLine({ ...entry, injected: "api.x.com/v1/", dlp_warnings: ["r@body"] }),
+  );
+  assert.equal(extra.injected, "api.x.com/v1/");
+  assert.deepEqual(extra.dlp_warnings, ["r@body"]);
 });
 
 Deno.test("FileAudit appends one line per record", () => {

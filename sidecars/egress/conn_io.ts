@@ -1,4 +1,7 @@
-/** Byte-stream plumbing over Deno connections: buffered reads with push-back, full writes. */
+/**
+ * Byte-stream plumbing: one interface over Deno connections and decrypted TLS sessions,
+ * buffered reads with push-back, body relays.
+ */
 
 import type { BodyScanner } from "./http_body.ts";
 import type { HeadParser, HeadResult } from "./http_head.ts";
@@ -9,24 +12,61 @@ export class TimeoutError extends Error {
   override name = "TimeoutError";
 }
 
-/** Reads from a connection; bytes read too far (past a head or body) can be pushed back. */
+/**
+ * A bidirectional byte stream: a client or upstream connection, plain or TLS. The request
+ * pipeline only ever sees this.
+ */
+export interface ByteStream {
+  /** Next bytes, or null at end of stream. */
+  read(): Promise<Uint8Array | null>;
+  /** Writes every byte. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** Half-close: no more writes, reads continue. */
+  closeWrite(): Promise<void>;
+  close(): void;
+}
+
+/** Where a body can be written. */
+export interface Sink {
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+/** A Deno connection (TCP, Unix or TLS) as a ByteStream. */
+export function connStream(conn: Deno.Conn): ByteStream {
+  return {
+    async read(): Promise<Uint8Array | null> {
+      const buffer = new Uint8Array(READ_SIZE);
+      const n = await conn.read(buffer);
+      return n === null ? null : buffer.subarray(0, n);
+    },
+    write: (bytes: Uint8Array): Promise<void> => writeAll(conn, bytes),
+    closeWrite: (): Promise<void> => conn.closeWrite(),
+    close(): void {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    },
+  };
+}
+
+/** Reads from a stream; bytes read too far (past a head or body) can be pushed back. */
 export class BufferedReader {
   private readonly pending: Uint8Array[] = [];
 
-  constructor(readonly conn: Deno.Conn) {}
+  constructor(readonly stream: ByteStream) {}
 
   unshift(bytes: Uint8Array): void {
     if (bytes.length > 0) this.pending.unshift(bytes);
   }
 
   /** Next bytes, or null at end of stream. Rejects with TimeoutError after `deadline`. */
-  async read(deadline?: number): Promise<Uint8Array | null> {
+  read(deadline?: number): Promise<Uint8Array | null> {
     const queued = this.pending.shift();
-    if (queued !== undefined) return queued;
-    const buffer = new Uint8Array(READ_SIZE);
-    const reading = this.conn.read(buffer);
-    const n = deadline === undefined ? await reading : await withDeadline(reading, deadline);
-    return n === null ? null : buffer.subarray(0, n);
+    if (queued !== undefined) return Promise.resolve(queued);
+    const reading = this.stream.read();
+    return deadline === undefined ? reading : withDeadline(reading, deadline);
   }
 }
 
@@ -72,7 +112,7 @@ export async function readHead<T>(
   }
 }
 
-/** Anything bytes can be written to (a Deno.Conn is one). */
+/** Anything bytes can be written to piecewise (a Deno.Conn is one). */
 export interface Writer {
   write(bytes: Uint8Array): Promise<number>;
 }
@@ -82,25 +122,29 @@ export async function writeAll(conn: Writer, bytes: Uint8Array): Promise<void> {
   while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
 }
 
-export function closeQuietly(conn: Deno.Conn): void {
+export function closeQuietly(stream: { close(): void }): void {
   try {
-    conn.close();
+    stream.close();
   } catch {
     // already closed
   }
 }
 
-export function closeWriteQuietly(conn: Deno.Conn): void {
-  conn.closeWrite().catch(() => {});
+export function closeWriteQuietly(stream: { closeWrite(): Promise<void> }): void {
+  try {
+    stream.closeWrite().catch(() => {});
+  } catch {
+    // already closed
+  }
 }
 
 /**
- * Copies one message body from `from` to `to`, leaving any bytes after its end in `from`.
- * Throws FramingError when the stream is malformed or ends early.
+ * Copies one message body from `from` to `to` unchanged, leaving any bytes after its end in
+ * `from`. Throws FramingError when the stream is malformed or ends early.
  */
 export async function relayBody(
   from: BufferedReader,
-  to: Writer,
+  to: Sink,
   scanner: BodyScanner,
   onBytes: (n: number) => void,
 ): Promise<void> {
@@ -112,9 +156,36 @@ export async function relayBody(
     }
     const { consumed } = scanner.feed(chunk);
     if (consumed > 0) {
-      await writeAll(to, chunk.subarray(0, consumed));
+      await to.write(chunk.subarray(0, consumed));
       onBytes(consumed);
     }
     from.unshift(chunk.subarray(consumed));
+  }
+}
+
+/**
+ * One message body read from `from` as content pieces (chunked framing removed); bytes
+ * after its end stay in `from`. Throws FramingError when the stream is malformed or ends
+ * early.
+ */
+export class BodyReader {
+  private readonly queue: Uint8Array[] = [];
+
+  constructor(private readonly from: BufferedReader, private readonly scanner: BodyScanner) {}
+
+  /** The next piece of content, or null once the body is complete. */
+  async next(): Promise<Uint8Array | null> {
+    while (this.queue.length === 0) {
+      if (this.scanner.done) return null;
+      const chunk = await this.from.read();
+      if (chunk === null) {
+        this.scanner.endOfStream();
+        return null;
+      }
+      const fed = this.scanner.feed(chunk);
+      this.from.unshift(chunk.subarray(fed.consumed));
+      for (const piece of fed.payload) if (piece.length > 0) this.queue.push(piece);
+    }
+    return this.queue.shift()!;
   }
 }

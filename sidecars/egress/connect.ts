@@ -1,10 +1,15 @@
-/** `CONNECT host:port`: decide, resolve, dial, then tunnel (TLS passes through untouched). */
+/**
+ * `CONNECT host:port`: decide, then either intercept (terminate TLS with a leaf for the
+ * host and serve the HTTP requests inside) or, for passthrough routes and when the proxy
+ * has no CA, relay the tunnel untouched.
+ */
 
 import { AuditRecorder, type ProxyContext } from "./context.ts";
-import { type BufferedReader, writeAll } from "./conn_io.ts";
-import { decide } from "./decide.ts";
-import { parseConnectAuthority, type RequestHead } from "./http_head.ts";
+import { type BufferedReader, connStream } from "./conn_io.ts";
+import { decide, type Decision } from "./decide.ts";
+import { type Authority, parseConnectAuthority, type RequestHead } from "./http_head.ts";
 import { CONNECT_ESTABLISHED, proxyErrorResponse } from "./responses.ts";
+import { isPassthrough } from "./routes.ts";
 import { runTunnel } from "./tunnel.ts";
 import { connectUpstream, resolveUpstream } from "./upstream.ts";
 
@@ -13,15 +18,18 @@ export async function handleConnect(
   client: BufferedReader,
   head: RequestHead,
 ): Promise<void> {
-  const policy = ctx.policy();
+  const { policy } = ctx.config();
   const authority = parseConnectAuthority(head.target);
   const what = `CONNECT ${head.target.slice(0, 300)}`;
+  const intercept = ctx.tls !== null && authority !== null &&
+    !isPassthrough(policy.routes, authority.host);
   const audit = new AuditRecorder(ctx.audit, {
     bottle: policy.bottle,
     method: "CONNECT",
     host: authority?.host ?? head.target.slice(0, 300),
     port: authority?.port ?? 0,
     path: null,
+    intercepted: intercept,
   });
   const refuse = async (
     status: number,
@@ -30,13 +38,33 @@ export async function handleConnect(
     reason: string,
   ): Promise<void> => {
     audit.decision({ verdict, rule, reason }, status);
-    await writeAll(client.conn, proxyErrorResponse(status, what, reason)).catch(() => {});
+    await client.stream.write(proxyErrorResponse(status, what, reason)).catch(() => {});
   };
   if (authority === null) {
     return refuse(400, "deny", null, "CONNECT target must be host:port");
   }
   const decision = decide(policy, authority.host, authority.port);
   if (decision.verdict === "deny") return refuse(403, "deny", decision.rule, decision.reason);
+  if (intercept) {
+    const { interceptTunnel } = await import("./intercept.ts");
+    return interceptTunnel(ctx, client, authority, decision, audit);
+  }
+  return passthrough(ctx, client, authority, decision, audit, refuse);
+}
+
+async function passthrough(
+  ctx: ProxyContext,
+  client: BufferedReader,
+  authority: Authority,
+  decision: Decision,
+  audit: AuditRecorder,
+  refuse: (
+    status: number,
+    verdict: "allow" | "deny",
+    rule: string | null,
+    reason: string,
+  ) => Promise<void>,
+): Promise<void> {
   const resolution = await resolveUpstream(authority.host, decision, ctx.testResolve, ctx.lookup);
   if (!resolution.ok) {
     const verdict = resolution.status === 403 ? "deny" : "allow";
@@ -48,13 +76,14 @@ export async function handleConnect(
   } catch (error) {
     return refuse(502, "allow", decision.rule, (error as Error).message);
   }
+  const extras = { testResolve: resolution.testResolve };
   try {
-    await writeAll(client.conn, CONNECT_ESTABLISHED);
+    await client.stream.write(CONNECT_ESTABLISHED);
   } catch {
     upstream.close();
-    audit.decision(decision, 200, undefined, resolution.testResolve);
+    audit.decision(decision, 200, undefined, extras);
     return;
   }
-  const bytes = await runTunnel(client, upstream);
-  audit.decision(decision, 200, bytes, resolution.testResolve);
+  const bytes = await runTunnel(client, connStream(upstream));
+  audit.decision(decision, 200, bytes, extras);
 }

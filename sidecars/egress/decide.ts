@@ -4,7 +4,6 @@
  * and what the operator has to change.
  */
 
-import type { EgressRoute } from "../../manifest/types.ts";
 import {
   canonicalHost,
   type HostRule,
@@ -14,14 +13,16 @@ import {
   parseHostRule,
   ruleMatches,
 } from "./host_rules.ts";
+import { compileDlpPolicy, type DlpSettings } from "./dlp_policy.ts";
 import type { EgressPolicy } from "./policy.ts";
+import { type CompiledRoute, compileRoutes } from "./routes.ts";
 
 export interface CompiledPolicy {
   bottle: string;
   allow: HostRule[];
   deny: HostRule[];
-  /** Carried unchanged; credential injection and interception are not implemented yet. */
-  routes: EgressRoute[];
+  routes: CompiledRoute[];
+  dlp: DlpSettings;
 }
 
 export interface Decision {
@@ -58,11 +59,12 @@ export function compilePolicy(policy: EgressPolicy): CompiledPolicy {
   }
   const allow = compileList(record.allow, "allow", problems);
   const deny = compileList(record.deny, "deny", problems);
-  const routes = checkRoutes(record.routes, problems);
+  const routes = compileRoutes(record.routes, problems);
+  const dlp = compileDlpPolicy(record.dlp, problems);
   if (problems.length > 0) {
     throw new PolicyError(`invalid egress policy: ${problems.join("; ")}`);
   }
-  return { bottle: bottle as string, allow, deny, routes };
+  return { bottle: bottle as string, allow, deny, routes, dlp };
 }
 
 function compileList(value: unknown, list: HostRuleList, problems: string[]): HostRule[] {
@@ -84,25 +86,6 @@ function compileList(value: unknown, list: HostRuleList, problems: string[]): Ho
     }
   });
   return rules;
-}
-
-function checkRoutes(value: unknown, problems: string[]): EgressRoute[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push("routes must be an array");
-    return [];
-  }
-  value.forEach((item: unknown, index) => {
-    const route = item as Record<string, unknown> | null;
-    if (typeof route !== "object" || route === null || Array.isArray(route)) {
-      problems.push(`routes[${index}] must be an object`);
-    } else if (typeof route.host !== "string" || canonicalHost(route.host) === null) {
-      problems.push(`routes[${index}].host must be a valid host`);
-    } else if (route.passthrough !== undefined && typeof route.passthrough !== "boolean") {
-      problems.push(`routes[${index}].passthrough must be a boolean`);
-    }
-  });
-  return value as EgressRoute[];
 }
 
 /** The verdict for `host:port`. `host` may be in any form a client sends; it is canonicalised. */

@@ -106,9 +106,62 @@ Deno.test("compilePolicy: reports every problem at once", () => {
   assert.throws(() => compilePolicy([] as unknown as EgressPolicy), PolicyError);
 });
 
-Deno.test("compilePolicy: carries routes unchanged", () => {
-  const routes = [{ host: "api.x.com", passthrough: false, path_prefix: "/v1" }];
+Deno.test("compilePolicy: compiles routes", () => {
+  const routes = [
+    { host: "API.x.com", passthrough: false, path_prefix: "/v1" },
+    { host: "gw.x.com", passthrough: false, upstream: "https://10.0.0.5:8443" },
+    { host: "raw.x.com", passthrough: true },
+  ];
   const compiled = compilePolicy({ ...policy(["api.x.com"]), routes });
-  assert.deepEqual(compiled.routes, routes);
+  assert.deepEqual(compiled.routes[0], {
+    host: "api.x.com",
+    pathPrefix: "/v1",
+    passthrough: false,
+    upstream: null,
+    upstreamCaFile: null,
+    upstreamCaPem: null,
+    id: "api.x.com/v1",
+  });
+  assert.deepEqual(compiled.routes[1].upstream, {
+    scheme: "https",
+    host: "10.0.0.5",
+    port: 8443,
+  });
+  assert.equal(compiled.routes[2].passthrough, true);
   assert.equal(compiled.bottle, "dev");
+  assert.equal(compiled.dlp.maxBodyBytes, 64 * 1024 * 1024);
+});
+
+Deno.test("compilePolicy: rejects bad routes and dlp settings", () => {
+  const bad = {
+    ...policy(["a.com"]),
+    routes: [
+      { host: "a.com", passthrough: false, path_prefix: "v1" },
+      { host: "a.com", passthrough: false, upstream: "https://gw/path" },
+      { host: "a.com", passthrough: "yes" },
+    ],
+    dlp: { max_body_bytes: -1, rules: { "aws-key": { action: "ignore" } } },
+  } as unknown as EgressPolicy;
+  assert.throws(
+    () => compilePolicy(bad),
+    (error: Error) =>
+      error instanceof PolicyError && /routes\[0\]\.path_prefix/.test(error.message) &&
+      /routes\[1\]\.upstream/.test(error.message) &&
+      /routes\[2\]\.passthrough/.test(error.message) &&
+      /dlp\.max_body_bytes/.test(error.message) && /"aws-key"\]\.action/.test(error.message),
+  );
+});
+
+Deno.test("compilePolicy: dlp settings", () => {
+  const compiled = compilePolicy({
+    ...policy(["a.com"]),
+    dlp: {
+      max_body_bytes: 1024,
+      rules: { "aws-key": { action: "warn", exempt_hosts: ["*.aws.com"] } },
+    },
+  });
+  assert.deepEqual(compiled.dlp, {
+    maxBodyBytes: 1024,
+    rules: { "aws-key": { action: "warn", exemptHosts: ["*.aws.com"] } },
+  });
 });

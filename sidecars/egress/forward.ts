@@ -1,82 +1,111 @@
 /**
- * Plain-HTTP forwarding (`GET http://host/path`): the absolute-form request is rewritten
- * to origin-form with hop-by-hop and `Proxy-*` headers dropped, then relayed. Client
- * connections are kept alive when framing allows; the upstream connection is reused for
- * the next request to the same host and port.
+ * The request pipeline shared by plain HTTP (`GET http://host/path`) and requests read from
+ * an intercepted TLS tunnel: decide, plan (route, placeholders, DLP on URL and headers,
+ * injection), relay the body through the DLP check, relay the response (redacted when the
+ * bottle has secrets). Client connections are kept alive when framing allows; the upstream
+ * connection is reused for the next request to the same origin.
  */
 
 import { redactPath } from "./audit.ts";
-import { AuditRecorder, type ProxyContext } from "./context.ts";
-import { BufferedReader, closeQuietly, readHead, relayBody, writeAll } from "./conn_io.ts";
+import { CoalescingWriter } from "./coalesce.ts";
+import { type BufferedReader, closeQuietly } from "./conn_io.ts";
+import { type AuditExtras, AuditRecorder, type ProxyConfig, type ProxyContext } from "./context.ts";
 import { decide, type Decision } from "./decide.ts";
+import type { DlpFinding } from "./dlp/types.ts";
+import { type Framing, FramingError, requestFraming, responseFraming } from "./http_body.ts";
 import {
-  BodyScanner,
-  type Framing,
-  FramingError,
-  requestFraming,
-  responseFraming,
-} from "./http_body.ts";
-import {
-  type AbsoluteTarget,
   connectionHas,
   formatAuthority,
-  parseAbsoluteTarget,
   type RequestHead,
-  type ResponseHead,
-  responseHeadParser,
   serializeRequestHead,
-  serializeResponseHead,
-  stripHopByHop,
 } from "./http_head.ts";
+import { dialOrigin, ExchangeError, type Upstream, upstreamKey } from "./origin_conn.ts";
+import { newRequestState, startRequestBody } from "./request_body.ts";
+import { type Plan, planRequest } from "./request_plan.ts";
+import { plainChunked, requestTarget, type SessionMode, type Target } from "./request_target.ts";
+import { type Bytes, readFinalResponse, relayResponse } from "./response_relay.ts";
 import { proxyErrorResponse } from "./responses.ts";
-import { connectUpstream, resolveUpstream } from "./upstream.ts";
 
-interface Upstream {
-  key: string;
-  conn: Deno.TcpConn;
-  reader: BufferedReader;
-  testResolve: boolean;
-  /** Carried a previous exchange: it may have been closed by the server meanwhile. */
-  reused: boolean;
-}
+export type { SessionMode } from "./request_target.ts";
 
 type Outcome =
   | { kind: "done"; keepClient: boolean }
   /** The reused upstream connection closed before answering: retry on a fresh one. */
   | { kind: "stale" };
 
-class ExchangeError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
+/** One allowed, planned request. */
+interface Exchange {
+  head: RequestHead;
+  target: Target;
+  framing: Framing;
+  decision: Decision;
+  plan: Plan;
+  config: ProxyConfig;
+  audit: AuditRecorder;
+  /** Names the request in error pages (`GET https://host/path`). */
+  what: string;
+  /** The same without the path, for block pages: the path may be what was blocked. */
+  origin: string;
 }
 
 export class Forwarder {
   private upstream: Upstream | null = null;
+  /** Everything written to the client goes through here. */
+  private readonly out: CoalescingWriter;
 
-  constructor(private readonly ctx: ProxyContext, private readonly client: BufferedReader) {}
+  constructor(
+    private readonly ctx: ProxyContext,
+    private readonly client: BufferedReader,
+    private readonly mode: SessionMode,
+  ) {
+    this.out = new CoalescingWriter(client.stream);
+  }
 
   close(): void {
-    if (this.upstream !== null) closeQuietly(this.upstream.conn);
+    if (this.upstream !== null) closeQuietly(this.upstream.stream);
     this.upstream = null;
   }
 
   /** Handles one request; true when the client connection may carry another one. */
   async exchange(head: RequestHead): Promise<boolean> {
-    const policy = this.ctx.policy();
-    const target = parseAbsoluteTarget(head.target);
-    if (target === null || target.scheme !== "http") {
-      await this.reply(400, `${head.method} ${head.target.slice(0, 300)}`, badTargetReason(head));
+    try {
+      return await this.exchangeNow(head);
+    } finally {
+      await this.out.flush().catch(() => {});
+    }
+  }
+
+  private async exchangeNow(head: RequestHead): Promise<boolean> {
+    const config = this.ctx.config();
+    const { policy } = config;
+    const intercepted = this.mode.kind === "intercepted";
+    const parsed = requestTarget(this.mode, head);
+    if (!parsed.ok) {
+      if (this.mode.kind === "intercepted") {
+        new AuditRecorder(this.ctx.audit, {
+          bottle: policy.bottle,
+          method: head.method.slice(0, 32),
+          host: this.mode.host,
+          port: this.mode.port,
+          path: head.target.slice(0, 300),
+          intercepted,
+        }).decision({ verdict: "deny", rule: parsed.rule, reason: parsed.reason }, parsed.status);
+      }
+      await this.reply(parsed.status, `${head.method} ${head.target.slice(0, 300)}`, parsed.reason);
       return false;
     }
-    const what = `${head.method} http://${formatAuthority(target.host, target.port, 80)}` +
-      redactPath(target.path);
+    const target = parsed.target;
+    const scheme = intercepted ? "https" : "http";
+    const authority = formatAuthority(target.host, target.port, intercepted ? 443 : 80);
+    const origin = `${head.method} ${scheme}://${authority}`;
+    const what = origin + redactPath(target.path);
     const audit = new AuditRecorder(this.ctx.audit, {
       bottle: policy.bottle,
       method: head.method,
       host: target.host,
       port: target.port,
       path: target.path,
+      intercepted,
     });
     const framing = requestFraming(head);
     if (!framing.ok) {
@@ -89,65 +118,96 @@ export class Forwarder {
       await this.reply(403, what, decision.reason);
       return false;
     }
+    const planned = planRequest({
+      policy,
+      secrets: config.secrets,
+      dlp: config.dlp,
+      intercepted,
+      host: target.host,
+      port: target.port,
+      path: target.path,
+      headers: head.headers,
+    });
+    if (!planned.ok) {
+      const { rule, reason, where } = planned.block;
+      audit.decision({ verdict: "deny", rule, reason }, 403, undefined, {
+        hidePath: where === "url",
+      });
+      await this.reply(403, origin, reason);
+      return false;
+    }
+    if (planned.plan.checkBody && !plainChunked(head, framing.framing)) {
+      const reason = "request bodies may use no transfer coding but chunked (it could hide " +
+        "content from inspection)";
+      audit.decision({ verdict: "deny", rule: null, reason }, 400);
+      await this.reply(400, what, reason);
+      return false;
+    }
+    const exchange: Exchange = {
+      head,
+      target,
+      framing: framing.framing,
+      decision,
+      plan: planned.plan,
+      config,
+      audit,
+      what,
+      origin,
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
-      const outcome = await this.attempt(head, target, framing.framing, decision, audit, what);
+      const outcome = await this.attempt(exchange);
       if (outcome.kind === "done") return outcome.keepClient;
       this.close();
     }
     return false;
   }
 
-  private async attempt(
-    head: RequestHead,
-    target: AbsoluteTarget,
-    framing: Framing,
-    decision: Decision,
-    audit: AuditRecorder,
-    what: string,
-  ): Promise<Outcome> {
+  private async attempt(exchange: Exchange): Promise<Outcome> {
+    const { head, target, framing, decision, plan, config, audit, what } = exchange;
+    const extras: AuditExtras & { warnings: DlpFinding[] } = {
+      testResolve: false,
+      injected: plan.secret?.id ?? null,
+      warnings: [...plan.warnings],
+    };
     let upstream: Upstream;
     try {
-      upstream = await this.connect(target, decision);
+      upstream = await this.connect(plan, decision);
     } catch (error) {
       const status = error instanceof ExchangeError ? error.status : 502;
       const reason = (error as Error).message;
-      audit.decision({ ...decision, verdict: status === 403 ? "deny" : "allow", reason }, status);
+      const verdict = status === 403 ? "deny" : "allow";
+      audit.decision({ ...decision, verdict, reason }, status, undefined, extras);
       await this.reply(status, what, reason);
       return { kind: "done", keepClient: false };
     }
-    const bytes = { up: 0, down: 0 };
-    const request: { done: boolean; error: Error | null } = {
-      done: framing.kind === "none",
-      error: null,
-    };
+    extras.testResolve = upstream.testResolve;
+    const bytes: Bytes = { up: 0, down: 0 };
+    const state = newRequestState(framing);
     let status = 502;
     try {
       const outgoing = serializeRequestHead({
         method: head.method,
         target: target.path,
         version: head.version,
-        headers: [
-          { name: "Host", value: formatAuthority(target.host, target.port, 80) },
-          ...stripHopByHop(head.headers).filter((h) => h.name.toLowerCase() !== "host"),
-        ],
+        headers: plan.headers,
       });
       try {
-        await writeAll(upstream.conn, outgoing);
+        await upstream.stream.write(outgoing);
       } catch (error) {
         if (upstream.reused && framing.kind === "none") return { kind: "stale" };
         throw error;
       }
       bytes.up += outgoing.length;
-      const scanner = new BodyScanner(framing);
-      relayBody(this.client, upstream.conn, scanner, (n) => bytes.up += n).then(
-        () => request.done = true,
-        (error: Error) => {
-          request.error = error;
-          closeQuietly(upstream.conn);
-        },
-      );
-
-      const response = await this.readFinalResponse(upstream, head, bytes);
+      if (framing.kind !== "none") {
+        startRequestBody(
+          { client: this.client, head, host: target.host, framing, plan, config },
+          upstream,
+          state,
+          (n) => bytes.up += n,
+        );
+      }
+      const needles = plan.redact ? config.secrets.valueNeedles : null;
+      const response = await readFinalResponse(upstream.reader, head, this.out, needles, bytes);
       if (response === "stale") {
         if (upstream.reused && framing.kind === "none") return { kind: "stale" };
         throw new ExchangeError(502, "upstream closed the connection without answering");
@@ -155,115 +215,62 @@ export class Forwarder {
       const responseFramingResult = responseFraming(response, head.method);
       if (!responseFramingResult.ok) throw new ExchangeError(502, responseFramingResult.message);
       const bodyFraming = responseFramingResult.framing;
-      const keepClient = head.version === "HTTP/1.1" && !connectionHas(head.headers, "close") &&
-        bodyFraming.kind !== "close";
-      const outgoingHead = serializeResponseHead({
-        version: "HTTP/1.1",
-        status: response.status,
-        reason: response.reason,
-        headers: [
-          ...stripHopByHop(response.headers),
-          { name: "Connection", value: keepClient ? "keep-alive" : "close" },
-        ],
-      });
-      await writeAll(this.client.conn, outgoingHead);
-      bytes.down += outgoingHead.length;
+      const clientKeepable = head.version === "HTTP/1.1" &&
+        !connectionHas(head.headers, "close");
+      const keepClient = clientKeepable && (plan.redact || bodyFraming.kind !== "close");
       status = response.status;
-      await relayBody(
-        upstream.reader,
-        this.client.conn,
-        new BodyScanner(bodyFraming),
-        (n) => bytes.down += n,
+      await relayResponse(
+        {
+          response,
+          framing: bodyFraming,
+          keepClient,
+          needles,
+          upstream: upstream.reader,
+          out: this.out,
+        },
+        bytes,
+        () => state.responded = true,
       );
-      audit.decision(decision, status, bytes, upstream.testResolve);
+      if (state.blocked !== null) throw new ExchangeError(403, state.blocked.reason);
+      extras.warnings.push(...(state.check?.warnings ?? []));
+      audit.decision(decision, status, bytes, extras);
       const keepUpstream = bodyFraming.kind !== "close" && response.version === "HTTP/1.1" &&
         !connectionHas(response.headers, "close");
-      if (!request.done || !keepUpstream) this.close();
+      if (!state.done || !keepUpstream) this.close();
       else upstream.reused = true;
-      return { kind: "done", keepClient: keepClient && request.done };
+      return { kind: "done", keepClient: keepClient && state.done };
     } catch (error) {
       this.close();
-      const badBody = request.error instanceof FramingError;
-      if (badBody && bytes.down === 0) status = 400;
+      extras.warnings.push(...(state.check?.warnings ?? []));
+      if (state.blocked !== null) {
+        const { rule, reason } = state.blocked;
+        const answered = state.responded ? status : 403;
+        audit.decision({ verdict: "deny", rule, reason }, answered, bytes, {
+          ...extras,
+          injected: null,
+        });
+        if (!state.responded) await this.reply(403, exchange.origin, reason);
+        return { kind: "done", keepClient: false };
+      }
+      const badBody = state.error instanceof FramingError;
+      if (badBody && !state.responded) status = 400;
       const reason = badBody
-        ? `malformed request body: ${request.error?.message}`
+        ? `malformed request body: ${state.error?.message}`
         : `upstream exchange failed: ${(error as Error).message}`;
-      audit.decision({ ...decision, reason }, status, bytes, upstream.testResolve);
-      if (bytes.down === 0) await this.reply(status, what, reason);
+      audit.decision({ ...decision, reason }, status, bytes, extras);
+      if (!state.responded) await this.reply(status, what, reason);
       return { kind: "done", keepClient: false };
     }
   }
 
-  /** Relays 1xx interim responses; returns the final response head, or "stale". */
-  private async readFinalResponse(
-    upstream: Upstream,
-    request: RequestHead,
-    bytes: { up: number; down: number },
-  ): Promise<ResponseHead | "stale"> {
-    for (let interim = 0; interim < 16; interim++) {
-      const result = await readHead(upstream.reader, responseHeadParser());
-      if (result.state === "closed") return bytes.down === 0 ? "stale" : closedEarly();
-      if (result.state === "error") throw new ExchangeError(502, `bad response: ${result.message}`);
-      const response = result.head;
-      if (response.status === 101) {
-        throw new ExchangeError(502, "protocol upgrades over plain HTTP are not supported");
-      }
-      if (response.status >= 200 || request.version === "HTTP/1.0") {
-        if (response.status < 200) continue;
-        return response;
-      }
-      const interimHead = serializeResponseHead({
-        ...response,
-        version: "HTTP/1.1",
-        headers: stripHopByHop(response.headers),
-      });
-      await writeAll(this.client.conn, interimHead);
-      bytes.down += interimHead.length;
-    }
-    throw new ExchangeError(502, "too many interim (1xx) responses");
-  }
-
-  private async connect(target: AbsoluteTarget, decision: Decision): Promise<Upstream> {
-    const key = `${target.host}:${target.port}`;
-    if (this.upstream !== null && this.upstream.key === key) return this.upstream;
+  private async connect(plan: Plan, decision: Decision): Promise<Upstream> {
+    if (this.upstream !== null && this.upstream.key === upstreamKey(plan)) return this.upstream;
     this.close();
-    const resolution = await resolveUpstream(
-      target.host,
-      decision,
-      this.ctx.testResolve,
-      this.ctx.lookup,
-    );
-    if (!resolution.ok) throw new ExchangeError(resolution.status, resolution.reason);
-    const conn = await connectUpstream(
-      resolution.addresses,
-      target.port,
-      this.ctx.timeouts.connectMs,
-    );
-    this.upstream = {
-      key,
-      conn,
-      reader: new BufferedReader(conn),
-      testResolve: resolution.testResolve,
-      reused: false,
-    };
+    this.upstream = await dialOrigin(this.ctx, plan, decision);
     return this.upstream;
   }
 
   private async reply(status: number, what: string, reason: string): Promise<void> {
-    await writeAll(this.client.conn, proxyErrorResponse(status, what, reason)).catch(() => {});
+    await this.out.write(proxyErrorResponse(status, what, reason)).catch(() => {});
   }
-}
-
-function closedEarly(): never {
-  throw new ExchangeError(502, "upstream closed the connection mid-response");
-}
-
-function badTargetReason(head: RequestHead): string {
-  if (/^https:\/\//i.test(head.target)) {
-    return "https:// URLs must be requested through CONNECT (set HTTPS_PROXY, not HTTP_PROXY)";
-  }
-  if (head.target.startsWith("/")) {
-    return "this is a forward proxy: send the absolute URL (GET http://host/path) or use CONNECT";
-  }
-  return "malformed request target";
 }

@@ -67,10 +67,20 @@ export class FramingError extends Error {
 const MAX_CHUNK_LINE = 4096;
 const MAX_TRAILER_BYTES = 64 * 1024;
 
+/** What one `feed` found in a chunk. */
+export interface Fed {
+  /** Bytes of the chunk that belong to this body (framing included). */
+  consumed: number;
+  done: boolean;
+  /** The message content among them: chunked framing removed (views into the chunk). */
+  payload: Uint8Array[];
+}
+
 /**
  * Finds the end of one body in a byte stream. `feed` says how many bytes of `chunk` belong
- * to the body and whether the body is complete; bytes after the end belong to the next
- * message. Throws FramingError on malformed chunked coding.
+ * to the body, which of them are content, and whether the body is complete; bytes after
+ * the end belong to the next message. Throws FramingError on malformed chunked coding.
+ * Trailer fields of chunked bodies are skipped, not reported.
  */
 export class BodyScanner {
   private remaining: number;
@@ -94,30 +104,32 @@ export class BodyScanner {
     if (!this.finished) throw new FramingError("connection closed before the body ended");
   }
 
-  feed(chunk: Uint8Array): { consumed: number; done: boolean } {
-    if (this.finished) return { consumed: 0, done: true };
+  feed(chunk: Uint8Array): Fed {
+    if (this.finished) return { consumed: 0, done: true, payload: [] };
     switch (this.framing.kind) {
       case "none":
-        return { consumed: 0, done: true };
+        return { consumed: 0, done: true, payload: [] };
       case "close":
-        return { consumed: chunk.length, done: false };
+        return { consumed: chunk.length, done: false, payload: [chunk] };
       case "length": {
         const consumed = Math.min(this.remaining, chunk.length);
         this.remaining -= consumed;
         this.finished = this.remaining === 0;
-        return { consumed, done: this.finished };
+        return { consumed, done: this.finished, payload: [chunk.subarray(0, consumed)] };
       }
       case "chunked":
         return this.feedChunked(chunk);
     }
   }
 
-  private feedChunked(chunk: Uint8Array): { consumed: number; done: boolean } {
+  private feedChunked(chunk: Uint8Array): Fed {
     let i = 0;
+    const payload: Uint8Array[] = [];
     while (i < chunk.length && !this.finished) {
       switch (this.chunkState) {
         case "data": {
           const take = Math.min(this.remaining, chunk.length - i);
+          payload.push(chunk.subarray(i, i + take));
           i += take;
           this.remaining -= take;
           if (this.remaining === 0) this.chunkState = "data-cr";
@@ -151,7 +163,7 @@ export class BodyScanner {
         }
       }
     }
-    return { consumed: i, done: this.finished };
+    return { consumed: i, done: this.finished, payload };
   }
 
   private sizeLine(line: string): void {

@@ -119,11 +119,32 @@ Deno.test("BodyScanner: malformed chunked coding throws", () => {
 
 Deno.test("BodyScanner: end of stream", () => {
   const close = new BodyScanner({ kind: "close" });
-  assert.deepEqual(close.feed(latin1Bytes("abc")), { consumed: 3, done: false });
+  const fed = close.feed(latin1Bytes("abc"));
+  assert.deepEqual([fed.consumed, fed.done], [3, false]);
   close.endOfStream();
   assert.ok(close.done);
   const short = new BodyScanner({ kind: "length", length: 10 });
   short.feed(latin1Bytes("abc"));
   assert.throws(() => short.endOfStream(), FramingError);
   assert.ok(new BodyScanner({ kind: "none" }).done);
+});
+
+Deno.test("BodyScanner: payload is the content without chunked framing", () => {
+  const scanner = new BodyScanner({ kind: "chunked" });
+  const wire = "3\r\nabc\r\n5;ext=1\r\ndefgh\r\n0\r\nTrailer: x\r\n\r\nNEXT";
+  for (let size = 1; size <= wire.length; size++) {
+    const s = new BodyScanner({ kind: "chunked" });
+    let content = "";
+    let consumed = 0;
+    for (let i = 0; i < wire.length && !s.done; i += size) {
+      const fed = s.feed(latin1Bytes(wire.slice(i, i + size)));
+      consumed += fed.consumed;
+      content += fed.payload.map((p) => new TextDecoder().decode(p)).join("");
+    }
+    assert.equal(content, "abcdefgh", `chunk size ${size}`);
+    assert.equal(consumed, wire.length - 4);
+  }
+  assert.ok(!scanner.done);
+  const length = new BodyScanner({ kind: "length", length: 2 }).feed(latin1Bytes("abc"));
+  assert.deepEqual(length.payload.map((p) => p.length), [2]);
 });

@@ -1,18 +1,26 @@
 /**
  * The egress daemon:
- *   deno run -A sidecars/egress/main.ts --socket PATH --policy FILE --log-dir DIR --bottle NAME
- *     [--exit-with-parent]
- * Silent on success; errors go to stderr (the bundle log). SIGHUP re-reads the policy
- * file (an invalid file leaves the old policy in force); SIGTERM/SIGINT stop it and remove
- * the socket. Exit status 2 means bad arguments or configuration (retrying cannot help).
+ *   deno run … sidecars/egress/main.ts --socket PATH --policy FILE --log-dir DIR --bottle NAME
+ *     [--ca-dir DIR] [--secrets FILE] [--no-dlp] [--exit-with-parent]
+ * `--ca-dir` holds the bottle CA (`ca.crt`, `ca.key`): with it, CONNECTs are intercepted
+ * (unless their route is passthrough); without it every CONNECT is a plain tunnel.
+ * `--secrets` is the secrets file (see secrets.ts). DLP (dlp/mod.ts) is on unless
+ * `--no-dlp`; if that module cannot be loaded, every inspected request is refused (403,
+ * rule `dlp:dlp-unavailable`, saying why) while passthrough tunnels still work. Silent on success; errors go to stderr (the bundle log). SIGHUP re-reads the
+ * policy and secrets files together (if either is invalid both old ones stay in force);
+ * SIGTERM/SIGINT stop it and remove the socket. Exit status 2 means bad arguments or
+ * configuration (retrying cannot help).
  */
 
 import { parseArgs } from "node:util";
-import { FileAudit } from "./audit.ts";
 import { join } from "node:path";
-import { LOADED_POLICY_FILE, type LoadedPolicy, loadPolicyFile } from "./policy_file.ts";
-import { type EgressProxy, startProxy } from "./proxy.ts";
+import { FileAudit } from "./audit.ts";
+import { type ConfigPaths, loadConfig, writeLoadedMarker } from "./config_files.ts";
+import { loadDlpFactory, unavailableDlp } from "./dlp_loader.ts";
+import { type DlpFactory, type EgressProxy, startProxy } from "./proxy.ts";
 import { parseTestResolve, TEST_RESOLVE_ENV } from "./test_resolve.ts";
+import type { LeafMinter } from "./tls/leaf.ts";
+import { importSigningKey } from "./tls/keys.ts";
 
 const CONFIG_ERROR = 2;
 
@@ -22,9 +30,10 @@ function log(line: string): void {
 
 interface Args {
   socket: string;
-  policy: string;
   logDir: string;
-  bottle: string;
+  paths: ConfigPaths;
+  caDir: string | null;
+  dlp: boolean;
   exitWithParent: boolean;
 }
 
@@ -36,6 +45,9 @@ function parse(argv: string[]): Args {
       policy: { type: "string" },
       "log-dir": { type: "string" },
       bottle: { type: "string" },
+      "ca-dir": { type: "string" },
+      secrets: { type: "string" },
+      "no-dlp": { type: "boolean", default: false },
       "exit-with-parent": { type: "boolean", default: false },
     },
     strict: true,
@@ -43,26 +55,45 @@ function parse(argv: string[]): Args {
   const { socket, policy, bottle } = values;
   const logDir = values["log-dir"];
   if (!socket || !policy || !logDir || !bottle) {
-    throw new Error("usage: main.ts --socket PATH --policy FILE --log-dir DIR --bottle NAME");
-  }
-  return { socket, policy, logDir, bottle, exitWithParent: values["exit-with-parent"] ?? false };
-}
-
-function loadFor(args: Args): LoadedPolicy {
-  const loaded = loadPolicyFile(args.policy);
-  if (loaded.policy.bottle !== args.bottle) {
     throw new Error(
-      `egress policy ${args.policy} is for bottle "${loaded.policy.bottle}", not "${args.bottle}"`,
+      "usage: main.ts --socket PATH --policy FILE --log-dir DIR --bottle NAME " +
+        "[--ca-dir DIR] [--secrets FILE] [--no-dlp] [--exit-with-parent]",
     );
   }
-  return loaded;
+  return {
+    socket,
+    logDir,
+    paths: { bottle, policy, secrets: values.secrets ?? null },
+    caDir: values["ca-dir"] ?? null,
+    dlp: !values["no-dlp"],
+    exitWithParent: values["exit-with-parent"] ?? false,
+  };
 }
 
-/** Records which policy is in force (see LOADED_POLICY_FILE). */
-function markLoaded(args: Args, loaded: LoadedPolicy): void {
-  const path = join(args.logDir, LOADED_POLICY_FILE);
-  Deno.writeTextFileSync(`${path}.tmp`, loaded.sha256, { mode: 0o600 });
-  Deno.renameSync(`${path}.tmp`, path);
+/**
+ * Reads and checks the bottle CA now (a bad one is a configuration error); the minter
+ * itself, with the X.509 library, loads later while the daemon already serves.
+ */
+async function loadMinter(caDir: string): Promise<() => Promise<LeafMinter>> {
+  const read = (name: string): string => {
+    try {
+      return Deno.readTextFileSync(join(caDir, name));
+    } catch (error) {
+      throw new Error(
+        `cannot read the bottle CA ${join(caDir, name)}: ${(error as Error).message}`,
+      );
+    }
+  };
+  const cert = read("ca.crt");
+  const key = read("ca.key");
+  if (!cert.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new Error(`${join(caDir, "ca.crt")} holds no PEM certificate`);
+  }
+  await importSigningKey(key);
+  return async () => {
+    const { LeafMinter } = await import("./tls/leaf.ts");
+    return await LeafMinter.create(cert, key);
+  };
 }
 
 async function main(): Promise<number> {
@@ -77,33 +108,49 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGHUP", () => {
     if (proxy === null || args === null) return;
     try {
-      const next = loadFor(args);
-      proxy.setPolicy(next.policy);
-      markLoaded(args, next);
-      const { allow, deny } = next.policy;
-      log(`egress: policy reloaded (${allow.length} allow, ${deny.length} deny rules)`);
+      const next = loadConfig(args.paths);
+      proxy.setConfig(next.policy, next.secrets);
+      writeLoadedMarker(args.logDir, next.marker);
+      const { allow, deny, routes } = next.policy;
+      log(
+        `egress: policy reloaded (${allow.length} allow, ${deny.length} deny rules, ` +
+          `${routes.length} routes, ${next.secrets.secrets.length} secrets)`,
+      );
     } catch (error) {
-      log(`egress: reload failed, keeping the previous policy: ${(error as Error).message}`);
+      log(`egress: reload failed, keeping the previous policy and secrets: ${message(error)}`);
     }
   });
 
   let audit: FileAudit;
   try {
     args = parse(Deno.args);
-    const loaded = loadFor(args);
+    const loaded = loadConfig(args.paths);
+    const minter = args.caDir === null ? undefined : await loadMinter(args.caDir);
+    let dlp: DlpFactory | undefined;
+    if (args.dlp) {
+      const loaded = await loadDlpFactory();
+      if (!loaded.ok) log(`egress: ${loaded.reason}; every inspected request will be blocked`);
+      dlp = loaded.ok ? loaded.factory : unavailableDlp(loaded.reason);
+    }
     audit = new FileAudit(args.logDir, log);
     const testResolve = parseTestResolve(Deno.env.get(TEST_RESOLVE_ENV));
     for (const warning of testResolve.warnings) log(`egress: ${warning}`);
     proxy = await startProxy({
       socketPath: args.socket,
       policy: loaded.policy,
+      secrets: loaded.secrets,
+      minter: minter === undefined ? undefined : deferred(minter),
+      dlp,
       audit,
       testResolve: testResolve.map,
       log,
     });
-    markLoaded(args, loaded);
+    writeLoadedMarker(args.logDir, loaded.marker);
+    proxy.warmUp().then((problem) => {
+      if (problem !== null) log(`egress: TLS interception is unavailable: ${problem}`);
+    });
   } catch (error) {
-    log(`egress: ${(error as Error).message}`);
+    log(`egress: ${message(error)}`);
     return CONFIG_ERROR;
   }
   if (args.exitWithParent) {
@@ -120,6 +167,15 @@ async function main(): Promise<number> {
   await proxy.close();
   audit.close();
   return 0;
+}
+
+/** Starts `load` on the next turn, after the socket is listening. */
+function deferred<T>(load: () => Promise<T>): Promise<T> {
+  return new Promise((resolve) => setTimeout(resolve, 0)).then(load);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 Deno.exit(await main());

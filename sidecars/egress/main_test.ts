@@ -1,8 +1,18 @@
 import assert from "node:assert/strict";
 import { egressChild } from "../bundle/main.ts";
-import type { EgressPolicy } from "./policy.ts";
+import {
+  passthroughRoute,
+  testPolicy,
+  writeCaDir,
+  writePolicyFile,
+  writeSecrets,
+} from "./test_files.ts";
 import { TEST_RESOLVE_ENV } from "./test_resolve.ts";
-import { eventually, proxyRequest, RawClient, startEchoServer } from "./test_support.ts";
+import type { PolicyRoute } from "./policy.ts";
+import { LOADED_POLICY_FILE, policySha256 } from "./policy_file.ts";
+import type { InjectedSecret } from "./secrets.ts";
+import { eventually, header, proxyRequest, RawClient, startEchoServer } from "./test_support.ts";
+import { startDoor, startStandIn, tunnelClient } from "./test_tls.ts";
 
 interface Daemon {
   child: Deno.ChildProcess;
@@ -20,25 +30,34 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Prom
   return sink;
 }
 
+/** These tests tunnel raw TCP to an echo server: every host they use is passthrough. */
 function writePolicy(path: string, allow: string[]): void {
-  const policy: EgressPolicy = { version: 1, bottle: "dev", allow, deny: [], routes: [] };
-  Deno.writeTextFileSync(path, JSON.stringify(policy));
+  const routes = ["allowed.test", "other.test", "localhost"].map(passthroughRoute);
+  writePolicyFile(path, testPolicy(allow, routes));
 }
 
 /** Runs the daemon exactly as the supervisor does (same flags and permissions). */
-function spawnDaemon(dir: string): Daemon & { finished: Promise<void> } {
+function spawnDaemon(
+  dir: string,
+  resolve: Record<string, string> = { "allowed.test": "127.0.0.1", "other.test": "127.0.0.1" },
+  extraArgs: string[] = [],
+): Daemon & { finished: Promise<void> } {
   const spec = egressChild(
-    { bottle: "dev", runDir: `${dir}/run`, policy: `${dir}/policy.json`, logDir: `${dir}/log` },
+    {
+      bottle: "dev",
+      runDir: `${dir}/run`,
+      policy: `${dir}/policy.json`,
+      logDir: `${dir}/log`,
+      caDir: `${dir}/ca`,
+      secrets: `${dir}/secrets.json`,
+    },
     {
       ...Deno.env.toObject(),
-      [TEST_RESOLVE_ENV]: JSON.stringify({
-        "allowed.test": "127.0.0.1",
-        "other.test": "127.0.0.1",
-      }),
+      [TEST_RESOLVE_ENV]: JSON.stringify(resolve),
     },
   );
   const child = new Deno.Command(spec.command, {
-    args: spec.args,
+    args: [...spec.args, ...extraArgs],
     env: spec.env,
     clearEnv: true,
     stdin: "null",
@@ -70,9 +89,16 @@ function connect(socket: string, authority: string): Promise<number> {
     .then((r) => r.status);
 }
 
-Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives a bad file", async () => {
+async function makeDir(): Promise<string> {
   const dir = Deno.makeTempDirSync({ prefix: "egress-main-" });
   Deno.mkdirSync(`${dir}/run`);
+  await writeCaDir(dir);
+  writeSecrets(`${dir}/secrets.json`, []);
+  return dir;
+}
+
+Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives a bad file", async () => {
+  const dir = await makeDir();
   writePolicy(`${dir}/policy.json`, ["allowed.test"]);
   const echo = startEchoServer();
   const daemon = spawnDaemon(dir);
@@ -134,8 +160,7 @@ Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives 
 });
 
 Deno.test("egress main: an invalid policy at start exits 2 and says why", async () => {
-  const dir = Deno.makeTempDirSync({ prefix: "egress-main-" });
-  Deno.mkdirSync(`${dir}/run`);
+  const dir = await makeDir();
   Deno.writeTextFileSync(
     `${dir}/policy.json`,
     JSON.stringify({ version: 1, bottle: "dev", allow: ["*"], deny: [], routes: [] }),
@@ -148,6 +173,123 @@ Deno.test("egress main: an invalid policy at start exits 2 and says why", async 
     assert.match(daemon.stderr.text, /allow\[0\]: a bare "\*" is only valid in deny/);
     assert.throws(() => Deno.lstatSync(daemon.socket), Deno.errors.NotFound);
   } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets atomically", async () => {
+  const dir = await makeDir();
+  const standIn = await startStandIn(["api.test"]);
+  Deno.writeTextFileSync(`${dir}/upstream-ca.pem`, standIn.caPem);
+  const routes: PolicyRoute[] = [
+    { host: "api.test", passthrough: false, upstream_ca_file: `${dir}/upstream-ca.pem` },
+  ];
+  writePolicyFile(`${dir}/policy.json`, testPolicy(["api.test"], routes));
+  const secret = (value: string): InjectedSecret[] => [
+    { host: "api.test", scheme: "bearer", value, placeholder: "bb-placeholder-main-01" },
+  ];
+  writeSecrets(`${dir}/secrets.json`, secret("sk-first-0123456789"));
+  // DLP has its own tests; here it is off so the test does not depend on its rules.
+  const daemon = spawnDaemon(dir, { "api.test": "127.0.0.1" }, ["--no-dlp"]);
+  const door = startDoor(daemon.socket);
+  const ca = Deno.readTextFileSync(`${dir}/ca/ca.crt`);
+  const ask = async (): Promise<string> => {
+    const client = await tunnelClient(door, `api.test:${standIn.port}`, ca);
+    try {
+      await client.send(
+        `GET /reflect HTTP/1.1\r\nHost: api.test:${standIn.port}\r\n` +
+          `Authorization: Bearer bb-placeholder-main-01\r\n\r\n`,
+      );
+      const response = await client.readResponse();
+      assert.equal(response.status, 200, header(response, "x-bot-bottle-reason"));
+      return standIn.requests[standIn.requests.length - 1].headers.authorization;
+    } finally {
+      client.close();
+    }
+  };
+  const marker = (): string => Deno.readTextFileSync(`${dir}/log/${LOADED_POLICY_FILE}`);
+  const sha = (path: string): string => policySha256(Deno.readTextFileSync(path));
+  try {
+    await eventually(() => accepts(daemon.socket), "egress socket");
+    assert.equal(await ask(), "Bearer sk-first-0123456789");
+    assert.equal(marker(), `${sha(`${dir}/policy.json`)} ${sha(`${dir}/secrets.json`)}`);
+
+    writeSecrets(`${dir}/secrets.json`, secret("sk-second-0123456789"));
+    daemon.child.kill("SIGHUP");
+    await eventually(() => marker().endsWith(sha(`${dir}/secrets.json`)), "secrets reloaded");
+    assert.equal(await ask(), "Bearer sk-second-0123456789");
+
+    // A bad secrets file keeps both old files in force, even with a good new policy.
+    const before = marker();
+    writePolicyFile(`${dir}/policy.json`, testPolicy(["api.test", "more.test"], routes));
+    Deno.writeTextFileSync(`${dir}/secrets.json`, '{"version":1,"bottle":"dev","secrets":[{}]}');
+    daemon.child.kill("SIGHUP");
+    await eventually(() => daemon.stderr.text.includes("reload failed"), "reload error");
+    assert.match(daemon.stderr.text, /keeping the previous policy and secrets/);
+    assert.ok(!daemon.stderr.text.includes("sk-second"));
+    assert.equal(marker(), before);
+    assert.equal(await ask(), "Bearer sk-second-0123456789");
+  } finally {
+    await door.close();
+    daemon.child.kill("SIGTERM");
+    await daemon.child.status;
+    await daemon.finished;
+    await standIn.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("egress main: the DLP engine (dlp/mod.ts) blocks the bottle's own secret leaving", async () => {
+  const dir = await makeDir();
+  const standIn = await startStandIn(["api.test"]);
+  Deno.writeTextFileSync(`${dir}/upstream-ca.pem`, standIn.caPem);
+  writePolicyFile(
+    `${dir}/policy.json`,
+    testPolicy(["api.test"], [
+      { host: "api.test", passthrough: false, upstream_ca_file: `${dir}/upstream-ca.pem` },
+    ]),
+  );
+  const value = "sk-dlp-daemon-0123456789abcdefghijklmnop";
+  writeSecrets(`${dir}/secrets.json`, [
+    {
+      host: "api.test",
+      path_prefix: "/v1/",
+      scheme: "bearer",
+      value,
+      placeholder: "bb-ph-dlp-0001",
+    },
+  ]);
+  const daemon = spawnDaemon(dir, { "api.test": "127.0.0.1" });
+  const door = startDoor(daemon.socket);
+  const ca = Deno.readTextFileSync(`${dir}/ca/ca.crt`);
+  const post = async (body: string): Promise<{ status: number; reason: string }> => {
+    const client = await tunnelClient(door, `api.test:${standIn.port}`, ca);
+    try {
+      await client.send(
+        `POST /echo HTTP/1.1\r\nHost: api.test:${standIn.port}\r\n` +
+          `Content-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      const response = await client.readResponse();
+      return { status: response.status, reason: header(response, "x-bot-bottle-reason") ?? "" };
+    } finally {
+      client.close();
+    }
+  };
+  try {
+    await eventually(() => accepts(daemon.socket), "egress socket");
+    assert.deepEqual(await post("nothing to see here"), { status: 200, reason: "" });
+    const blocked = await post(`leaked: ${value} (oops)`);
+    assert.equal(blocked.status, 403);
+    assert.match(blocked.reason, /bottle-secret/);
+    assert.ok(!blocked.reason.includes(value));
+    assert.equal(standIn.requests.length, 1);
+    assert.ok(!daemon.stderr.text.includes("cannot load the DLP engine"), daemon.stderr.text);
+  } finally {
+    await door.close();
+    daemon.child.kill("SIGTERM");
+    await daemon.child.status;
+    await daemon.finished;
+    await standIn.close();
     Deno.removeSync(dir, { recursive: true });
   }
 });

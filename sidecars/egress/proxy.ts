@@ -1,22 +1,36 @@
 /**
  * The egress proxy: an HTTP forward proxy on a Unix socket (the bottle's door). Every
- * request is decided against the policy in force when it arrives; swapping the policy
- * (hot reload) never touches open tunnels.
+ * request is decided against the configuration (policy, secrets, DLP engine) in force when
+ * it arrives; swapping it (hot reload) never touches open tunnels or intercepted sessions.
  */
 
 import type { AuditSink } from "./audit.ts";
 import { handleConnect } from "./connect.ts";
-import type { ProxyContext, ProxyTimeouts } from "./context.ts";
-import { BufferedReader, closeQuietly, readHead, writeAll } from "./conn_io.ts";
+import type { ProxyConfig, ProxyContext, ProxyTimeouts } from "./context.ts";
+import { BufferedReader, closeQuietly, connStream } from "./conn_io.ts";
 import type { CompiledPolicy } from "./decide.ts";
-import { Forwarder } from "./forward.ts";
-import { requestHeadParser } from "./http_head.ts";
-import { proxyErrorResponse } from "./responses.ts";
+import type { DlpConfig, DlpEngine } from "./dlp/types.ts";
+import { EMPTY_SECRETS, type SecretTable } from "./secret_table.ts";
+import { serveSession } from "./session.ts";
+import type { LeafMinter } from "./tls/leaf.ts";
+import type { ServerContexts } from "./tls/server.ts";
 import { type Lookup, systemLookup } from "./upstream.ts";
+
+/** Builds the DLP engine for a configuration (e.g. `createDlpEngine` of dlp/mod.ts). */
+export type DlpFactory = (config: DlpConfig) => DlpEngine;
 
 export interface ProxyOptions {
   socketPath: string;
   policy: CompiledPolicy;
+  /** The bottle's injected secrets; none by default. */
+  secrets?: SecretTable;
+  /**
+   * Mints leaf certificates: CONNECTs are intercepted unless their route is passthrough.
+   * May still be loading (the daemon listens first); the first interception waits for it.
+   */
+  minter?: LeafMinter | Promise<LeafMinter>;
+  /** DLP on every outgoing request; off without it. */
+  dlp?: DlpFactory;
   audit: AuditSink;
   /** Test-only name mapping (canonical host → loopback IP); empty in normal use. */
   testResolve?: ReadonlyMap<string, string>;
@@ -28,8 +42,16 @@ export interface ProxyOptions {
 
 export interface EgressProxy {
   readonly socketPath: string;
+  /** Loads what interception needs now (start-up calls it once listening); never rejects. */
+  warmUp(): Promise<string | null>;
   readonly policy: CompiledPolicy;
+  readonly secrets: SecretTable;
   setPolicy(policy: CompiledPolicy): void;
+  /**
+   * Swaps policy and secrets together (the DLP engine is rebuilt for them). Throws, keeping
+   * the old configuration, if the DLP engine cannot be built.
+   */
+  setConfig(policy: CompiledPolicy, secrets: SecretTable): void;
   /** Client connections open now. */
   readonly connections: number;
   /** Stops accepting, closes every connection and removes the socket file. */
@@ -38,7 +60,20 @@ export interface EgressProxy {
 
 const DEFAULT_TIMEOUTS: ProxyTimeouts = { connectMs: 10_000, firstHeadMs: 30_000, idleMs: 120_000 };
 const MAX_CONNECTIONS = 1024;
-const MAX_REQUESTS_PER_CONNECTION = 10_000;
+
+/** The configuration a request sees: policy and secrets with the DLP engine built for them. */
+export function buildConfig(
+  policy: CompiledPolicy,
+  secrets: SecretTable,
+  dlp: DlpFactory | undefined,
+): ProxyConfig {
+  const engine = dlp?.({
+    rules: policy.dlp.rules,
+    maxBodyBytes: policy.dlp.maxBodyBytes,
+    bottleSecrets: secrets.secrets.map((s) => ({ id: s.id, value: s.value })),
+  }) ?? null;
+  return { policy, secrets, dlp: engine };
+}
 
 export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
   await clearStaleSocket(options.socketPath);
@@ -46,10 +81,11 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
   Deno.chmodSync(options.socketPath, 0o666);
   const socketIno = Deno.statSync(options.socketPath).ino;
 
-  let policy = options.policy;
+  let config = buildConfig(options.policy, options.secrets ?? EMPTY_SECRETS, options.dlp);
   const log = options.log ?? ((line: string): void => console.error(line));
   const ctx: ProxyContext = {
-    policy: () => policy,
+    config: () => config,
+    tls: options.minter === undefined ? null : lazyContexts(options.minter),
     audit: options.audit,
     testResolve: options.testResolve ?? new Map(),
     lookup: options.lookup ?? systemLookup,
@@ -85,11 +121,27 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
 
   return {
     socketPath: options.socketPath,
+    async warmUp(): Promise<string | null> {
+      if (ctx.tls === null) return null;
+      try {
+        await ctx.tls();
+        await import("./intercept.ts");
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
     get policy(): CompiledPolicy {
-      return policy;
+      return config.policy;
+    },
+    get secrets(): SecretTable {
+      return config.secrets;
     },
     setPolicy(next: CompiledPolicy): void {
-      policy = next;
+      config = buildConfig(next, config.secrets, options.dlp);
+    },
+    setConfig(policy: CompiledPolicy, secrets: SecretTable): void {
+      config = buildConfig(policy, secrets, options.dlp);
     },
     get connections(): number {
       return open.size;
@@ -110,31 +162,23 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
   };
 }
 
+/** node:tls is imported on first use, once. */
+function lazyContexts(minter: LeafMinter | Promise<LeafMinter>): () => Promise<ServerContexts> {
+  let loading: Promise<ServerContexts> | null = null;
+  return () => {
+    loading ??= (async (): Promise<ServerContexts> => {
+      const { ServerContexts } = await import("./tls/server.ts");
+      return new ServerContexts(await minter);
+    })();
+    return loading;
+  };
+}
+
 async function serveClient(ctx: ProxyContext, conn: Deno.Conn): Promise<void> {
-  const client = new BufferedReader(conn);
-  const forwarder = new Forwarder(ctx, client);
-  try {
-    for (let request = 0; request < MAX_REQUESTS_PER_CONNECTION; request++) {
-      const wait = request === 0 ? ctx.timeouts.firstHeadMs : ctx.timeouts.idleMs;
-      const result = await readHead(client, requestHeadParser(), Date.now() + wait);
-      if (result.state === "closed") return;
-      if (result.state === "error") {
-        const response = proxyErrorResponse(result.status, "request", result.message);
-        await writeAll(conn, response);
-        return;
-      }
-      if (result.head.method === "CONNECT") {
-        await handleConnect(ctx, client, result.head);
-        return;
-      }
-      if (!await forwarder.exchange(result.head)) return;
-    }
-  } catch {
-    // The client went away or timed out; there is nobody left to tell.
-  } finally {
-    forwarder.close();
-    closeQuietly(conn);
-  }
+  const client = new BufferedReader(connStream(conn));
+  await serveSession(ctx, client, { kind: "plain" }, {
+    takeOver: (head) => head.method === "CONNECT" ? handleConnect(ctx, client, head) : null,
+  });
 }
 
 /**

@@ -3,7 +3,7 @@
  * client that talks to the proxy over its Unix socket.
  */
 
-import { BufferedReader, readHead, relayBody, writeAll, type Writer } from "./conn_io.ts";
+import { BufferedReader, connStream, readHead, relayBody, type Sink, writeAll } from "./conn_io.ts";
 import { BodyScanner, responseFraming } from "./http_body.ts";
 import {
   type HeaderField,
@@ -168,12 +168,17 @@ export function header(response: RawResponse, name: string): string | undefined 
 export class RawClient {
   private readonly reader: BufferedReader;
 
-  private constructor(readonly conn: Deno.UnixConn) {
-    this.reader = new BufferedReader(conn);
+  private constructor(readonly conn: Deno.Conn) {
+    this.reader = new BufferedReader(connStream(conn));
   }
 
   static async connect(socket: string): Promise<RawClient> {
     return new RawClient(await Deno.connect({ transport: "unix", path: socket }));
+  }
+
+  /** A client over a connection already open (e.g. TLS inside a tunnel). */
+  static over(conn: Deno.Conn): RawClient {
+    return new RawClient(conn);
   }
 
   async send(data: string | Uint8Array): Promise<void> {
@@ -195,10 +200,10 @@ export class RawClient {
     const framing = responseFraming(head, method);
     if (!framing.ok) throw new Error(framing.message);
     const chunks: Uint8Array[] = [];
-    const sink: Writer = {
-      write: (bytes: Uint8Array): Promise<number> => {
+    const sink: Sink = {
+      write: (bytes: Uint8Array): Promise<void> => {
         chunks.push(bytes.slice());
-        return Promise.resolve(bytes.length);
+        return Promise.resolve();
       },
     };
     await relayBody(this.reader, sink, new BodyScanner(framing.framing), () => {});
@@ -241,6 +246,26 @@ export class RawClient {
       // already closed
     }
   }
+}
+
+/** The content of a chunked body as RawClient returns it (framing included). */
+export function decodeChunked(raw: string): string {
+  let out = "";
+  let rest = raw;
+  for (;;) {
+    const eol = rest.indexOf("\r\n");
+    const size = parseInt(rest.slice(0, eol), 16);
+    if (size === 0) return out;
+    out += rest.slice(eol + 2, eol + 2 + size);
+    rest = rest.slice(eol + 2 + size + 2);
+  }
+}
+
+/** A response's content: chunked framing removed when present. */
+export function content(response: RawResponse): string {
+  return header(response, "transfer-encoding")?.toLowerCase() === "chunked"
+    ? decodeChunked(response.body)
+    : response.body;
 }
 
 function concatAll(chunks: Uint8Array[]): Uint8Array {

@@ -1,6 +1,11 @@
 /** A CONNECT tunnel: bytes both ways until both sides are done, with half-close. */
 
-import { type BufferedReader, closeQuietly, closeWriteQuietly, writeAll } from "./conn_io.ts";
+import {
+  type BufferedReader,
+  type ByteStream,
+  closeQuietly,
+  closeWriteQuietly,
+} from "./conn_io.ts";
 
 export interface TunnelBytes {
   /** Client → upstream. */
@@ -12,21 +17,20 @@ export interface TunnelBytes {
 /**
  * Relays until both directions reached end of stream, or one failed (then both are
  * closed). The client side is read through its BufferedReader so bytes the client sent
- * right after its CONNECT head are not lost. Closes both connections before resolving.
+ * right after its CONNECT head are not lost. Closes both streams before resolving.
  */
 export async function runTunnel(
   client: BufferedReader,
-  upstream: Deno.Conn,
+  upstream: ByteStream,
 ): Promise<TunnelBytes> {
   const bytes: TunnelBytes = { up: 0, down: 0 };
-  const upstreamReader = { read: (): Promise<Uint8Array | null> => readRaw(upstream) };
   const abort = (): void => {
-    closeQuietly(client.conn);
+    closeQuietly(client.stream);
     closeQuietly(upstream);
   };
   await Promise.all([
     pump(client, upstream, (n) => bytes.up += n).catch(abort),
-    pump(upstreamReader, client.conn, (n) => bytes.down += n).catch(abort),
+    pump(upstream, client.stream, (n) => bytes.down += n).catch(abort),
   ]);
   abort();
   return bytes;
@@ -36,20 +40,14 @@ interface Source {
   read(): Promise<Uint8Array | null>;
 }
 
-async function pump(from: Source, to: Deno.Conn, count: (n: number) => void): Promise<void> {
+async function pump(from: Source, to: ByteStream, count: (n: number) => void): Promise<void> {
   for (;;) {
     const chunk = await from.read();
     if (chunk === null) {
       closeWriteQuietly(to);
       return;
     }
-    await writeAll(to, chunk);
+    await to.write(chunk);
     count(chunk.length);
   }
-}
-
-async function readRaw(conn: Deno.Conn): Promise<Uint8Array | null> {
-  const buffer = new Uint8Array(64 * 1024);
-  const n = await conn.read(buffer);
-  return n === null ? null : buffer.subarray(0, n);
 }

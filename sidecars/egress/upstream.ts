@@ -5,6 +5,7 @@
  */
 
 import { lookup } from "node:dns/promises";
+import { type ByteStream, connStream } from "./conn_io.ts";
 import type { Decision } from "./decide.ts";
 import { isIpLiteral } from "./host_rules.ts";
 import { nonPublicRange } from "./ip_ranges.ts";
@@ -86,6 +87,50 @@ export async function connectUpstream(
     }
   }
   throw new Error(`cannot connect to ${failures.join("; ")}`);
+}
+
+export class UpstreamTlsError extends Error {
+  override name = "UpstreamTlsError";
+}
+
+/**
+ * TLS to the upstream over a connection the proxy dialled itself. `host` (canonical) is the
+ * name verified and sent as SNI. Trust: the runtime's CA store (the daemon runs with
+ * DENO_TLS_CA_STORE=system) plus `caPem`, which extends it.
+ */
+export async function startUpstreamTls(
+  tcp: Deno.TcpConn,
+  host: string,
+  caPem: string | null,
+  timeoutMs: number,
+): Promise<ByteStream> {
+  const hostname = host.replace(/^\[(.*)\]$/, "$1");
+  const conn = await Deno.startTls(tcp, {
+    hostname,
+    caCerts: caPem === null ? undefined : pemCertificates(caPem),
+    alpnProtocols: ["http/1.1"],
+  });
+  try {
+    await withTimeout(conn.handshake(), timeoutMs);
+  } catch (error) {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+    const trust = caPem === null
+      ? "the system CA store"
+      : "the system CA store and the route's upstream CA";
+    throw new UpstreamTlsError(
+      `TLS with upstream "${host}" failed: ${message(error)} (trusted: ${trust})`,
+    );
+  }
+  return connStream(conn);
+}
+
+/** Each certificate of a PEM bundle on its own. */
+export function pemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
 }
 
 async function withTimeout<T>(

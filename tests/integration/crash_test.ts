@@ -7,7 +7,17 @@ import { assert_, assertEquals } from "../assert.ts";
 import { StateStore } from "../../engine/state.ts";
 import { expectCode, isBwrap, parentOf, World } from "./harness.ts";
 
-const RESOURCES = ["bottle_dir", "door", "workspace", "egress_policy", "sidecar_bundle", "sandbox"];
+const RESOURCES = [
+  "bottle_dir",
+  "door",
+  "workspace",
+  "egress_policy",
+  "ca",
+  "trust_store",
+  "egress_secrets",
+  "sidecar_bundle",
+  "sandbox",
+];
 
 function countByKind(world: World): { bwrap: number; supervisor: number } {
   let bwrap = 0;

@@ -53,7 +53,7 @@ Deno.test("saved plans apply as reviewed, refuse when stale; allowlist changes h
         summary: { add: number };
         actions: { id: string; action: string }[];
       };
-      assertEquals(parsed.summary.add, 6);
+      assertEquals(parsed.summary.add, 9);
       assert_(parsed.actions.some((a) => a.id === "sandbox.plans" && a.action === "create"));
     });
 
@@ -81,6 +81,26 @@ Deno.test("saved plans apply as reviewed, refuse when stale; allowlist changes h
       assertEquals(pids(world), before);
       assertEquals(await curl("two.test").then((r) => r.stdout), "200");
     });
+
+    await t.step(
+      "an invalid new policy fails the apply clearly and the old one stays in force",
+      async () => {
+        const before = pids(world);
+        const notPem = join(world.dir, "not-a-ca.pem");
+        await Deno.writeTextFile(notPem, "not a certificate\n");
+        await world.writeBottle(
+          "plans",
+          `egress:\n  allow: [one.test]\n  routes:\n    - host: one.test\n      upstream_ca_file: ${notPem}`,
+        );
+        const failed = await world.cli(["apply", "--yes"]);
+        expectCode(failed, 1, "apply with an unusable upstream CA file");
+        assertMatch(failed.stderr, /upstream_ca_file .*not-a-ca\.pem holds no PEM certificate/);
+        assertEquals(pids(world), before);
+        assertEquals(await curl("two.test").then((r) => r.stdout), "200");
+        await world.writeBottle("plans", allow(["one.test", "two.test"]));
+        expectCode(await world.cli(["apply", "--yes"]), 0, "apply the valid policy again");
+      },
+    );
 
     await t.step(
       "a changed env replaces the sandbox (-/+) and says which key forces it",

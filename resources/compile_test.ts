@@ -1,0 +1,107 @@
+import { assert_, assertEquals } from "../tests/assert.ts";
+import { canonicalJson } from "../lib/json.ts";
+import type { BottleManifest } from "../manifest/types.ts";
+import { compileBottle } from "./compile.ts";
+
+const REAL_VALUE = ["real", "secret", "value"].join("-");
+
+function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
+  return {
+    name: "dev",
+    file: "/p/bottles/dev.md",
+    backend: "bwrap",
+    env: { EDITOR: "vi" },
+    egress: {
+      allow: ["api.example.com"],
+      deny: [],
+      routes: [
+        {
+          host: "api.example.com",
+          passthrough: false,
+          auth: { scheme: "bearer", secret: { env: "EXAMPLE_TOKEN" } },
+        },
+        {
+          host: "files.example.com",
+          path_prefix: "/v2",
+          passthrough: false,
+          auth: {
+            scheme: "header",
+            header: "X-Key",
+            secret: { file: "~/k" },
+            agent_env: "FILES_KEY",
+          },
+        },
+        { host: "cdn.example.com", passthrough: true },
+      ],
+    },
+    git: {},
+    supervise: { enabled: false },
+    extends_chain: [],
+    notes: "",
+    ...overrides,
+  };
+}
+
+const options = {
+  stateDir: "/state",
+  testResolve: {},
+  home: "/home/op",
+  describeSecret: (_b: BottleManifest, route: { host: string }) => ({
+    placeholder: `ph-${route.host}`,
+    fingerprint: `fp-${route.host}`,
+  }),
+};
+
+Deno.test("compile: one bottle is nine resources with stable ids and acyclic edges", () => {
+  const nodes = compileBottle(bottle(), options);
+  assertEquals(nodes.map((n) => n.id), [
+    "bottle_dir.dev",
+    "door.dev",
+    "workspace.dev",
+    "egress_policy.dev",
+    "ca.dev",
+    "trust_store.dev",
+    "egress_secrets.dev",
+    "sidecar_bundle.dev",
+    "sandbox.dev",
+  ]);
+  const ids = new Set(nodes.map((n) => n.id));
+  for (const node of nodes) {
+    for (const dep of node.dependsOn) assert_(ids.has(dep), `${node.id} → ${dep}`);
+  }
+  assertEquals(compileBottle(bottle(), options), nodes);
+});
+
+Deno.test("compile: the agent gets placeholders; state inputs hold sources, never values", () => {
+  const nodes = compileBottle(bottle(), options);
+  const sandbox = nodes.find((n) => n.type === "sandbox")!;
+  assertEquals((sandbox.inputs.env as Record<string, string>).EXAMPLE_TOKEN, "ph-api.example.com");
+  assertEquals((sandbox.inputs.env as Record<string, string>).FILES_KEY, "ph-files.example.com");
+  assertEquals(sandbox.inputs.trustDir, "/state/bottles/dev/trust");
+  const secrets = nodes.find((n) => n.type === "egress_secrets")!;
+  assertEquals(secrets.inputs.secrets, [
+    {
+      host: "api.example.com",
+      scheme: "bearer",
+      source: { env: "EXAMPLE_TOKEN" },
+      placeholder: "ph-api.example.com",
+      fingerprint: "fp-api.example.com",
+    },
+    {
+      host: "files.example.com",
+      path_prefix: "/v2",
+      scheme: "header",
+      header: "X-Key",
+      source: { file: "~/k" },
+      placeholder: "ph-files.example.com",
+      fingerprint: "fp-files.example.com",
+    },
+  ]);
+  for (const node of nodes) assert_(!canonicalJson(node.inputs).includes(REAL_VALUE));
+});
+
+Deno.test("compile: the manifest's own env wins over a placeholder of the same name", () => {
+  const nodes = compileBottle(bottle({ env: { EXAMPLE_TOKEN: "mine" } }), options);
+  const env = nodes.find((n) => n.type === "sandbox")!.inputs.env as Record<string, string>;
+  assertEquals(env.EXAMPLE_TOKEN, "mine");
+});

@@ -1,0 +1,166 @@
+/**
+ * Request body scanning. The (decoded) body streams through a TextStreamScanner — raw,
+ * percent-decoded and JSON-unescaped views — so findings come as soon as they are certain.
+ *
+ * `safeBytes` advances while the body streams only for identity-encoded bodies that are
+ * not form or multipart. It stays 0 until `end` for: compressed bodies (decoded bytes do
+ * not map back to input bytes), form bodies (fields are parsed whole, to find secrets split
+ * across them) and multipart bodies (parts are parsed whole, transfer encodings undone).
+ * Those are buffered up to `maxBodyBytes`.
+ *
+ * Fail-closed: an unknown Content-Encoding, a corrupt or truncated compressed stream, or a
+ * body larger than `maxBodyBytes` after decoding is a block finding, and nothing after it
+ * is scanned or declared safe.
+ */
+import { bytesToBinary } from "./binary.ts";
+import { type Coding, DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
+import { scanFormText } from "./form.ts";
+import type { Matcher, Sink } from "./matcher.ts";
+import { multipartBoundary, parseMultipart } from "./multipart.ts";
+import { FindingCollector, type RulePolicy } from "./policy.ts";
+import { ALL_VIEWS, scanText, TextStreamScanner } from "./text_scan.ts";
+import type { BodyScan, DlpFinding } from "./types.ts";
+
+export const BODY_TOO_LARGE = "body-too-large";
+export const ENCODING_UNKNOWN = "content-encoding-unknown";
+export const ENCODING_CORRUPT = "content-encoding-corrupt";
+
+export interface BodyContext {
+  matcher: Matcher;
+  policy: RulePolicy;
+  maxBodyBytes: number;
+}
+
+function isForm(contentType: string | null): boolean {
+  return /^\s*application\/x-www-form-urlencoded\b/i.test(contentType ?? "");
+}
+
+/** A decoded document (e.g. a multipart part) scanned whole according to its type. */
+function scanDocument(matcher: Matcher, text: string, type: string | null, sink: Sink): void {
+  scanText(matcher, text, sink, ALL_VIEWS, "multipart part, transfer-decoded");
+  if (isForm(type)) scanFormText(matcher, text, sink);
+}
+
+export class BodyScanner implements BodyScan {
+  readonly #matcher: Matcher;
+  readonly #maxBytes: number;
+  readonly #collector: FindingCollector;
+  readonly #text: TextStreamScanner;
+  readonly #decompressor: Decompressor | null = null;
+  readonly #unknownEncoding: boolean = false;
+  readonly #kind: "text" | "form" | "multipart";
+  readonly #boundary: string | null = null;
+  readonly #buffer: string[] | null = null;
+  #received = 0;
+  #decoded = 0;
+  #failed = false;
+  #ended = false;
+  #frozenSafe = 0;
+
+  constructor(
+    context: BodyContext,
+    host: string,
+    contentType: string | null,
+    contentEncoding: string | null,
+  ) {
+    this.#matcher = context.matcher;
+    this.#maxBytes = context.maxBodyBytes;
+    this.#collector = new FindingCollector(context.policy, host, "body");
+    const codings = parseContentEncoding(contentEncoding);
+    if (!Array.isArray(codings)) this.#unknownEncoding = true;
+    else if (codings.length > 0) {
+      this.#decompressor = new Decompressor(codings as Coding[], context.maxBodyBytes);
+    }
+    this.#kind = isForm(contentType)
+      ? "form"
+      : /^\s*multipart\//i.test(contentType ?? "")
+      ? "multipart"
+      : "text";
+    if (this.#kind === "multipart") this.#boundary = multipartBoundary(contentType ?? "");
+    if (this.#kind !== "text") this.#buffer = [];
+    // A form is percent-decoded whole at the end (with `+` as space), so it streams raw only.
+    const views = this.#kind === "form" ? ["json" as const] : ALL_VIEWS;
+    this.#text = new TextStreamScanner(context.matcher, this.#collector, views);
+  }
+
+  get safeBytes(): number {
+    if (this.#ended && !this.#failed) return this.#received;
+    if (this.#failed) return this.#frozenSafe;
+    if (this.#unknownEncoding || this.#decompressor !== null || this.#buffer !== null) return 0;
+    return this.#text.safe;
+  }
+
+  push(chunk: Uint8Array): DlpFinding[] {
+    if (this.#ended) throw new Error("BodyScan.push after end");
+    this.#received += chunk.length;
+    if (this.#failed || this.#unknownEncoding || chunk.length === 0) return this.#collector.take();
+    try {
+      if (this.#decompressor) this.#decompressor.push(chunk, (b) => this.#scanDecoded(b));
+      else this.#scanDecoded(chunk);
+    } catch (e) {
+      this.#fail(e);
+    }
+    return this.#collector.take();
+  }
+
+  end(): DlpFinding[] {
+    if (this.#ended) return [];
+    if (this.#unknownEncoding) {
+      this.#failClosed(ENCODING_UNKNOWN, "unsupported Content-Encoding: body not scanned");
+    } else if (!this.#failed) {
+      try {
+        this.#decompressor?.finish((b) => this.#scanDecoded(b));
+        this.#text.finish();
+        this.#scanWhole();
+      } catch (e) {
+        this.#fail(e);
+      }
+    }
+    this.#ended = true;
+    return this.#collector.take();
+  }
+
+  #scanDecoded(bytes: Uint8Array): void {
+    this.#decoded += bytes.length;
+    if (this.#decoded > this.#maxBytes) {
+      throw new DecodeError("decoded body exceeds the size limit", true);
+    }
+    const text = bytesToBinary(bytes);
+    this.#text.push(text);
+    this.#buffer?.push(text);
+  }
+
+  #scanWhole(): void {
+    if (this.#buffer === null) return;
+    const body = this.#buffer.join("");
+    this.#buffer.length = 0;
+    if (this.#kind === "form") scanFormText(this.#matcher, body, this.#collector);
+    if (this.#kind === "multipart" && this.#boundary !== null) {
+      for (const part of parseMultipart(body, this.#boundary)) {
+        if (part.transferDecoded) {
+          scanDocument(this.#matcher, part.content, part.contentType, this.#collector);
+        } else if (isForm(part.contentType)) {
+          scanFormText(this.#matcher, part.content, this.#collector);
+        }
+      }
+    }
+  }
+
+  #fail(error: unknown): void {
+    if (error instanceof DecodeError && error.tooLarge) {
+      this.#failClosed(BODY_TOO_LARGE, `body exceeds ${this.#maxBytes} bytes after decoding`);
+    } else if (error instanceof DecodeError) {
+      this.#failClosed(ENCODING_CORRUPT, `compressed body does not decode (${error.message})`);
+    } else {
+      throw error;
+    }
+  }
+
+  #failClosed(rule: string, detail: string): void {
+    this.#frozenSafe = this.safeBytes;
+    this.#failed = true;
+    this.#buffer?.splice(0);
+    this.#decompressor?.abort();
+    this.#collector.report(rule, detail);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The bottle's own secrets, as literal needles in every encoding they may leave in: raw,
+ * hex (both cases), and the alignment-stable cores of base64 / base64url at the three byte
+ * offsets a secret can start at inside a longer encoded string. Percent-encoding and JSON
+ * escapes are decoded by the scanner's views, so they need no needles.
+ */
+import type { BottleSecret } from "./types.ts";
+import type { MatchTarget, NeedleSpec } from "./matcher.ts";
+import { bytesToBinary } from "./binary.ts";
+
+/** Shorter secrets are not scanned: their encodings would match benign data. */
+export const MIN_SECRET_LENGTH = 8;
+/** Needles are cut to this length; a long secret is found by its prefix. */
+const MAX_NEEDLE = 512;
+const MIN_BASE64_CORE = 10;
+/** `indexOf` looks for the needle's start (long enough for a fast skip search). */
+const SEARCH_LENGTH = 64;
+
+export interface Needle {
+  text: string;
+  encoding: string;
+}
+
+function hex(binary: string): string {
+  let out = "";
+  for (let i = 0; i < binary.length; i++) out += binary.charCodeAt(i).toString(16).padStart(2, "0");
+  return out;
+}
+
+/** The base64 characters that depend only on the secret when it starts `offset` bytes in. */
+function base64Core(binary: string, offset: number): string {
+  const encoded = btoa("\0".repeat(offset) + binary).replace(/=+$/, "");
+  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
+}
+
+export function secretNeedles(value: string): Needle[] {
+  const raw = bytesToBinary(new TextEncoder().encode(value));
+  if (raw.length < MIN_SECRET_LENGTH) return [];
+  const needles: Needle[] = [{ text: raw, encoding: "raw" }];
+  // deno-lint-ignore no-control-regex
+  if (raw !== value && !/[^\x00-\xff]/.test(value)) {
+    needles.push({ text: value, encoding: "latin1" });
+  }
+  if (raw.includes(" ")) needles.push({ text: raw.replaceAll(" ", "+"), encoding: "form-encoded" });
+  const jsonString = JSON.stringify(raw).slice(1, -1);
+  if (jsonString !== raw) needles.push({ text: jsonString, encoding: "JSON-escaped" });
+  const head = raw.slice(0, MAX_NEEDLE / 2);
+  needles.push({ text: hex(head), encoding: "hex" });
+  needles.push({ text: hex(head).toUpperCase(), encoding: "hex" });
+  for (const offset of [0, 1, 2]) {
+    const core = base64Core(raw.slice(0, (MAX_NEEDLE * 3) / 4 + 3), offset);
+    if (core.length < MIN_BASE64_CORE) continue;
+    needles.push({ text: core, encoding: "base64" });
+    needles.push({ text: core.replaceAll("+", "-").replaceAll("/", "_"), encoding: "base64url" });
+  }
+  const seen = new Set<string>();
+  return needles
+    .map((n) => ({ ...n, text: n.text.slice(0, MAX_NEEDLE) }))
+    .filter((n) => !seen.has(n.text) && seen.add(n.text));
+}
+
+function needleTarget(secret: BottleSecret, needle: Needle): MatchTarget {
+  return {
+    id: `bottle-secret:${secret.id}`,
+    title: `the bottle's secret for ${secret.id}` +
+      (needle.encoding === "raw" ? "" : `, ${needle.encoding}`),
+    ahead: needle.text.length,
+    behind: 0,
+    test: (text: string, start: number): boolean => text.startsWith(needle.text, start),
+  };
+}
+
+export function bottleSecretNeedles(secrets: readonly BottleSecret[]): NeedleSpec[] {
+  return secrets.flatMap((secret) =>
+    secretNeedles(secret.value).map((needle) => ({
+      needle: needle.text.slice(0, SEARCH_LENGTH),
+      target: needleTarget(secret, needle),
+    }))
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Secrets split across parts: query parameters (`?k=part1&k=part2`), form fields, path
+ * segments, header values. The parts are joined and searched for anchors; at each anchor,
+ * every run of whole parts around it (up to the longest secret) is tried on its own, so the
+ * parts' neighbours cannot hide a split secret's boundaries.
+ */
+import type { Matcher, MatchTarget, Sink } from "./matcher.ts";
+
+/** At most this many parts before the anchor's part can hold the start of a secret. */
+const MAX_PARTS_BEFORE = 3;
+/** At most this many parts after it are joined. */
+const MAX_PARTS_AFTER = 64;
+
+export function scanSplit(
+  matcher: Matcher,
+  parts: readonly string[],
+  sink: Sink,
+  label: string,
+): void {
+  const pieces = parts.filter((p) => p.length > 0);
+  if (pieces.length < 2) return;
+  const joined = pieces.join("");
+  const offsets = [0];
+  for (const piece of pieces) offsets.push(offsets[offsets.length - 1] + piece.length);
+  const span = matcher.ahead + matcher.behind;
+  const partAt = (pos: number): number => {
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (offsets[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const tryTarget = (target: MatchTarget, start: number): void => {
+    if (sink.seen(target.id)) return;
+    const part = partAt(start);
+    for (let first = part; first >= Math.max(0, part - MAX_PARTS_BEFORE); first--) {
+      if (start - offsets[first] > matcher.behind) break;
+      const lastLimit = Math.min(pieces.length - 1, part + MAX_PARTS_AFTER);
+      for (let last = part; last <= lastLimit; last++) {
+        if (offsets[last + 1] - offsets[first] > span) break;
+        const window = joined.slice(offsets[first], offsets[last + 1]);
+        if (target.test(window, start - offsets[first])) {
+          sink.report(target.id, `${target.title}, ${label}`);
+          return;
+        }
+      }
+    }
+  };
+  matcher.visitAnchors(joined, 0, joined.length, (anchor, start) => {
+    for (const target of anchor.targets) tryTarget(target, start);
+  });
+  matcher.visitNeedles(joined, 0, joined.length, tryTarget);
+}

@@ -1,0 +1,133 @@
+import { characterClasses, shannonEntropy } from "../entropy.ts";
+import { caseless, defineRule, KEY_END, type SecretRule, VALUE_AHEAD } from "./rule.ts";
+
+/** A key must end with one of these (case-insensitive) for its value to be checked. */
+const KEY_ENDINGS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "pass",
+  "pwd",
+  "secret",
+  "secret[_-]?key",
+  "token",
+  "api[_-]?key",
+  "access[_-]?key",
+  "auth[_-]?key",
+  "private[_-]?key",
+  "credentials?",
+];
+
+/** Keys that hold something random but not a credential, or describe one. */
+const NOT_A_SECRET_KEY = new RegExp(
+  [
+    "csrf",
+    "xsrf",
+    "authenticity",
+    "nonce",
+    "page",
+    "next",
+    "cursor",
+    "continuation",
+    "sync",
+    "captcha",
+    "idempoten",
+    "client_?token",
+    "tokeni[sz]",
+    "tokens$",
+    "_?(?:id|ids|name|names|type|kind|count|limit|max|min|len|length|size|ttl|url|uri|path|file)$",
+    "expir",
+    "hash",
+    "digest",
+    "checksum",
+    "endpoint",
+    "header",
+    "field",
+    "prefix",
+    "format",
+    "usage",
+    "policy",
+    "version",
+    "rotation",
+    "ref$",
+  ].join("|"),
+  "i",
+);
+
+/** Values that are references, templates, placeholders or prose, not secrets. */
+const NOT_A_SECRET_VALUE = new RegExp(
+  [
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "redacted",
+    "your[_-]",
+    "xxxx",
+    "\\*\\*\\*",
+    "[<>]",
+    "\\$\\{",
+    "\\{\\{",
+    "%\\(",
+    "^\\$",
+    "process\\.env",
+    "environ",
+    "getenv",
+    "secret",
+    "token",
+    "passw",
+    "test",
+    "fake",
+    "mock",
+    "todo",
+    "fixme",
+    "null",
+    "undefined",
+    "bb_placeholder_",
+    "://",
+    "^(?:\\.{1,2}|~)?/",
+    "(.)\\1{5}",
+    "0123|1234|2345|3456|4567|5678|6789|abcd|bcde|cdef|qwer|asdf",
+  ].join("|"),
+  "i",
+);
+
+const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const VALUE_CHARS = "A-Za-z0-9+/=_.~!@#$%^*-";
+/** A quoted value: no quotes, spaces, escapes, separators or markup (`=` only as padding). */
+const QUOTED = String.raw`[^"'\\\s&=<>{}()[\];,]`;
+
+/** True when `value`, assigned to `key`, looks like a real credential. */
+export function plausibleSecretAssignment(key: string, value: string): boolean {
+  if (NOT_A_SECRET_KEY.test(key)) return false;
+  const passwordKey = /pass|pwd/i.test(key);
+  if (value.length < (passwordKey ? 8 : 12)) return false;
+  if (NOT_A_SECRET_VALUE.test(value) || MEMBER_EXPRESSION.test(value)) return false;
+  if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
+  if (value.length < 12) return characterClasses(value) >= 3 && shannonEntropy(value) >= 2.5;
+  return shannonEntropy(value) >= 3;
+}
+
+const KEY_RE = caseless(`(?:${KEY_ENDINGS.join("|")})`);
+
+/**
+ * `password = "…"`, `"api_key": "…"`, `DB_TOKEN=…` with a value that looks random. The
+ * anchor is the assignment operator; the key before it (captured by lookbehind, up to 30
+ * identifier characters in front of the ending) is checked against `NOT_A_SECRET_KEY`.
+ */
+export const GENERIC_RULES: SecretRule[] = [
+  defineRule({
+    id: "generic-secret-assignment",
+    title: "high-entropy value assigned to a password / secret / token key",
+    anchors: [":", "="],
+    anchorBefore: `${KEY_RE}${KEY_END}`,
+    anchorAfter: VALUE_AHEAD,
+    pattern: `(?<=(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,30})(${KEY_RE})${KEY_END})` +
+      String.raw`(?:=>|:=|=|:)\s{0,4}` +
+      `(?:\\\\?"(${QUOTED}{8,256}={0,2})\\\\?"|'(${QUOTED}{8,256}={0,2})'|` +
+      `([${VALUE_CHARS}]{8,256})(?![${VALUE_CHARS}]))`,
+    validate: (m) => plausibleSecretAssignment(m[1] + m[2], m[3] ?? m[4] ?? m[5]),
+  }),
+];

@@ -1,0 +1,130 @@
+import { type RegexReach, regexReach } from "../regex_reach.ts";
+
+/** One secret format. Several rules may share an id (variants of one format). */
+export interface SecretRule {
+  /** Stable id, used in findings and in `DlpConfig.rules`. */
+  readonly id: string;
+  /** What was found, for the finding's detail (never the value). */
+  readonly title: string;
+  /** Literals the prefilter looks for; `pattern` is tried at each one's start. */
+  readonly anchors: readonly string[];
+  readonly anchorCase: "sensitive" | "insensitive";
+  /** Regex source the text must match just before an anchor (checked while prefiltering). */
+  readonly anchorBefore: string;
+  /** Regex source the text must match just after an anchor (checked while prefiltering). */
+  readonly anchorAfter: string;
+  /** Sticky regex tried at an anchor's start; context before it goes in a lookbehind. */
+  readonly pattern: RegExp;
+  readonly reach: RegexReach;
+  readonly validate: (match: RegExpExecArray) => boolean;
+}
+
+export interface RuleSpec {
+  id: string;
+  title: string;
+  anchors: string[];
+  anchorCase?: "sensitive" | "insensitive";
+  anchorBefore?: string;
+  anchorAfter?: string;
+  /** Regex source (no flags; see `caseless` for case-insensitive parts). */
+  pattern: string;
+  validate?: (match: RegExpExecArray) => boolean;
+}
+
+export function defineRule(spec: RuleSpec): SecretRule {
+  return {
+    id: spec.id,
+    title: spec.title,
+    anchors: spec.anchors,
+    anchorCase: spec.anchorCase ?? "sensitive",
+    anchorBefore: spec.anchorBefore ?? "",
+    anchorAfter: spec.anchorAfter ?? "",
+    pattern: new RegExp(spec.pattern, "y"),
+    reach: regexReach(spec.pattern),
+    validate: spec.validate ?? ((): boolean => true),
+  };
+}
+
+/** Not preceded / followed by an alphanumeric. */
+export const B = "(?<![A-Za-z0-9])";
+export const E = "(?![A-Za-z0-9])";
+/** Not preceded / followed by a base64url character. */
+export const BU = "(?<![A-Za-z0-9_-])";
+export const EU = "(?![A-Za-z0-9_-])";
+/** Quotes (maybe JSON-escaped, as in JSON inside a JSON string) and spaces after a key. */
+export const KEY_END = String.raw`\\?["']?\s{0,4}`;
+/** `=`, `:`, `=>` or `:=`, then spaces and an optional (maybe escaped) quote. */
+export const ASSIGN = String.raw`(?:=>|:=|=|:)\s{0,4}\\?["']?`;
+/**
+ * What an assignment anchor (`=` or `:`) must be followed by: the rest of the operator and
+ * at least 8 characters a value can start with. Every keyed rule's value satisfies it; most
+ * `=` and `:` in code and JSON do not.
+ */
+export const VALUE_AHEAD = String.raw`[=>]?\s{0,4}\\?["']?[^\s"'\\<>(){}[\],;]{8}`;
+
+/**
+ * A token recognisable only by the key it is assigned to (`COHERE_API_KEY=…`). `key` is a
+ * regex source matched case-insensitively right before the assignment operator, which is
+ * the anchor: `=` and `:` are rare enough in benign text for the prefilter to skip to.
+ */
+export function contextRule(
+  id: string,
+  title: string,
+  key: string,
+  value: string,
+  validate?: (match: RegExpExecArray) => boolean,
+): SecretRule {
+  return defineRule({
+    id,
+    title,
+    anchors: [":", "="],
+    anchorBefore: `(?:${caseless(key)})${KEY_END}`,
+    anchorAfter: VALUE_AHEAD,
+    pattern: `(?<=(?:${caseless(key)})${KEY_END})${ASSIGN}(${value})${E}`,
+    validate,
+  });
+}
+
+/** A token that starts with a fixed prefix: `pattern` must start with that prefix. */
+export function prefixRule(
+  id: string,
+  title: string,
+  prefixes: string[],
+  pattern: string,
+  validate?: (match: RegExpExecArray) => boolean,
+): SecretRule {
+  return defineRule({ id, title, anchors: prefixes, pattern, validate });
+}
+
+/**
+ * `source` matching letters in either case, spelled out as `[aA]` classes: V8 mis-handles
+ * `(?i:…)` groups containing character classes inside lookbehinds.
+ */
+export function caseless(source: string): string {
+  const swap = (ch: string): string =>
+    ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") {
+      out += source.slice(i, i + 2);
+      i++;
+    } else if (inClass && source[i + 1] === "-" && source[i + 2] !== "]" && /[A-Za-z]/.test(ch)) {
+      const range = source.slice(i, i + 3);
+      out += range + [...range].map(swap).join("");
+      i += 2;
+    } else if (/[A-Za-z]/.test(ch)) {
+      out += inClass ? ch + swap(ch) : `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
+    } else {
+      if (ch === "[") inClass = true;
+      if (ch === "]") inClass = false;
+      out += ch;
+    }
+  }
+  return out;
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}

@@ -1,0 +1,59 @@
+/** The connection to a request's origin (plain or TLS), dialled by the proxy itself. */
+
+import { BufferedReader, type ByteStream, connStream } from "./conn_io.ts";
+import type { ProxyContext } from "./context.ts";
+import type { Decision } from "./decide.ts";
+import type { Plan } from "./request_plan.ts";
+import { connectUpstream, resolveUpstream, startUpstreamTls } from "./upstream.ts";
+
+export interface Upstream {
+  /** Origin and trust: a connection serves the next request only if they match. */
+  key: string;
+  stream: ByteStream;
+  reader: BufferedReader;
+  testResolve: boolean;
+  /** Carried a previous exchange: it may have been closed by the server meanwhile. */
+  reused: boolean;
+}
+
+/** An exchange failed with a status the proxy answers itself. */
+export class ExchangeError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export function upstreamKey(plan: Plan): string {
+  const { origin } = plan;
+  return `${origin.scheme}://${origin.host}:${origin.port} ${plan.caPem ?? ""}`;
+}
+
+/**
+ * Resolves (refusing private addresses unless the policy or the operator's `upstream`
+ * named the address), dials and, for https, verifies TLS with the real host as SNI.
+ */
+export async function dialOrigin(
+  ctx: ProxyContext,
+  plan: Plan,
+  decision: Decision,
+): Promise<Upstream> {
+  const { origin } = plan;
+  const resolution = await resolveUpstream(
+    origin.host,
+    { ...decision, ipLiteralRule: decision.ipLiteralRule || plan.override },
+    ctx.testResolve,
+    ctx.lookup,
+  );
+  if (!resolution.ok) throw new ExchangeError(resolution.status, resolution.reason);
+  const tcp = await connectUpstream(resolution.addresses, origin.port, ctx.timeouts.connectMs);
+  const stream = origin.scheme === "https"
+    ? await startUpstreamTls(tcp, origin.host, plan.caPem, ctx.timeouts.connectMs)
+    : connStream(tcp);
+  return {
+    key: upstreamKey(plan),
+    stream,
+    reader: new BufferedReader(stream),
+    testResolve: resolution.testResolve,
+    reused: false,
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * The one place that names the X.509 library. Sidecars run with `--no-config`, so the
+ * specifier is spelled out in full here; deno.json pins the same versions (a test checks).
+ * `@peculiar/x509` needs the Reflect metadata polyfill loaded first.
+ */
+
+// deno-lint-ignore no-import-prefix -- sidecars run with --no-config: no import map there
+import "npm:reflect-metadata@0.2.2";
+
+export * as x509 from "npm:@peculiar/x509@2.2.0";
+
+export const X509_SPECIFIER = "npm:@peculiar/x509@2.2.0";
+export const REFLECT_METADATA_SPECIFIER = "npm:reflect-metadata@0.2.2";
