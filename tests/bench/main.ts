@@ -17,6 +17,7 @@
  * the table on stderr), --dir DIR (default examples/), --bottle NAME (default dev),
  * --no-srt, --strict (exit 1 when a target is missed).
  */
+import { runEgressBench } from "./egress.ts";
 import { join } from "node:path";
 import { DEFAULT_TIMEOUTS, MAIN_TS, REPO_ROOT, World } from "./bottle.ts";
 import { bwrapSandboxInits, failureReason, reap, type RunResult, timedRun, which } from "./proc.ts";
@@ -540,7 +541,11 @@ async function runBench(options: Options, workDir: string): Promise<number> {
       log(`wrote ${options.json}`);
     }
   }
-  return options.strict && report.targets.some((t) => !t.pass) ? 1 : 0;
+  log("egress: latency, 100 MB transfers, DLP scan speed …");
+  const egress = await runEgressBench(100);
+  console.log(`\negress\n${egress.text}`);
+  const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass);
+  return options.strict && missed ? 1 : 0;
 }
 
 // An interrupt still tears down what the bench brought up.

@@ -1,0 +1,67 @@
+/**
+ * The egress part of `deno task bench`: added latency per intercepted HTTPS request, 100 MB
+ * transfers direct / passthrough / intercepted / intercepted with DLP, and DLP scan speed
+ * per core — printed with ratios and the issue's targets.
+ */
+import { benchEgress, renderEgressBench } from "../../sidecars/egress/bench_support.ts";
+import { measureDlpThroughput } from "../../sidecars/egress/dlp/throughput.ts";
+
+interface Target {
+  label: string;
+  pass: boolean;
+}
+
+export async function runEgressBench(
+  megabytes: number,
+): Promise<{ text: string; targets: Target[] }> {
+  const report = await benchEgress({ megabytes });
+  const rate = (mode: string, direction: string): number | null =>
+    report.throughput.find((row) => row.mode === mode && row.direction === direction)
+      ?.mbPerSecond ??
+      null;
+  const dlp = {
+    raw: measureDlpThroughput(64 * 1024 * 1024, "raw").mbPerSecond,
+    gzip: measureDlpThroughput(16 * 1024 * 1024, "gzip").mbPerSecond,
+    form: measureDlpThroughput(16 * 1024 * 1024, "form").mbPerSecond,
+  };
+  const lines = [renderEgressBench(report), "DLP scan, per core (benign corpus):"];
+  for (const [kind, value] of Object.entries(dlp)) {
+    lines.push(`  ${kind.padEnd(34)} ${value.toFixed(1)} MB/s`);
+  }
+  lines.push("ratios:");
+  for (const direction of ["download", "upload"]) {
+    const direct = rate("direct", direction);
+    for (const mode of ["passthrough", "intercept", "intercept+dlp"]) {
+      const value = rate(mode, direction);
+      if (direct && value) {
+        lines.push(`  ${direction} ${mode} / direct = ${(value / direct).toFixed(2)}x`);
+      }
+    }
+    const on = rate("intercept+dlp", direction);
+    const off = rate("intercept", direction);
+    if (on && off) lines.push(`  ${direction} DLP on / off = ${(on / off).toFixed(2)}x`);
+  }
+  const passthrough = Math.min(
+    rate("passthrough", "download") ?? 0,
+    rate("passthrough", "upload") ?? 0,
+  );
+  const targets: Target[] = [
+    {
+      label: `added p50 per intercepted HTTPS request = ${
+        report.latency.addedP50.toFixed(3)
+      } ms (target ≤ 1 ms)`,
+      pass: report.latency.addedP50 <= 1,
+    },
+    {
+      label: `passthrough = ${passthrough.toFixed(0)} MB/s, slower direction (target ≥ 200 MB/s)`,
+      pass: passthrough >= 200,
+    },
+    {
+      label: `DLP raw = ${dlp.raw.toFixed(0)} MB/s per core (target ≥ 100 MB/s)`,
+      pass: dlp.raw >= 100,
+    },
+  ];
+  lines.push("egress targets:");
+  for (const target of targets) lines.push(`  ${target.pass ? "PASS" : "MISS"}  ${target.label}`);
+  return { text: lines.join("\n"), targets };
+}
