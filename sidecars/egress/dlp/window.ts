@@ -55,7 +55,13 @@ export class WindowScanner {
     if (this.shouldScan(this.#decided, this.#end)) {
       const text = this.#pieces.length === 1 ? this.#pieces[0] : this.#pieces.join("");
       this.#pieces = [text];
-      this.matcher.scan(text, this.#decided - this.#start, limit - this.#start, this.sink, this.label);
+      this.matcher.scan(
+        text,
+        this.#decided - this.#start,
+        limit - this.#start,
+        this.sink,
+        this.label,
+      );
     }
     this.#decided = limit;
     this.#trim(Math.max(this.#start, limit - this.matcher.behind));
