@@ -1,6 +1,6 @@
 /**
  * Request body scanning. The (decoded) body streams through a TextStreamScanner — raw,
- * percent-decoded and JSON-unescaped views — so findings come as soon as they are certain.
+ * percent-decoded, JSON-unescaped and both — so findings come as soon as they are certain.
  *
  * `safeBytes` advances while the body streams only for identity-encoded bodies that are
  * not form or multipart. It stays 0 until `end` for: compressed bodies (decoded bytes do
@@ -13,7 +13,7 @@
  * is scanned or declared safe.
  */
 import { bytesToBinary } from "./binary.ts";
-import { type Coding, DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
+import { DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
 import { scanFormText } from "./form.ts";
 import type { Matcher, Sink } from "./matcher.ts";
 import { multipartBoundary, parseMultipart } from "./multipart.ts";
@@ -69,7 +69,7 @@ export class BodyScanner implements BodyScan {
     const codings = parseContentEncoding(contentEncoding);
     if (!Array.isArray(codings)) this.#unknownEncoding = true;
     else if (codings.length > 0) {
-      this.#decompressor = new Decompressor(codings as Coding[], context.maxBodyBytes);
+      this.#decompressor = new Decompressor(codings, context.maxBodyBytes);
     }
     this.#kind = isForm(contentType)
       ? "form"
@@ -78,7 +78,7 @@ export class BodyScanner implements BodyScan {
       : "text";
     if (this.#kind === "multipart") this.#boundary = multipartBoundary(contentType ?? "");
     if (this.#kind !== "text") this.#buffer = [];
-    // A form is percent-decoded whole at the end (with `+` as space), so it streams raw only.
+    // A form is percent-decoded whole at the end (with `+` as space), not while it streams.
     const views = this.#kind === "form" ? ["json" as const] : ALL_VIEWS;
     this.#text = new TextStreamScanner(context.matcher, this.#collector, views);
   }

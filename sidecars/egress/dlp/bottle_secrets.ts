@@ -1,8 +1,9 @@
 /**
- * The bottle's own secrets, as literal needles in every encoding they may leave in: raw,
- * hex (both cases), and the alignment-stable cores of base64 / base64url at the three byte
- * offsets a secret can start at inside a longer encoded string. Percent-encoding and JSON
- * escapes are decoded by the scanner's views, so they need no needles.
+ * The bottle's own secrets, as literal needles in every encoding they may leave in: raw
+ * UTF-8 (and latin1, JSON-escaped, `+` for spaces, where those differ), hex (both cases),
+ * and the alignment-stable cores of base64 / base64url at the three byte offsets a secret
+ * can start at inside a longer encoded string. Percent-encoding and `\u` escapes are
+ * decoded by the scanner's views, so they need no needles.
  */
 import type { BottleSecret } from "./types.ts";
 import type { MatchTarget, NeedleSpec } from "./matcher.ts";
@@ -13,8 +14,9 @@ export const MIN_SECRET_LENGTH = 8;
 /** Needles are cut to this length; a long secret is found by its prefix. */
 const MAX_NEEDLE = 512;
 const MIN_BASE64_CORE = 10;
-/** `indexOf` looks for the needle's start (long enough for a fast skip search). */
+/** `indexOf` looks for (part of) the needle's start, long enough for a fast skip search. */
 const SEARCH_LENGTH = 64;
+const MIN_SEARCH = 16;
 
 export interface Needle {
   text: string;
@@ -70,10 +72,29 @@ function needleTarget(secret: BottleSecret, needle: Needle): MatchTarget {
   };
 }
 
+/**
+ * What to search for: the longest stretch of the needle (within its first SEARCH_LENGTH
+ * characters) free of the characters its variants differ in — `+/-_` between base64 and
+ * base64url, letters between lower- and upper-case hex — so variants share one search.
+ */
+function searchKey(text: string): { needle: string; offset: number } {
+  const head = text.slice(0, SEARCH_LENGTH);
+  const variable = /^[0-9A-Fa-f]+$/.test(head) ? /[A-Fa-f]/g : /[+/_-]/g;
+  let best = { needle: "", offset: 0 };
+  let runStart = 0;
+  for (const end of [...[...head.matchAll(variable)].map((m) => m.index), head.length]) {
+    if (end - runStart > best.needle.length) {
+      best = { needle: head.slice(runStart, end), offset: runStart };
+    }
+    runStart = end + 1;
+  }
+  return best.needle.length >= MIN_SEARCH ? best : { needle: head, offset: 0 };
+}
+
 export function bottleSecretNeedles(secrets: readonly BottleSecret[]): NeedleSpec[] {
   return secrets.flatMap((secret) =>
     secretNeedles(secret.value).map((needle) => ({
-      needle: needle.text.slice(0, SEARCH_LENGTH),
+      ...searchKey(needle.text),
       target: needleTarget(secret, needle),
     }))
   );

@@ -52,10 +52,11 @@ export class PercentDecoder implements TextDecoderStream {
  * arguments) escapes its escapes. A lone `\\` is matched and kept, so that the `n` in
  * `\\n` is not taken for part of an escape.
  */
+const HEX4 = "[0-9a-fA-F]{4}";
+const HIGH = "[dD][89abAB][0-9a-fA-F]{2}";
+const LOW = "[dD][c-fC-F][0-9a-fA-F]{2}";
 const JSON_ESCAPE = new RegExp(
-  String
-    .raw`\\+u(?:([dD][89abAB][0-9a-fA-F]{2})\\+u([dD][c-fC-F][0-9a-fA-F]{2})|([0-9a-fA-F]{4}))` +
-    String.raw`|\\+\/|\\\\`,
+  String.raw`\\+u(?:(${HIGH})\\+u(${LOW})|(${HEX4}))|\\+\/|\\\\`,
   "g",
 );
 
@@ -72,9 +73,11 @@ function jsonEscape(escape: string, hi?: string, lo?: string, single?: string): 
  * characters; `\"` and the rest stay (the rules accept an escaped quote around a value).
  */
 export function jsonUnescape(text: string): string {
-  if (!text.includes("\\")) return text;
-  return text.replace(JSON_ESCAPE, jsonEscape);
+  return HAS_JSON_ESCAPE.test(text) ? text.replace(JSON_ESCAPE, jsonEscape) : text;
 }
+
+/** Whether `jsonUnescape` would change anything (most JSON has only `\"` and `\n`). */
+const HAS_JSON_ESCAPE = /\\+[u/]/;
 
 /**
  * An escape the next chunk may complete: backslashes, `\u` with fewer than four hex digits,
@@ -117,30 +120,22 @@ function decodeWith(text: string, decode: (text: string) => string): DecodedChun
   return { consumed: text.length, text: decoded, changed: decoded !== text };
 }
 
-/** `first`'s output decoded by `second` (JSON-unescaped, then percent-decoded). */
-export class ChainedDecoder implements TextDecoderStream {
-  constructor(
-    private readonly first: TextDecoderStream,
-    private readonly second: TextDecoderStream,
-  ) {}
+/**
+ * Percent-decoding of an already decoded stream (JSON-unescaped text): each of the first
+ * stage's chunks maps to one chunk here. `consumed` is the first stage's, and a chunk whose
+ * end the percent decoder holds back is marked changed, so offsets map conservatively.
+ */
+export class ThenPercentDecoded {
+  readonly #percent = new PercentDecoder();
 
-  push(chunk: string): DecodedChunk {
-    return this.#chain(this.first.push(chunk), false);
-  }
-
-  flush(): DecodedChunk {
-    return this.#chain(this.first.flush(), true);
-  }
-
-  /**
-   * `consumed` counts input the first decoder took, some of which the second may hold back;
-   * such a chunk is marked changed so its offsets are mapped conservatively.
-   */
-  #chain(a: DecodedChunk, flush: boolean): DecodedChunk {
-    const b = this.second.push(a.text);
-    const rest = flush ? this.second.flush() : null;
-    const text = rest ? b.text + rest.text : b.text;
-    const held = b.consumed < a.text.length && !flush;
-    return { consumed: a.consumed, text, changed: a.changed || b.changed || held };
+  take(first: DecodedChunk, flush: boolean): DecodedChunk {
+    const second = this.#percent.push(first.text);
+    const rest = flush ? this.#percent.flush().text : "";
+    const held = !flush && second.consumed < first.text.length;
+    return {
+      consumed: first.consumed,
+      text: second.text + rest,
+      changed: first.changed || second.changed || held,
+    };
   }
 }

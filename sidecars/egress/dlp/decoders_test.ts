@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import {
-  ChainedDecoder,
   jsonUnescape,
   JsonUnescaper,
   percentDecode,
   PercentDecoder,
   type TextDecoderStream,
+  ThenPercentDecoded,
 } from "./decoders.ts";
 import { Rng } from "./testing/random.ts";
 
@@ -56,8 +56,16 @@ Deno.test("stream decoders: any chunking decodes like the whole text and consume
       const json = streamed(new JsonUnescaper(), text, r);
       assert.equal(json.text, jsonUnescape(text));
       assert.equal(json.consumed, text.length);
-      const both = streamed(new ChainedDecoder(new JsonUnescaper(), new PercentDecoder()), text, r);
-      assert.equal(both.text, percentDecode(jsonUnescape(text)));
+      const json2 = new JsonUnescaper();
+      const then = new ThenPercentDecoded();
+      let both = "";
+      for (let i = 0; i < text.length;) {
+        const n = 1 + r.int(8);
+        both += then.take(json2.push(text.slice(i, i + n)), false).text;
+        i += n;
+      }
+      both += then.take(json2.flush(), true).text;
+      assert.equal(both, percentDecode(jsonUnescape(text)));
     }
   }
 });

@@ -195,9 +195,10 @@ class OneShotStage implements Stage {
   }
 }
 
-function createStage(kind: Kind, maxOutput: number): Stage {
+/** `native: false` forces the buffering fallback (for tests). */
+function createStage(kind: Kind, maxOutput: number, native: boolean): Stage {
   const stream = createStream(kind);
-  if (typeof stream._handle?.writeSync === "function" && stream._writeState) {
+  if (native && typeof stream._handle?.writeSync === "function" && stream._writeState) {
     return new NativeStage(kind, stream);
   }
   stream.close();
@@ -209,7 +210,7 @@ class DeflateStage implements Stage {
   #stage: Stage | null = null;
   #head = new Uint8Array(0);
 
-  constructor(private readonly maxOutput: number) {}
+  constructor(private readonly maxOutput: number, private readonly native: boolean) {}
 
   write(chunk: Uint8Array, emit: Emit): void {
     if (this.#stage === null) {
@@ -221,7 +222,7 @@ class DeflateStage implements Stage {
         return;
       }
       const zlibHeader = (head[0] & 0x0f) === 8 && ((head[0] << 8) | head[1]) % 31 === 0;
-      this.#stage = createStage(zlibHeader ? "inflate" : "inflateRaw", this.maxOutput);
+      this.#stage = createStage(zlibHeader ? "inflate" : "inflateRaw", this.maxOutput, this.native);
       chunk = head;
     }
     this.#stage.write(chunk, emit);
@@ -251,9 +252,11 @@ export class Decompressor {
   readonly #stages: Stage[];
   #output = 0;
 
-  constructor(codings: readonly Coding[], private readonly maxOutput: number) {
+  constructor(codings: readonly Coding[], private readonly maxOutput: number, native = true) {
     this.#stages = [...codings].reverse().map((c) =>
-      c === "deflate" ? new DeflateStage(maxOutput) : createStage(KINDS[c], maxOutput)
+      c === "deflate"
+        ? new DeflateStage(maxOutput, native)
+        : createStage(KINDS[c], maxOutput, native)
     );
   }
 

@@ -13,7 +13,7 @@
  */
 import { charWeight, pivotIndex } from "./pivots.ts";
 import { regexReach } from "./regex_reach.ts";
-import { escapeRegex, KEY_END } from "./rules/rule.ts";
+import { escapeRegex, KEY_END, KEY_WORD_ENDING } from "./rules/rule.ts";
 
 /** What the matcher checks at an anchor's start. */
 export interface MatchTarget {
@@ -36,10 +36,21 @@ export interface AnchorSpec {
   target: MatchTarget;
 }
 
-/** A literal searched for with `indexOf` (long, alphanumeric: the bottle's secrets). */
+/**
+ * A literal searched for with `indexOf` (long and alphanumeric: the bottle's secrets). The
+ * target is tested `offset` characters before each occurrence of `needle`; targets sharing
+ * a needle and offset share one search.
+ */
 export interface NeedleSpec {
   needle: string;
+  offset: number;
   target: MatchTarget;
+}
+
+interface NeedleSearch {
+  needle: string;
+  offset: number;
+  targets: MatchTarget[];
 }
 
 /** Where findings go; `seen` lets the matcher skip rules already reported. */
@@ -84,7 +95,8 @@ class AnchorIndex {
  * Anchors are grouped by what they need after the pivot, with one lookbehind for each
  * group's "befores", so a hit costs a few lookarounds rather than one per anchor. Keys
  * before an assignment share their `KEY_END`, and as their lookbehind is the costly one,
- * their lookahead (a value follows) goes first: it rejects most `=` and `:` in code.
+ * it comes last: after the lookahead (a value follows) and a check of the key's last two
+ * letters, which reject most `=` and `:` in code and JSON.
  */
 function pivotFilter(pivot: string, contexts: [string, string][]): string {
   const beforesByAfter = new Map<string, Set<string>>();
@@ -111,7 +123,8 @@ function pivotFilter(pivot: string, contexts: [string, string][]): string {
     }
     if (keys.length > 0) others.push(`${either(keys)}${KEY_END}`);
     const lookbehind = `(?<=${either(others)}${pivot})`;
-    branches.push(keys.length > 0 ? lookahead + lookbehind : lookbehind + lookahead);
+    if (keys.length === 0) branches.push(lookbehind + lookahead);
+    else branches.push(`${lookahead}(?<=${KEY_WORD_ENDING}${KEY_END}${pivot})${lookbehind}`);
   }
   return either(branches);
 }
@@ -122,77 +135,124 @@ interface Prefilter {
   index: AnchorIndex;
 }
 
+/** One search per distinct (needle, offset). */
+function groupNeedles(needles: NeedleSpec[]): NeedleSearch[] {
+  const searches = new Map<string, NeedleSearch>();
+  for (const { needle, offset, target } of needles) {
+    const key = `${offset}:${needle}`;
+    const search = searches.get(key) ?? { needle, offset, targets: [] };
+    search.targets.push(target);
+    searches.set(key, search);
+  }
+  return [...searches.values()];
+}
+
+/** Specs with the same literal and context share one anchor. */
+function mergeSpecs(specs: AnchorSpec[]): { spec: AnchorSpec; targets: MatchTarget[] }[] {
+  const merged = new Map<string, { spec: AnchorSpec; targets: MatchTarget[] }>();
+  for (const spec of specs) {
+    const key = JSON.stringify([spec.literal, spec.caseInsensitive, spec.before, spec.after]);
+    const entry = merged.get(key);
+    if (entry) entry.targets.push(spec.target);
+    else merged.set(key, { spec, targets: [spec.target] });
+  }
+  return [...merged.values()];
+}
+
+interface CompiledAnchor {
+  anchor: Anchor;
+  /** The reported character, and whether it is a pivot (else the literal's first). */
+  char: string;
+  pivoted: boolean;
+  /** Regex sources of the context before / after the reported character. */
+  before: string;
+  after: string;
+  ahead: number;
+  behind: number;
+}
+
+function compileAnchor(spec: AnchorSpec, targets: MatchTarget[]): CompiledAnchor {
+  const ci = spec.caseInsensitive;
+  const found = pivotIndex(spec.literal);
+  const pivot = Math.max(found, 0);
+  const char = spec.literal[pivot];
+  const before = spec.before + literalSource(spec.literal.slice(0, pivot), ci);
+  const after = literalSource(spec.literal.slice(pivot + 1), ci) + spec.after;
+  const beforeReach = regexReach(before);
+  let ahead = 1 + regexReach(after).ahead;
+  let behind = beforeReach.length + beforeReach.behind;
+  for (const t of targets) {
+    ahead = Math.max(ahead, t.ahead - pivot);
+    behind = Math.max(behind, t.behind + pivot);
+  }
+  const check = new RegExp(`(?<=${before})${literalSource(char, ci)}(?=${after})`, "y");
+  return {
+    anchor: { literal: spec.literal, pivot, targets, check },
+    char,
+    pivoted: found !== -1,
+    before,
+    after,
+    ahead,
+    behind,
+  };
+}
+
+/** `[pivots]` then, per pivot character, the filter of its anchors. */
+function pivotRegex(contexts: Map<string, [string, string][]>): RegExp {
+  const pivots = [...contexts.keys()].sort((a, b) => charWeight(b) - charWeight(a));
+  const set = pivots.map((ch) => (/[\\\]^-]/.test(ch) ? `\\${ch}` : ch)).join("");
+  const dispatch = pivots.map((ch) => {
+    const atom = escapeRegex(ch);
+    return `(?<=${atom})${pivotFilter(atom, contexts.get(ch)!)}`;
+  });
+  return new RegExp(`[${set}](?:${dispatch.join("|")})`, "g");
+}
+
+/** An alternation of whole literals, each followed by checks of its context. */
+function literalRegex(specs: AnchorSpec[]): RegExp {
+  const alternatives = specs.map((spec) => {
+    const whole = literalSource(spec.literal, spec.caseInsensitive);
+    const before = spec.before ? `(?<=${spec.before}${whole})` : "";
+    return `${whole}${before}${spec.after ? `(?=${spec.after})` : ""}`;
+  });
+  return new RegExp(alternatives.join("|"), "g");
+}
+
 export class Matcher {
   /** The furthest any anchor check or target reads past a reported character. */
   readonly ahead: number;
   /** The furthest any anchor check or target reads before a reported character. */
   readonly behind: number;
   readonly #prefilters: Prefilter[] = [];
-  readonly #needles: NeedleSpec[];
+  readonly #needles: NeedleSearch[];
 
   constructor(specs: AnchorSpec[], needles: NeedleSpec[] = []) {
-    this.#needles = needles;
-    const merged = new Map<string, { spec: AnchorSpec; targets: MatchTarget[] }>();
-    for (const spec of specs) {
-      const key = JSON.stringify([spec.literal, spec.caseInsensitive, spec.before, spec.after]);
-      const entry = merged.get(key);
-      if (entry) entry.targets.push(spec.target);
-      else merged.set(key, { spec, targets: [spec.target] });
-    }
-    const pivotAnchors = new AnchorIndex();
-    const literalAnchors = new AnchorIndex();
-    const pivotContexts = new Map<string, [string, string][]>();
-    const literals: string[] = [];
-    let ahead = 0;
-    let behind = 0;
-    for (const { spec, targets } of merged.values()) {
-      const ci = spec.caseInsensitive;
-      const found = pivotIndex(spec.literal);
-      const pivot = Math.max(found, 0);
-      const pivotChar = spec.literal[pivot];
-      const before = spec.before + literalSource(spec.literal.slice(0, pivot), ci);
-      const after = literalSource(spec.literal.slice(pivot + 1), ci) + spec.after;
-      const pivotAtom = literalSource(pivotChar, ci);
-      const anchor: Anchor = {
-        literal: spec.literal,
-        pivot,
-        targets,
-        check: new RegExp(`(?<=${before})${pivotAtom}(?=${after})`, "y"),
-      };
-      const beforeReach = regexReach(before);
-      behind = Math.max(behind, beforeReach.length + beforeReach.behind);
-      ahead = Math.max(ahead, 1 + regexReach(after).ahead);
-      for (const t of targets) {
-        ahead = Math.max(ahead, t.ahead - pivot);
-        behind = Math.max(behind, t.behind + pivot);
+    this.#needles = groupNeedles(needles);
+    const compiled = mergeSpecs(specs).map(({ spec, targets }) => ({
+      spec,
+      ...compileAnchor(spec, targets),
+    }));
+    this.ahead = Math.max(
+      0,
+      ...compiled.map((c) => c.ahead),
+      ...needles.map((n) => n.target.ahead - n.offset),
+    );
+    this.behind = Math.max(0, ...compiled.map((c) => c.behind), ...needles.map((n) => n.offset));
+    const pivoted = compiled.filter((c) => c.pivoted);
+    if (pivoted.length > 0) {
+      const index = new AnchorIndex();
+      const contexts = new Map<string, [string, string][]>();
+      for (const c of pivoted) {
+        index.add(c.char, c.anchor);
+        contexts.set(c.char, [...(contexts.get(c.char) ?? []), [c.before, c.after]]);
       }
-      if (found === -1) {
-        literalAnchors.add(pivotChar, anchor);
-        const whole = literalSource(spec.literal, ci);
-        const context = spec.before ? `(?<=${spec.before}${whole})` : "";
-        literals.push(`${whole}${context}${spec.after ? `(?=${spec.after})` : ""}`);
-      } else {
-        pivotAnchors.add(pivotChar, anchor);
-        pivotContexts.set(pivotChar, [...(pivotContexts.get(pivotChar) ?? []), [before, after]]);
-      }
+      this.#prefilters.push({ regex: pivotRegex(contexts), index });
     }
-    for (const { target } of needles) ahead = Math.max(ahead, target.ahead);
-    this.ahead = ahead;
-    this.behind = behind;
-    if (pivotContexts.size > 0) {
-      const pivots = [...pivotContexts.keys()].sort((a, b) => charWeight(b) - charWeight(a));
-      const set = pivots.map((ch) => (/[\\\]^-]/.test(ch) ? `\\${ch}` : ch)).join("");
-      const dispatch = pivots.map((ch) => {
-        const atom = escapeRegex(ch);
-        return `(?<=${atom})${pivotFilter(atom, pivotContexts.get(ch)!)}`;
-      });
-      this.#prefilters.push({
-        regex: new RegExp(`[${set}](?:${dispatch.join("|")})`, "g"),
-        index: pivotAnchors,
-      });
-    }
-    if (literals.length > 0) {
-      this.#prefilters.push({ regex: new RegExp(literals.join("|"), "g"), index: literalAnchors });
+    const literal = compiled.filter((c) => !c.pivoted);
+    if (literal.length > 0) {
+      const index = new AnchorIndex();
+      for (const c of literal) index.add(c.char, c.anchor);
+      this.#prefilters.push({ regex: literalRegex(literal.map((c) => c.spec)), index });
     }
   }
 
@@ -231,20 +291,21 @@ export class Matcher {
     });
   }
 
-  /** Calls `visit` for every needle occurrence starting in [from, to). */
+  /** Calls `visit` for every needle occurrence reported in [from, to). */
   visitNeedles(
     text: string,
     from: number,
     to: number,
     visit: (target: MatchTarget, start: number) => void,
   ): void {
-    for (const { needle, target } of this.#needles) {
+    for (const { needle, offset, targets } of this.#needles) {
       for (
         let i = text.indexOf(needle, from);
         i !== -1 && i < to;
         i = text.indexOf(needle, i + 1)
       ) {
-        visit(target, i);
+        if (i < offset) continue;
+        for (const target of targets) visit(target, i - offset);
       }
     }
   }

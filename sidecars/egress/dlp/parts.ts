@@ -22,7 +22,6 @@ export function scanSplit(
   const joined = pieces.join("");
   const offsets = [0];
   for (const piece of pieces) offsets.push(offsets[offsets.length - 1] + piece.length);
-  const span = matcher.ahead + matcher.behind;
   const partAt = (pos: number): number => {
     let lo = 0;
     let hi = pieces.length - 1;
@@ -37,12 +36,14 @@ export function scanSplit(
     if (sink.seen(target.id)) return;
     const part = partAt(start);
     for (let first = part; first >= Math.max(0, part - MAX_PARTS_BEFORE); first--) {
-      if (start - offsets[first] > matcher.behind) break;
-      const lastLimit = Math.min(pieces.length - 1, part + MAX_PARTS_AFTER);
-      for (let last = part; last <= lastLimit; last++) {
-        if (offsets[last + 1] - offsets[first] > span) break;
-        const window = joined.slice(offsets[first], offsets[last + 1]);
-        if (target.test(window, start - offsets[first])) {
+      if (first < part && start - offsets[first] > matcher.behind) break;
+      // Deep inside a long part, the window starts just far enough back for lookbehinds.
+      const from = first === part
+        ? Math.max(offsets[part], start - matcher.behind)
+        : offsets[first];
+      for (let last = part; last < pieces.length && last <= part + MAX_PARTS_AFTER; last++) {
+        if (offsets[last] - start > matcher.ahead) break;
+        if (target.test(joined.slice(from, offsets[last + 1]), start - from)) {
           sink.report(target.id, `${target.title}, ${label}`);
           return;
         }

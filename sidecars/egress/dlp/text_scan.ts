@@ -1,17 +1,17 @@
 /**
- * A text stream scanned as it is and through decoded views (percent-escapes, JSON string
- * escapes). Each view has its own window scanner over the decoded stream; a view only scans
- * where decoding changed something nearby (elsewhere it is the raw text, already scanned).
- * `safe` is in raw characters: the minimum over the raw scanner and every view, mapped back
- * through what each decoder consumed.
+ * A text stream scanned as it is and through decoded views: percent-decoded, JSON-unescaped,
+ * and JSON-unescaped then percent-decoded. Each view has its own window scanner over the
+ * decoded stream; a view only scans where decoding changed something nearby (elsewhere it
+ * is the raw text, already scanned). `safe` is in raw characters: the minimum over the raw
+ * scanner and every view, mapped back through what each decoder consumed.
  */
 import {
-  ChainedDecoder,
+  type DecodedChunk,
   jsonUnescape,
   JsonUnescaper,
   percentDecode,
   PercentDecoder,
-  type TextDecoderStream,
+  ThenPercentDecoded,
 } from "./decoders.ts";
 import type { Matcher, Sink } from "./matcher.ts";
 import { WindowScanner } from "./window.ts";
@@ -26,17 +26,6 @@ const LABELS: Record<ViewKind, string> = {
   json: "JSON-unescaped",
   "json-percent": "JSON-unescaped and percent-decoded",
 };
-
-function decoderFor(kind: ViewKind): TextDecoderStream {
-  switch (kind) {
-    case "percent":
-      return new PercentDecoder();
-    case "json":
-      return new JsonUnescaper();
-    case "json-percent":
-      return new ChainedDecoder(new JsonUnescaper(), new PercentDecoder());
-  }
-}
 
 function decodeWhole(kind: ViewKind, text: string): string {
   switch (kind) {
@@ -57,8 +46,8 @@ interface Segment {
   changed: boolean;
 }
 
+/** A decoded stream's window scanner, and the map from decoded offsets back to raw ones. */
 class View {
-  readonly #decoder: TextDecoderStream;
   readonly #scanner: WindowScanner;
   /** Segments not yet safe, oldest first. */
   #segments: Segment[] = [];
@@ -68,7 +57,6 @@ class View {
   #lastChange = -1;
 
   constructor(kind: ViewKind, matcher: Matcher, sink: Sink) {
-    this.#decoder = decoderFor(kind);
     this.#scanner = new WindowScanner(
       matcher,
       sink,
@@ -77,30 +65,7 @@ class View {
     );
   }
 
-  push(chunk: string): void {
-    this.#take(this.#decoder.push(chunk));
-  }
-
-  finish(): void {
-    this.#take(this.#decoder.flush());
-    this.#scanner.finish();
-  }
-
-  /** Raw characters before this offset are safe as far as this view is concerned. */
-  get safe(): number {
-    const decodedSafe = this.#scanner.safe;
-    while (this.#segments.length > 1 && this.#segments[1].decodedStart <= decodedSafe) {
-      this.#segments.shift();
-    }
-    const segment = this.#segments[0];
-    if (segment === undefined || decodedSafe >= this.#decoded) return this.#raw;
-    if (decodedSafe < segment.decodedStart) return segment.rawStart;
-    return segment.changed
-      ? segment.rawStart
-      : segment.rawStart + decodedSafe - segment.decodedStart;
-  }
-
-  #take(chunk: { consumed: number; text: string; changed: boolean }): void {
+  take(chunk: DecodedChunk): void {
     if (chunk.consumed === 0 && chunk.text.length === 0) return;
     const segment: Segment = {
       rawStart: this.#raw,
@@ -113,31 +78,84 @@ class View {
     this.#decoded = segment.decodedEnd;
     if (chunk.changed) this.#lastChange = segment.decodedEnd;
     this.#scanner.push(chunk.text);
+    this.#prune(this.#scanner.safe);
+  }
+
+  finish(): void {
+    this.#scanner.finish();
+  }
+
+  /** Raw characters before this offset are safe as far as this view is concerned. */
+  get safe(): number {
+    const decodedSafe = this.#scanner.safe;
+    this.#prune(decodedSafe);
+    const segment = this.#segments[0];
+    if (segment === undefined || decodedSafe >= this.#decoded) return this.#raw;
+    if (decodedSafe < segment.decodedStart) return segment.rawStart;
+    return segment.changed
+      ? segment.rawStart
+      : segment.rawStart + decodedSafe - segment.decodedStart;
+  }
+
+  /** Drops segments wholly before `decodedSafe`. */
+  #prune(decodedSafe: number): void {
+    let drop = 0;
+    while (
+      drop + 1 < this.#segments.length && this.#segments[drop + 1].decodedStart <= decodedSafe
+    ) {
+      drop++;
+    }
+    if (drop > 0) this.#segments = this.#segments.slice(drop);
   }
 }
 
 export class TextStreamScanner {
   readonly #raw: WindowScanner;
-  readonly #views: View[];
+  readonly #percent: { decoder: PercentDecoder; view: View } | null = null;
+  /** JSON-unescaping is shared by the JSON view and the JSON-then-percent view. */
+  readonly #json: JsonUnescaper | null = null;
+  readonly #jsonView: View | null = null;
+  readonly #jsonPercent: { decoder: ThenPercentDecoded; view: View } | null = null;
 
   constructor(matcher: Matcher, sink: Sink, views: readonly ViewKind[]) {
     this.#raw = new WindowScanner(matcher, sink);
-    this.#views = views.map((kind) => new View(kind, matcher, sink));
+    const view = (kind: ViewKind): View => new View(kind, matcher, sink);
+    if (views.includes("percent")) {
+      this.#percent = { decoder: new PercentDecoder(), view: view("percent") };
+    }
+    if (views.includes("json") || views.includes("json-percent")) this.#json = new JsonUnescaper();
+    if (views.includes("json")) this.#jsonView = view("json");
+    if (views.includes("json-percent")) {
+      this.#jsonPercent = { decoder: new ThenPercentDecoded(), view: view("json-percent") };
+    }
   }
 
   push(chunk: string): void {
     this.#raw.push(chunk);
-    for (const view of this.#views) view.push(chunk);
+    this.#percent?.view.take(this.#percent.decoder.push(chunk));
+    if (this.#json) this.#takeJson(this.#json.push(chunk), false);
   }
 
   finish(): void {
     this.#raw.finish();
-    for (const view of this.#views) view.finish();
+    if (this.#percent) {
+      this.#percent.view.take(this.#percent.decoder.flush());
+      this.#percent.view.finish();
+    }
+    if (this.#json) this.#takeJson(this.#json.flush(), true);
+    this.#jsonView?.finish();
+    this.#jsonPercent?.view.finish();
   }
 
   /** Raw characters before this offset are scanned and hold no undetected secret. */
   get safe(): number {
-    return Math.min(this.#raw.safe, ...this.#views.map((v) => v.safe));
+    const views = [this.#percent?.view, this.#jsonView, this.#jsonPercent?.view];
+    return Math.min(this.#raw.safe, ...views.map((v) => v?.safe ?? Infinity));
+  }
+
+  #takeJson(chunk: DecodedChunk, flush: boolean): void {
+    this.#jsonView?.take(chunk);
+    this.#jsonPercent?.view.take(this.#jsonPercent.decoder.take(chunk, flush));
   }
 }
 

@@ -26,6 +26,11 @@ Deno.test("url: path, query, double encoding, host labels, splits", () => {
   assert.deepEqual(rules(engine.scanUrl("h", `/${token.slice(0, 20)}/${token.slice(20)}`)), [
     "github-pat",
   ]);
+  const long = "a long note ".repeat(50);
+  assert.deepEqual(
+    rules(engine.scanUrl("h", `/x?q=${enc(long + token.slice(0, 9))}&q=${token.slice(9)}`)),
+    ["github-pat"],
+  );
   assert.deepEqual(rules(engine.scanUrl("h", `/x?${token.slice(0, 12)}=${token.slice(12)}`)), [
     "github-pat",
   ]);

@@ -67,7 +67,7 @@ export class WindowScanner {
     this.#trim(Math.max(this.#start, limit - this.matcher.behind));
   }
 
-  /** Drops text before `keepFrom`: whole pieces for free, and a cut only in a scanned text. */
+  /** Drops text before `keepFrom` (whole pieces, then a cut of the first). */
   #trim(keepFrom: number): void {
     while (this.#pieces.length > 1 && this.#start + this.#pieces[0].length <= keepFrom) {
       this.#start += this.#pieces.shift()!.length;

@@ -69,6 +69,13 @@ export const CLOUD_RULES: SecretRule[] = [
       "(?![A-Za-z0-9_~.-])",
     validate: (m) => characterClasses(m[0]) >= 3,
   }),
+  contextRule(
+    "azure-ad-client-secret",
+    "Azure AD (Entra ID) client secret",
+    "(?:azure|arm|aad)[_-]?client[_-]?secret",
+    "[A-Za-z0-9_~.-]{32,44}(?![A-Za-z0-9_~.-])",
+    (m) => characterClasses(m[1]) >= 3,
+  ),
   prefixRule(
     "digitalocean-token",
     "DigitalOcean token",

@@ -89,22 +89,25 @@ const NOT_A_SECRET_VALUE = new RegExp(
     "://",
     "^(?:\\.{1,2}|~)?/",
     "(.)\\1{5}",
-    "0123|1234|2345|3456|4567|5678|6789|abcd|bcde|cdef|qwer|asdf",
+    "0123|1234|2345|3456|4567|5678|6789|abcd|bcde|cdef|qwer|asdf|abc123|foobar|lorem",
   ].join("|"),
   "i",
 );
 
 const MEMBER_EXPRESSION = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** An unquoted identifier in code: `PascalCase_1`, `refreshToken2`, `snake_case_name`. */
+const IDENTIFIER = /^_?[A-Za-z][a-z]+(?:[A-Z][a-z]+|_[A-Za-z][a-z]+)*_?[0-9]{0,4}$/;
 const VALUE_CHARS = "A-Za-z0-9+/=_.~!@#$%^*-";
 /** A quoted value: no quotes, spaces, escapes, separators or markup (`=` only as padding). */
 const QUOTED = String.raw`[^"'\\\s&=<>{}()[\];,]`;
 
 /** True when `value`, assigned to `key`, looks like a real credential. */
-export function plausibleSecretAssignment(key: string, value: string): boolean {
+export function plausibleSecretAssignment(key: string, value: string, quoted = true): boolean {
   if (NOT_A_SECRET_KEY.test(key)) return false;
   const passwordKey = /pass|pwd/i.test(key);
   if (value.length < (passwordKey ? 8 : 12)) return false;
   if (NOT_A_SECRET_VALUE.test(value) || MEMBER_EXPRESSION.test(value)) return false;
+  if (!quoted && IDENTIFIER.test(value)) return false;
   if (!/[0-9]/.test(value) || !/[A-Za-z]/.test(value)) return false;
   if (value.length < 12) return characterClasses(value) >= 3 && shannonEntropy(value) >= 2.5;
   return shannonEntropy(value) >= 3;
@@ -127,7 +130,9 @@ export const GENERIC_RULES: SecretRule[] = [
     pattern: `(?<=(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,30})(${KEY_RE})${KEY_END})` +
       String.raw`(?:=>|:=|=|:)\s{0,4}` +
       `(?:\\\\?"(${QUOTED}{8,256}={0,2})\\\\?"|'(${QUOTED}{8,256}={0,2})'|` +
-      `([${VALUE_CHARS}]{8,256})(?![${VALUE_CHARS}]))`,
-    validate: (m) => plausibleSecretAssignment(m[1] + m[2], m[3] ?? m[4] ?? m[5]),
+      // Unquoted and followed by `=` or `(`: code (`a = b = c`, `token = make(…)`).
+      `([${VALUE_CHARS}]{8,256})(?![${VALUE_CHARS}])(?!\\s{0,4}[=(]))`,
+    validate: (m) =>
+      plausibleSecretAssignment(m[1] + m[2], m[3] ?? m[4] ?? m[5], m[5] === undefined),
   }),
 ];

@@ -51,6 +51,28 @@ export const E = "(?![A-Za-z0-9])";
 /** Not preceded / followed by a base64url character. */
 export const BU = "(?<![A-Za-z0-9_-])";
 export const EU = "(?![A-Za-z0-9_-])";
+/**
+ * Every key a keyed rule (`contextRule`, the generic rule) matches ends with one of these
+ * words, case-insensitively; the prefilter checks their last two letters first.
+ */
+export const KEY_WORDS = [
+  "key",
+  "token",
+  "secret",
+  "pass",
+  "password",
+  "passwd",
+  "passphrase",
+  "pwd",
+  "credential",
+  "credentials",
+];
+
+/** Regex source: the last two letters of some KEY_WORD. */
+export const KEY_WORD_ENDING = caseless(
+  `(?:${[...new Set(KEY_WORDS.map((w) => w.slice(-2)))].join("|")})`,
+);
+
 /** Quotes (maybe JSON-escaped, as in JSON inside a JSON string) and spaces after a key. */
 export const KEY_END = String.raw`\\?["']?\s{0,4}`;
 /** `=`, `:`, `=>` or `:=`, then spaces and an optional (maybe escaped) quote. */
@@ -65,7 +87,8 @@ export const VALUE_AHEAD = String.raw`[=>]?\s{0,4}\\?["']?[^\s"'\\<>(){}[\],;]{8
 /**
  * A token recognisable only by the key it is assigned to (`COHERE_API_KEY=…`). `key` is a
  * regex source matched case-insensitively right before the assignment operator, which is
- * the anchor: `=` and `:` are rare enough in benign text for the prefilter to skip to.
+ * the anchor: `=` and `:` are rare enough in benign text for the prefilter to skip to. The
+ * key must end with one of KEY_WORDS.
  */
 export function contextRule(
   id: string,

@@ -114,7 +114,9 @@ export const SAMPLES: Record<string, Generator> = {
     };
   },
   "azure-ad-client-secret": (r) =>
-    mixed(r, ALNUM, 3) + r.chars(DIGITS, 1) + "Q~" + mixed(r, ALNUM + "_~.-", 34),
+    r.int(2)
+      ? mixed(r, ALNUM, 3) + r.chars(DIGITS, 1) + "Q~" + mixed(r, ALNUM + "_~.-", 34)
+      : context("AZURE_CLIENT_SECRET", mixed(r, ALNUM + "_~.-", 40)),
   "digitalocean-token": (r) => r.pick(["dop", "doo", "dor"]) + "_v1_" + r.chars(HEX, 64),
   "alibaba-access-key-id": (r) => "LTAI" + mixed(r, ALNUM, 20),
   "github-pat": (r) => checksummed(r, "ghp_"),
