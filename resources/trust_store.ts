@@ -25,7 +25,15 @@ export const trustStoreProvider: Provider = {
     if (!existsSync(own) || !existsSync(bundle)) {
       return Promise.resolve({ status: "missing", reason: `no trust store in ${dir}` });
     }
-    const ca = readFileSync(String(instance.inputs.ca_cert), "utf8");
+    const caPath = String(instance.inputs.ca_cert);
+    if (!existsSync(caPath)) {
+      return Promise.resolve({
+        status: "found",
+        outputs: { dir },
+        drift: [`the bottle's CA certificate ${caPath} is gone`],
+      });
+    }
+    const ca = readFileSync(caPath, "utf8");
     const drift: string[] = [];
     if (readFileSync(own, "utf8") !== ca) drift.push(`${own} does not hold the bottle's CA`);
     if (!readFileSync(bundle, "utf8").includes(ca.trim())) {
