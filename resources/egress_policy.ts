@@ -1,18 +1,12 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { JsonObject } from "../lib/json.ts";
 import { canonicalJson } from "../lib/json.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
 import { compilePolicy } from "../sidecars/egress/decide.ts";
 import type { EgressPolicy } from "../sidecars/egress/policy.ts";
 import { policySha256 } from "../sidecars/egress/policy_file.ts";
 import { loadedMarker, reloadAndWait, runningBundle } from "./bundle_reload.ts";
+import { fileProvider } from "./file_provider.ts";
 import { expandHome } from "./secret_source.ts";
 
 /**
@@ -20,22 +14,20 @@ import { expandHome } from "./secret_source.ts";
  * atomically, the running bundle is told to reload (SIGHUP), and the update completes only
  * once the proxy reports the new policy in force; no sidecar or sandbox restarts.
  */
-export const egressPolicyProvider: Provider = {
+export const egressPolicyProvider = fileProvider({
   type: "egress_policy",
-  replaceKeys: ["path"],
-  repairsDriftInPlace: true,
-  read(ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const path = String(instance.inputs.path);
-    if (!existsSync(path)) {
-      return Promise.resolve({ status: "missing", reason: `policy file ${path} does not exist` });
-    }
-    const sha256 = policySha256(readFileSync(path, "utf8"));
+  what: "policy file",
+  render(ctx: ProviderContext, instance: ResourceInstance): string {
+    const text = policyText(instance, ctx.env);
+    compilePolicy(JSON.parse(text) as EgressPolicy);
+    return text;
+  },
+  drift(ctx: ProviderContext, instance: ResourceInstance, text: string): string[] {
+    const sha256 = policySha256(text);
     const drift: string[] = [];
     try {
       if (sha256 !== policySha256(policyText(instance, ctx.env))) {
-        drift.push(
-          `policy file ${path} differs from the manifests (edited, or a route CA changed)`,
-        );
+        drift.push("the policy file differs from the manifests (edited, or a route CA changed)");
       }
     } catch (error) {
       drift.push((error as Error).message);
@@ -44,33 +36,12 @@ export const egressPolicyProvider: Provider = {
     if (runningBundle(ctx, instance.bottle) && loaded !== null && !loaded.startsWith(sha256)) {
       drift.push("the egress proxy is running an older policy than the file");
     }
-    return Promise.resolve({ status: "found", outputs: { sha256 }, drift });
+    return drift;
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, true);
+  afterWrite(ctx: ProviderContext, instance: ResourceInstance, sha256: string): Promise<void> {
+    return reloadAndWait(ctx, instance.bottle, (marker) => marker?.startsWith(sha256) ?? false);
   },
-  create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    return write(ctx, instance);
-  },
-  update(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    return write(ctx, instance);
-  },
-  delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-    rmSync(String(instance.inputs.path), { force: true });
-    return Promise.resolve();
-  },
-};
-
-async function write(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  const path = String(instance.inputs.path);
-  const text = policyText(instance, ctx.env);
-  compilePolicy(JSON.parse(text) as EgressPolicy);
-  const sha256 = policySha256(text);
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
-  await reloadAndWait(ctx, instance.bottle, (marker) => marker?.startsWith(sha256) ?? false);
-  return { sha256 };
-}
+});
 
 /**
  * The policy file's exact text. A route's `upstream_ca_file` is read here and written inline

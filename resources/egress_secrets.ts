@@ -1,17 +1,8 @@
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import type { JsonObject } from "../lib/json.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
 import type { SecretSource } from "../manifest/types.ts";
 import type { InjectedSecret, SecretsFile } from "../sidecars/egress/secrets.ts";
-import { policySha256 } from "../sidecars/egress/policy_file.ts";
 import { reloadAndWait } from "./bundle_reload.ts";
+import { fileProvider } from "./file_provider.ts";
 import { Fingerprinter } from "./fingerprint.ts";
 import { readSecret } from "./secret_source.ts";
 
@@ -30,60 +21,35 @@ export interface SecretBinding {
 /**
  * The secrets file the egress daemon injects from. Values are read from the operator's
  * environment or files at apply time and written only here (0600, outside the sandbox);
- * state keeps sources and fingerprints.
+ * state keeps sources and fingerprints. A rotated secret is an update, hot-reloaded.
  */
-export const egressSecretsProvider: Provider = {
+export const egressSecretsProvider = fileProvider({
   type: "egress_secrets",
-  replaceKeys: ["path"],
-  repairsDriftInPlace: true,
-  read(ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const path = String(instance.inputs.path);
-    if (!existsSync(path)) {
-      return Promise.resolve({ status: "missing", reason: `secrets file ${path} does not exist` });
-    }
-    const drift: string[] = [];
-    if ((statSync(path).mode & 0o077) !== 0) drift.push(`${path} is readable by others`);
-    if (!fileMatches(ctx, instance, readFileSync(path, "utf8"))) {
-      drift.push(`${path} no longer holds the recorded secrets`);
-    }
-    return Promise.resolve({ status: "found", outputs: { path }, drift });
+  what: "secrets file",
+  render(ctx: ProviderContext, instance: ResourceInstance): string {
+    const file: SecretsFile = {
+      version: 1,
+      bottle: instance.bottle,
+      secrets: bindingsOf(instance).map((binding) => ({
+        host: binding.host,
+        ...(binding.path_prefix ? { path_prefix: binding.path_prefix } : {}),
+        scheme: binding.scheme,
+        ...(binding.header ? { header: binding.header } : {}),
+        value: readSecret(binding.source, ctx.env),
+        placeholder: binding.placeholder,
+      })),
+    };
+    return JSON.stringify(file);
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, true);
+  drift(ctx: ProviderContext, instance: ResourceInstance, text: string): string[] {
+    return fileMatches(ctx, instance, text)
+      ? []
+      : ["the secrets file no longer holds the recorded secrets"];
   },
-  create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    return write(ctx, instance);
+  afterWrite(ctx: ProviderContext, instance: ResourceInstance, sha256: string): Promise<void> {
+    return reloadAndWait(ctx, instance.bottle, (marker) => marker?.endsWith(sha256) ?? false);
   },
-  update(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    return write(ctx, instance);
-  },
-  delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-    rmSync(String(instance.inputs.path), { force: true });
-    return Promise.resolve();
-  },
-};
-
-async function write(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  const path = String(instance.inputs.path);
-  const file: SecretsFile = {
-    version: 1,
-    bottle: instance.bottle,
-    secrets: bindingsOf(instance).map((binding) => ({
-      host: binding.host,
-      ...(binding.path_prefix ? { path_prefix: binding.path_prefix } : {}),
-      scheme: binding.scheme,
-      ...(binding.header ? { header: binding.header } : {}),
-      value: readSecret(binding.source, ctx.env),
-      placeholder: binding.placeholder,
-    })),
-  };
-  const text = JSON.stringify(file);
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
-  const sha256 = policySha256(text);
-  await reloadAndWait(ctx, instance.bottle, (marker) => marker?.endsWith(sha256) ?? false);
-  return { path };
-}
+});
 
 function fileMatches(ctx: ProviderContext, instance: ResourceInstance, text: string): boolean {
   let file: SecretsFile;
