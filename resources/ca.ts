@@ -17,7 +17,6 @@ import type {
   ReadResult,
   ResourceInstance,
 } from "../engine/provider.ts";
-import { generateCa } from "../sidecars/egress/tls/mod.ts";
 
 /**
  * The bottle's certificate authority for TLS interception: `ca.key` (0600) never leaves the
@@ -45,6 +44,8 @@ export const caProvider: Provider = {
   async create(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     const { dir, cert, key } = paths(instance);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Loaded only when a CA is made: the X.509 library costs every other command start-up.
+    const { generateCa } = await import("../sidecars/egress/tls/mod.ts");
     const ca = await generateCa(String(instance.inputs.bottle));
     writeFileSync(key, ca.keyPem, { mode: 0o600 });
     writeFileSync(cert, ca.certPem, { mode: 0o644 });

@@ -5,6 +5,8 @@
  */
 import { benchEgress, renderEgressBench } from "../../sidecars/egress/bench_support.ts";
 import { measureDlpThroughput } from "../../sidecars/egress/dlp/throughput.ts";
+import type { SrtSetup } from "./srt.ts";
+import { measureSrtProxyLatency } from "./srt_proxy.ts";
 
 interface Target {
   label: string;
@@ -13,8 +15,11 @@ interface Target {
 
 export async function runEgressBench(
   megabytes: number,
+  srt: SrtSetup,
+  workDir: string,
 ): Promise<{ text: string; targets: Target[] }> {
   const report = await benchEgress({ megabytes });
+  const srtProxy = await measureSrtProxyLatency(srt, workDir);
   const rate = (mode: string, direction: string): number | null =>
     report.throughput.find((row) => row.mode === mode && row.direction === direction)
       ?.mbPerSecond ??
@@ -24,7 +29,22 @@ export async function runEgressBench(
     gzip: measureDlpThroughput(16 * 1024 * 1024, "gzip").mbPerSecond,
     form: measureDlpThroughput(16 * 1024 * 1024, "form").mbPerSecond,
   };
-  const lines = [renderEgressBench(report), "DLP scan, per core (benign corpus):"];
+  const lines = [renderEgressBench(report)];
+  if ("reason" in srtProxy) {
+    lines.push(`srt proxy per-request p50: not measured: ${srtProxy.reason}`);
+  } else {
+    const added = srtProxy.srtP50 - srtProxy.directP50;
+    lines.push(
+      `srt proxy per-request p50 (CONNECT tunnel, no interception): direct ${
+        srtProxy.directP50.toFixed(3)
+      } ms, ` +
+        `through srt ${srtProxy.srtP50.toFixed(3)} ms, added ${added.toFixed(3)} ms`,
+      `  added by bot-bottle (intercepting) / added by srt (tunnel only) = ${
+        (report.latency.addedP50 / added).toFixed(2)
+      }x`,
+    );
+  }
+  lines.push("DLP scan, per core (benign corpus):");
   for (const [kind, value] of Object.entries(dlp)) {
     lines.push(`  ${kind.padEnd(34)} ${value.toFixed(1)} MB/s`);
   }

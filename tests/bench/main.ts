@@ -542,7 +542,7 @@ async function runBench(options: Options, workDir: string): Promise<number> {
     }
   }
   log("egress: latency, 100 MB transfers, DLP scan speed …");
-  const egress = await runEgressBench(100);
+  const egress = await runEgressBench(100, srt, workDir);
   console.log(`\negress\n${egress.text}`);
   const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass);
   return options.strict && missed ? 1 : 0;
