@@ -150,7 +150,11 @@ egress:
           "the block response must not echo the secret",
         );
       }
-      assertEquals(standIn.received.length, before);
+      // A body is scanned as it streams: the request head may already be upstream when the
+      // secret is found, but then the request is aborted before any byte of its body.
+      const arrived = standIn.received.slice(before);
+      assertEquals(arrived.filter((r) => JSON.stringify(r).includes(awsKey.slice(4))), []);
+      assert_(arrived.every((r) => r.body === null), "a blocked request must never complete");
     });
 
     await t.step(

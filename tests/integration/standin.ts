@@ -9,7 +9,8 @@ export interface Received {
   path: string;
   method: string;
   headers: Record<string, string>;
-  body: string;
+  /** Null when the proxy aborted the request before its body was complete. */
+  body: string | null;
 }
 
 export interface StandIn {
@@ -89,7 +90,12 @@ export async function startStandIn(names: string[]): Promise<StandIn> {
     onListen: () => {},
   }, async (request) => {
     const url = new URL(request.url);
-    const body = await request.text();
+    let body: string | null;
+    try {
+      body = await request.text();
+    } catch {
+      body = null;
+    }
     const headers = Object.fromEntries(request.headers);
     received.push({ path: url.pathname + url.search, method: request.method, headers, body });
     if (url.pathname.endsWith("/info/refs")) {
@@ -99,7 +105,7 @@ export async function startStandIn(names: string[]): Promise<StandIn> {
     }
     const echo = JSON.stringify({
       authorization: headers.authorization ?? null,
-      bytes: body.length,
+      bytes: body?.length ?? 0,
     });
     if (url.pathname === "/echo-gzip") {
       return new Response(new Uint8Array(gzipSync(echo)), {
