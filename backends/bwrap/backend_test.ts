@@ -109,7 +109,7 @@ Deno.test({
         assert.equal(result.stderr, "oops\n");
       });
 
-      await t.step("exec is fast", async () => {
+      await t.step("repeated execs all succeed (timings are logged, not asserted)", async () => {
         const runs = 10;
         started = performance.now();
         for (let i = 0; i < runs; i++) {
