@@ -28,6 +28,10 @@ export interface SandboxSpec {
    */
   trustDir?: string;
   services: DoorService[];
+  /** Host directories mapped read-only inside (e.g. an agent CLI from the shared cache). */
+  roBinds?: { host: string; inside: string }[];
+  /** Directories put in front of PATH inside (e.g. an agent CLI's `bin`). */
+  extraPath?: string[];
   /** The complete environment inside the sandbox (nothing is inherited from the host). */
   env: Record<string, string>;
 }

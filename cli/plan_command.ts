@@ -9,6 +9,7 @@ import { Fingerprinter } from "../resources/fingerprint.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { compileProject } from "../resources/mod.ts";
 import { parseTestResolve } from "../resources/compile.ts";
+import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
@@ -20,6 +21,7 @@ export async function makeApplyPlan(session: Session, dir: string): Promise<Plan
     stateDir: session.ctx.stateDir,
     testResolve: parseTestResolve(session.ctx.env.BOT_BOTTLE_TEST_RESOLVE),
     home: session.ctx.env.HOME ?? "",
+    cacheDir: resolveCacheDir(session.ctx.env),
     describeSecret: (bottle, route) => {
       const routeKey = `${route.host}${route.path_prefix ?? ""}`;
       try {

@@ -88,6 +88,14 @@ program.command("exec")
     run(async () => (await import("./exec_command.ts")).execCommand(bottle, argv, options))
   );
 
+program.command("run")
+  .description('run one unattended turn of an agent in its bottle: bottle run AGENT -p "…"')
+  .argument("<agent>")
+  .requiredOption("-p, --prompt <text>", "what to ask the agent")
+  .action((agent, options) =>
+    run(async () => (await import("./run_command.ts")).runCommand(agent, options))
+  );
+
 program.command("shell")
   .description("an interactive shell inside a bottle")
   .argument("<bottle>")

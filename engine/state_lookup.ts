@@ -41,6 +41,21 @@ export class StateLookup {
     };
   }
 
+  ofType(type: string): RecordSummary[] {
+    return this.#query<
+      { id: string; type: string; bottle: string; inputs: string; outputs: string | null }
+    >(
+      "SELECT id, type, bottle, inputs, outputs FROM resources WHERE type = ? ORDER BY id",
+      type,
+    ).map((row) => ({
+      id: row.id,
+      type: row.type,
+      bottle: row.bottle,
+      inputs: JSON.parse(row.inputs),
+      outputs: row.outputs === null ? null : JSON.parse(row.outputs),
+    }));
+  }
+
   bottlesWith(type: string): string[] {
     return this.#query<{ bottle: string }>(
       "SELECT DISTINCT bottle FROM resources WHERE type = ? ORDER BY bottle",

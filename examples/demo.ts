@@ -5,10 +5,19 @@
 const root = new URL("../", import.meta.url).pathname;
 const examples = `${root}examples`;
 
+// The example agent (claude) routes api.anthropic.com with your ANTHROPIC_API_KEY. The demo
+// does not call the model, so without a key it uses an obviously fake one.
+const env = Deno.env.toObject();
+if (!env.ANTHROPIC_API_KEY) {
+  env.ANTHROPIC_API_KEY = "demo-not-a-real-key";
+  console.log("ANTHROPIC_API_KEY is not set: using a fake key (the demo does not call the model).");
+}
+
 async function step(title: string, args: string[]): Promise<number> {
   console.log(`\n\x1b[1m## ${title}\x1b[0m\n$ deno task bottle ${args.map(quote).join(" ")}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}main.ts`, ...args],
+    env,
     stdin: "null",
   }).output().then(async (output) => {
     await Deno.stdout.write(output.stdout);
@@ -45,6 +54,10 @@ await inside(
   "getent hosts github.com || echo 'DNS: no resolver'; " +
     "ip -4 route get 1.1.1.1 2>&1 | head -n1; " +
     "curl -sS --noproxy '*' --max-time 3 http://127.0.0.1:22/ 2>&1 | head -n1",
+);
+await inside(
+  "The agent's CLI (Claude Code), installed once into a versioned cache and mapped read-only",
+  'claude --version; echo "ANTHROPIC_API_KEY=$ANTHROPIC_API_KEY (a placeholder; the proxy injects the real key)"',
 );
 await step("The egress audit log (one JSON line per decision)", [
   "logs",

@@ -4,7 +4,17 @@ import type { ResourceNode } from "../engine/graph.ts";
 import { ResourceGraph } from "../engine/graph.ts";
 import { bottleDir } from "../engine/state_dir.ts";
 import type { DoorService, SandboxSpec } from "../backends/backend.ts";
-import type { BottleManifest, EgressRoute, Project, RouteAuth } from "../manifest/types.ts";
+import type {
+  AgentManifest,
+  BottleManifest,
+  EgressRoute,
+  Project,
+  RouteAuth,
+} from "../manifest/types.ts";
+import { promptPathInside, type ProviderTemplate } from "../manifest/templates/mod.ts";
+import { templatesOf, withTemplates } from "./agent_templates.ts";
+import type { AgentCliInputs } from "./agent_cli.ts";
+import { type AgentHomeInputs, claudeJsonSeed } from "./agent_home.ts";
 import type { SecretBinding } from "./egress_secrets.ts";
 import { expandHome } from "./secret_source.ts";
 import type { BundleSpec } from "../sidecars/bundle/types.ts";
@@ -19,6 +29,8 @@ export interface CompileOptions {
   testResolve: Record<string, string>;
   /** The operator's home, for `~/` in paths the sidecars read. */
   home: string;
+  /** Where agent CLIs are installed once per version (see resolveCacheDir). */
+  cacheDir: string;
   /** Placeholder and fingerprint for a route's secret (reads the operator's secret). */
   describeSecret: (bottle: BottleManifest, route: EgressRoute & { auth: RouteAuth }) => {
     placeholder: string;
@@ -29,14 +41,22 @@ export interface CompileOptions {
 /** Compiles manifests into the resource graph: one subgraph per bottle. */
 export function compileProject(project: Project, options: CompileOptions): ResourceGraph {
   const graph = new ResourceGraph();
+  const agents = [...project.agents.values()];
   for (const bottle of project.bottles.values()) {
-    for (const node of compileBottle(bottle, options)) graph.add(node);
+    const own = agents.filter((agent) => agent.bottle === bottle.name);
+    for (const node of compileBottle(bottle, options, own)) graph.add(node);
   }
   graph.topologicalOrder();
   return graph;
 }
 
-export function compileBottle(bottle: BottleManifest, options: CompileOptions): ResourceNode[] {
+export function compileBottle(
+  manifest: BottleManifest,
+  options: CompileOptions,
+  agents: readonly AgentManifest[] = [],
+): ResourceNode[] {
+  const templates = templatesOf(agents);
+  const bottle = withTemplates(manifest, templates);
   const name = bottle.name;
   const dir = bottleDir(options.stateDir, name);
   const id = (type: string): string => `${type}.${name}`;
@@ -84,6 +104,47 @@ export function compileBottle(bottle: BottleManifest, options: CompileOptions): 
     services: DOOR_SERVICES,
     env: { ...placeholderEnv(bottle, secrets), ...bottle.env },
   };
+  const clis = templates.map((template) => agentCli(template, options.cacheDir));
+  if (clis.length > 0) {
+    sandbox.roBinds = clis.map(({ template, inputs }) => ({
+      host: inputs.dir,
+      inside: template.mountAt,
+    }));
+    sandbox.extraPath = clis.map(({ template }) => `${template.mountAt}/${template.binDir}`);
+  }
+  const cliIds = templates.map((template) => `agent_cli.${name}.${template.provider}`);
+  const agentNodes: ResourceNode[] = [
+    ...clis.map(({ template, inputs }): ResourceNode => ({
+      id: `agent_cli.${name}.${template.provider}`,
+      type: "agent_cli",
+      bottle: name,
+      inputs: inputs as unknown as JsonObject,
+      dependsOn: [],
+      replaceWith: [],
+    })),
+    ...agents.flatMap((agent): ResourceNode[] => {
+      const template = templates.find((t) => t.provider === agent.provider);
+      if (!template) return [];
+      const inputs: AgentHomeInputs = {
+        agent: agent.name,
+        provider: agent.provider,
+        home: sandbox.homeDir,
+        prompt_path: promptPathInside(agent.name).replace(/^\/home\/agent\//, ""),
+        prompt: agent.prompt,
+        claude_json: agent.provider === "claude"
+          ? claudeJsonSeed(sandbox.env[template.keyEnv])
+          : null,
+      };
+      return [{
+        id: `agent_home.${name}.${agent.name}`,
+        type: "agent_home",
+        bottle: name,
+        inputs: inputs as unknown as JsonObject,
+        dependsOn: [id("bottle_dir")],
+        replaceWith: [id("bottle_dir")],
+      }];
+    }),
+  ];
   return [
     node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"] }, []),
     node("door", { path: runDir, services: DOOR_SERVICES as unknown as JsonObject[] }, [
@@ -114,10 +175,27 @@ export function compileBottle(bottle: BottleManifest, options: CompileOptions): 
     node(
       "sandbox",
       sandbox as unknown as JsonObject,
-      [id("door"), id("workspace"), id("trust_store"), id("sidecar_bundle")],
+      [id("door"), id("workspace"), id("trust_store"), id("sidecar_bundle"), ...cliIds],
       [id("door"), id("workspace"), id("trust_store"), id("bottle_dir")],
     ),
+    ...agentNodes,
   ];
+}
+
+function agentCli(
+  template: ProviderTemplate,
+  cacheDir: string,
+): { template: ProviderTemplate; inputs: AgentCliInputs } {
+  const { package: pkg, version } = template.npm;
+  return {
+    template,
+    inputs: {
+      package: pkg,
+      version,
+      dir: join(cacheDir, `${template.cacheName}@${version}`),
+      binary: template.binary,
+    },
+  };
 }
 
 function secretBindings(bottle: BottleManifest, options: CompileOptions): SecretBinding[] {

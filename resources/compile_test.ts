@@ -46,6 +46,7 @@ const options = {
   stateDir: "/state",
   testResolve: {},
   home: "/home/op",
+  cacheDir: "/cache",
   describeSecret: (_b: BottleManifest, route: { host: string }) => ({
     placeholder: `ph-${route.host}`,
     fingerprint: `fp-${route.host}`,
@@ -104,4 +105,33 @@ Deno.test("compile: the manifest's own env wins over a placeholder of the same n
   const nodes = compileBottle(bottle({ env: { EXAMPLE_TOKEN: "mine" } }), options);
   const env = nodes.find((n) => n.type === "sandbox")!.inputs.env as Record<string, string>;
   assertEquals(env.EXAMPLE_TOKEN, "mine");
+});
+
+Deno.test("compile: a claude agent adds its CLI install, its home files and a read-only mount", () => {
+  const agent = {
+    name: "coder",
+    file: "/p/agents/coder.md",
+    provider: "claude" as const,
+    bottle: "dev",
+    skills: [],
+    prompt: "Be careful.\n",
+  };
+  const nodes = compileBottle(bottle(), options, [agent]);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const cli = byId.get("agent_cli.dev.claude")!;
+  assertEquals(cli.inputs.dir, "/cache/claude-code@2.1.330");
+  const sandbox = byId.get("sandbox.dev")!;
+  assert_(sandbox.dependsOn.includes("agent_cli.dev.claude"));
+  assertEquals(sandbox.inputs.roBinds, [
+    { host: "/cache/claude-code@2.1.330", inside: "/opt/bot-bottle/claude-code" },
+  ]);
+  assertEquals(sandbox.inputs.extraPath, ["/opt/bot-bottle/claude-code/node_modules/.bin"]);
+  const env = sandbox.inputs.env as Record<string, string>;
+  assertEquals(env.ANTHROPIC_API_KEY, "ph-api.anthropic.com");
+  assertEquals(env.DISABLE_AUTOUPDATER, "1");
+  const home = byId.get("agent_home.dev.coder")!;
+  assertEquals(home.inputs.prompt_path, ".bot-bottle/agents/coder/prompt.md");
+  assertEquals(home.inputs.home, "/state/bottles/dev/home");
+  const seed = home.inputs.claude_json as { customApiKeyResponses: { approved: string[] } };
+  assertEquals(seed.customApiKeyResponses.approved, ["ph-api.anthropic.com".slice(-20)]);
 });

@@ -6,6 +6,8 @@ import { sidecarBundleProvider } from "./sidecar_bundle.ts";
 import { caProvider } from "./ca.ts";
 import { egressSecretsProvider } from "./egress_secrets.ts";
 import { trustStoreProvider } from "./trust_store.ts";
+import { agentCliProvider } from "./agent_cli.ts";
+import { agentHomeProvider } from "./agent_home.ts";
 
 export { compileProject } from "./compile.ts";
 
@@ -21,6 +23,8 @@ export function allProviders(): Map<string, Provider> {
     egressSecretsProvider,
     sidecarBundleProvider,
     sandboxProvider,
+    agentCliProvider,
+    agentHomeProvider,
   ];
   return new Map(providers.map((provider) => [provider.type, provider]));
 }

@@ -61,6 +61,8 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
   const mountPoints = [...layout.etc.map((entry) => entry.path), SANDBOX.home, SANDBOX.run];
   if (spec.trustDir) mountPoints.push(SANDBOX.trust);
+  const roBinds = spec.roBinds ?? [];
+  mountPoints.push(...roBinds.map((bind) => bind.inside));
   for (const dir of ancestors(mountPoints)) args.push("--perms", "0755", "--dir", dir);
   for (const entry of layout.etc) args.push(...mirror(entry));
   for (const name of GENERATED) args.push("--ro-bind", `${etcDir}/${name}`, `/etc/${name}`);
@@ -75,6 +77,7 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
     spec.runDir,
     SANDBOX.run,
     ...trustMounts(spec, layout),
+    ...roBinds.flatMap((bind) => ["--ro-bind", bind.host, bind.inside]),
     "--remount-ro",
     "/",
     "--chdir",

@@ -223,3 +223,13 @@ Deno.test("bwrap args: the trust store is mounted and its bundle replaces the sy
   );
   assert.doesNotMatch(build().options.join(" "), /bot-bottle/);
 });
+
+Deno.test("bwrap args: read-only binds (an agent CLI) get 0755 parents and stay read-only", () => {
+  const options = build({
+    roBinds: [{ host: "/cache/claude-code@1", inside: "/opt/bot-bottle/claude-code" }],
+  }).options.join(" ");
+  assert.match(options, /--perms 0755 --dir \/opt /);
+  assert.match(options, /--perms 0755 --dir \/opt\/bot-bottle /);
+  assert.match(options, /--ro-bind \/cache\/claude-code@1 \/opt\/bot-bottle\/claude-code /);
+  assert.ok(options.indexOf("/opt/bot-bottle/claude-code") < options.indexOf("--remount-ro"));
+});

@@ -22,9 +22,11 @@ export function sandboxEnv(spec: SandboxSpec): Record<string, string> {
     }
   }
   if (spec.trustDir) Object.assign(defaults, trustEnv());
+  const path = [...(spec.extraPath ?? []), spec.env.PATH ?? SANDBOX.path].join(":");
   return checkedEnv({
     ...defaults,
     ...spec.env,
+    PATH: path,
     HOME: SANDBOX.home,
     USER: SANDBOX.user,
     LOGNAME: SANDBOX.user,

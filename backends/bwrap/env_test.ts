@@ -46,3 +46,14 @@ Deno.test("sandbox env: with a trust store, every common client is pointed at it
   assert.equal(env.NODE_EXTRA_CA_CERTS, "/etc/bot-bottle/bottle-ca.crt");
   assert.equal(sandboxEnv(SPEC).SSL_CERT_FILE, undefined);
 });
+
+Deno.test("sandbox env: extraPath goes in front of PATH (the spec's, else the default)", () => {
+  assert.equal(
+    sandboxEnv({ ...SPEC, extraPath: ["/opt/x/bin"] }).PATH,
+    "/opt/x/bin:/opt/tool/bin:/usr/bin:/bin",
+  );
+  assert.equal(
+    sandboxEnv({ ...SPEC, env: {}, extraPath: ["/opt/x/bin"] }).PATH,
+    "/opt/x/bin:/usr/local/bin:/usr/bin:/bin",
+  );
+});

@@ -204,6 +204,8 @@ function options(): Options {
 }
 
 async function main(): Promise<number> {
+  // The example agent routes api.anthropic.com with the operator's key; nothing here calls it.
+  if (!Deno.env.get("ANTHROPIC_API_KEY")) Deno.env.set("ANTHROPIC_API_KEY", "bench-not-a-real-key");
   const options = parsedOptions = parseOptions(Deno.args);
   const workDir = await Deno.makeTempDir({ prefix: "bot-bottle-bench-work-" });
   scratchDirs.add(workDir);

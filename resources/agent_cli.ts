@@ -1,0 +1,99 @@
+import { existsSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { JsonObject } from "../lib/json.ts";
+import { diffInputs } from "../engine/diff.ts";
+import type {
+  DiffResult,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceInstance,
+} from "../engine/provider.ts";
+
+/** `agent_cli` inputs: one npm package at one version, installed into `dir`. */
+export interface AgentCliInputs {
+  package: string;
+  version: string;
+  /** `<cache>/<name>@<version>`: shared by every bottle; never deleted by the engine. */
+  dir: string;
+  /** The entry point, relative to `dir`. */
+  binary: string;
+}
+
+/** The operator's cache: `$BOT_BOTTLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bot-bottle`. */
+export function resolveCacheDir(env: Record<string, string | undefined>): string {
+  if (env.BOT_BOTTLE_CACHE_DIR) return env.BOT_BOTTLE_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(env.HOME ?? "", ".cache");
+  return join(base, "bot-bottle");
+}
+
+/**
+ * An agent CLI installed once per version into the shared cache, then mapped read-only into
+ * sandboxes. The install goes to a scratch directory renamed into place, so a crash or a
+ * concurrent install never leaves a half-installed version that looks complete.
+ */
+export const agentCliProvider: Provider = {
+  type: "agent_cli",
+  replaceKeys: ["package", "version", "dir", "binary"],
+  repairsDriftInPlace: false,
+  read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
+    const inputs = inputsOf(instance);
+    const binary = join(inputs.dir, inputs.binary);
+    if (!existsSync(binary)) {
+      return Promise.resolve({ status: "missing", reason: `${binary} does not exist` });
+    }
+    return Promise.resolve({ status: "found", outputs: { dir: inputs.dir }, drift: [] });
+  },
+  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
+    return diffInputs(desired, recorded, this.replaceKeys, false);
+  },
+  async create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
+    const inputs = inputsOf(instance);
+    if (existsSync(join(inputs.dir, inputs.binary))) return { dir: inputs.dir };
+    const scratch = `${inputs.dir}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      await npmInstall(ctx, scratch, `${inputs.package}@${inputs.version}`);
+      if (!existsSync(join(scratch, inputs.binary))) {
+        throw new Error(
+          `npm installed ${inputs.package}@${inputs.version} without ${inputs.binary}`,
+        );
+      }
+      // Another install may have finished meanwhile: keep it (it may be in use).
+      if (!existsSync(join(inputs.dir, inputs.binary))) {
+        rmSync(inputs.dir, { recursive: true, force: true });
+        renameSync(scratch, inputs.dir);
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+    return { dir: inputs.dir };
+  },
+  delete(): Promise<void> {
+    // The cache is shared by bottles and projects: it stays.
+    return Promise.resolve();
+  },
+};
+
+async function npmInstall(ctx: ProviderContext, prefix: string, spec: string): Promise<void> {
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command("npm", {
+      args: ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", spec],
+      env: ctx.env,
+      clearEnv: true,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    throw new Error(`cannot run npm to install ${spec}: ${(error as Error).message}`);
+  }
+  if (!output.success) {
+    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-10);
+    throw new Error(`npm install ${spec} failed (exit ${output.code}):\n${stderr.join("\n")}`);
+  }
+}
+
+function inputsOf(instance: ResourceInstance): AgentCliInputs {
+  return instance.inputs as unknown as AgentCliInputs;
+}

@@ -1,0 +1,67 @@
+import { assertEquals } from "../tests/assert.ts";
+import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
+import { CLAUDE_TEMPLATE } from "../manifest/templates/claude.ts";
+import { buildRunArgv } from "../manifest/templates/types.ts";
+import { templatesOf, withTemplates } from "./agent_templates.ts";
+
+function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest {
+  return {
+    name: "dev",
+    file: "/p/bottles/dev.md",
+    backend: "bwrap",
+    env: { DISABLE_TELEMETRY: "0" },
+    egress: { allow: ["example.com"], deny: [], routes: [], ...egress },
+    git: {},
+    supervise: { enabled: false },
+    extends_chain: [],
+    notes: "",
+  };
+}
+
+function agent(provider: AgentManifest["provider"]): AgentManifest {
+  return { name: "a", file: "/p/agents/a.md", provider, bottle: "dev", skills: [], prompt: "" };
+}
+
+Deno.test("agent templates: claude adds its host, its route and env; the manifest's env wins", () => {
+  const merged = withTemplates(bottle(), templatesOf([agent("claude"), agent("claude")]));
+  assertEquals(merged.egress.allow, ["example.com", "api.anthropic.com"]);
+  assertEquals(merged.egress.routes, CLAUDE_TEMPLATE.egress.routes);
+  assertEquals(merged.env.DISABLE_TELEMETRY, "0");
+  assertEquals(merged.env.DISABLE_AUTOUPDATER, "1");
+});
+
+Deno.test("agent templates: a manifest route for the host wins over the template's", () => {
+  const own = {
+    host: "api.anthropic.com",
+    passthrough: false,
+    upstream: "http://127.0.0.1:9999",
+    auth: { scheme: "x-api-key" as const, secret: { env: "MY_KEY" } },
+  };
+  const merged = withTemplates(
+    bottle({ allow: ["api.anthropic.com"], routes: [own] }),
+    templatesOf([agent("claude")]),
+  );
+  assertEquals(merged.egress.routes, [own]);
+  assertEquals(merged.egress.allow, ["api.anthropic.com"]);
+});
+
+Deno.test("agent templates: no agents (or codex, no template yet) leave the bottle as it is", () => {
+  const plain = bottle();
+  assertEquals(withTemplates(plain, templatesOf([])), plain);
+  assertEquals(withTemplates(plain, templatesOf([agent("codex")])), plain);
+});
+
+Deno.test("agent templates: claude's unattended argv", () => {
+  assertEquals(
+    buildRunArgv(CLAUDE_TEMPLATE, { prompt: "do it", prompt_file: "/home/agent/p.md" }),
+    [
+      "claude",
+      "-p",
+      "do it",
+      "--append-system-prompt-file",
+      "/home/agent/p.md",
+      "--permission-mode",
+      "bypassPermissions",
+    ],
+  );
+});

@@ -1,0 +1,130 @@
+/**
+ * A plain-HTTP stand-in of the Anthropic Messages API (streaming), enough to drive the real
+ * Claude Code CLI (adapted from docs/agents-spike/standin.ts). A conversation whose first user
+ * text holds `STANDIN-SCRIPT` gets one Bash tool call per command in `script`, in order, then
+ * the text `standin done`; any other gets `hi from standin`. Test use only.
+ */
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonMap = { [key: string]: Json };
+
+export interface MessagesRequest {
+  path: string;
+  apiKey: string | null;
+  /** The system prompt's text. */
+  system: string;
+  /** The text of every tool_result in the conversation so far, oldest first. */
+  toolResults: string[];
+}
+
+export interface MessagesStandIn {
+  port: number;
+  received: MessagesRequest[];
+  close(): Promise<void>;
+}
+
+export const FINAL_TEXT = "standin done";
+
+export function startMessagesStandIn(script: string[]): MessagesStandIn {
+  const received: MessagesRequest[] = [];
+  let seq = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    const url = new URL(req.url);
+    if (req.method !== "POST" || !url.pathname.endsWith("/v1/messages")) {
+      await req.body?.cancel();
+      return Response.json({ type: "error", error: { type: "not_found_error" } }, {
+        status: 404,
+      });
+    }
+    const body = asMap(JSON.parse(await req.text()));
+    const messages = asList(body.messages).map(asMap);
+    const toolResults = messages.flatMap((m) =>
+      asList(m.content).map(asMap).filter((c) => c.type === "tool_result").map((c) =>
+        textOf(c.content)
+      )
+    );
+    received.push({
+      path: url.pathname,
+      apiKey: req.headers.get("x-api-key"),
+      system: textOf(body.system),
+      toolResults,
+    });
+    const firstUser = messages.find((m) => m.role === "user");
+    const scripted = firstUser !== undefined &&
+      textOf(firstUser.content).includes("STANDIN-SCRIPT");
+    const step = toolResults.length;
+    const block: JsonMap = scripted && step < script.length
+      ? {
+        type: "tool_use",
+        id: `toolu_standin_${++seq}`,
+        name: "Bash",
+        input: { command: script[step], description: "scripted step" },
+      }
+      : { type: "text", text: scripted ? FINAL_TEXT : "hi from standin" };
+    return stream(block, typeof body.model === "string" ? body.model : "claude-standin", ++seq);
+  });
+  return { port: server.addr.port, received, close: () => server.shutdown() };
+}
+
+function stream(block: JsonMap, model: string, seq: number): Response {
+  const tool = block.type === "tool_use";
+  const stopReason = tool ? "tool_use" : "end_turn";
+  const usage = { input_tokens: 10, output_tokens: 1 };
+  const events: [string, JsonMap][] = [
+    ["message_start", {
+      type: "message_start",
+      message: {
+        id: `msg_standin_${seq}`,
+        type: "message",
+        role: "assistant",
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage,
+      },
+    }],
+    ["content_block_start", {
+      type: "content_block_start",
+      index: 0,
+      content_block: tool ? { ...block, input: {} } : { type: "text", text: "" },
+    }],
+    ["ping", { type: "ping" }],
+    ["content_block_delta", {
+      type: "content_block_delta",
+      index: 0,
+      delta: tool
+        ? { type: "input_json_delta", partial_json: JSON.stringify(block.input) }
+        : { type: "text_delta", text: block.text },
+    }],
+    ["content_block_stop", { type: "content_block_stop", index: 0 }],
+    ["message_delta", {
+      type: "message_delta",
+      delta: { stop_reason: stopReason, stop_sequence: null },
+      usage: { output_tokens: 5 },
+    }],
+    ["message_stop", { type: "message_stop" }],
+  ];
+  const text = events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    .join("");
+  return new Response(text, {
+    headers: { "content-type": "text/event-stream", "request-id": "req_standin" },
+  });
+}
+
+function textOf(content: Json | undefined): string {
+  if (typeof content === "string") return content;
+  return asList(content).map((item) => {
+    if (typeof item === "string") return item;
+    const map = asMap(item);
+    return typeof map.text === "string" ? map.text : textOf(map.content);
+  }).join("");
+}
+
+function asMap(value: Json | undefined): JsonMap {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+
+function asList(value: Json | undefined): Json[] {
+  return Array.isArray(value) ? value : [];
+}
