@@ -96,6 +96,14 @@ program.command("run")
     run(async () => (await import("./run_command.ts")).runCommand(agent, options))
   );
 
+program.command("attach")
+  .description("the agent's interactive session (detach: C-] or C-b d; it keeps running)")
+  .argument("<agent>")
+  .option("-c, --continue", "resume the last conversation (a fresh one when there is none)")
+  .action((agent, options) =>
+    run(async () => (await import("./attach_command.ts")).attachCommand(agent, options))
+  );
+
 program.command("shell")
   .description("an interactive shell inside a bottle")
   .argument("<bottle>")

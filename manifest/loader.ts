@@ -104,6 +104,7 @@ function loadAgent(
     provider: data.provider,
     bottle: data.bottle,
     skills: data.skills,
+    ...(data.attach_command ? { attachCommand: data.attach_command } : {}),
     prompt: body,
   };
 }

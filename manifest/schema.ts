@@ -275,6 +275,7 @@ export const agentSchema = strict({
   provider: z.enum(PROVIDERS),
   bottle: text,
   skills: z.array(text).default([]),
+  attach_command: z.array(text).min(1).optional(),
 });
 
 export type RawBottle = z.output<typeof bottleSchema>;

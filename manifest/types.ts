@@ -108,6 +108,8 @@ export interface AgentManifest {
   provider: AgentProvider;
   bottle: string;
   skills: string[];
+  /** Overrides the template's interactive command line (`bottle attach`). */
+  attachCommand?: string[];
   /** The Markdown body: the agent's prompt. */
   prompt: string;
 }

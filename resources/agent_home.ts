@@ -21,6 +21,8 @@ export interface AgentHomeInputs {
   prompt: string;
   /** Claude Code: keys merged into `~/.claude.json` so it never prompts; null otherwise. */
   claude_json: JsonObject | null;
+  /** The manifest's `attach_command`, when it overrides the template's; absent otherwise. */
+  attach_argv?: string[];
 }
 
 /**

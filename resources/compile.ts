@@ -134,6 +134,7 @@ export function compileBottle(
         claude_json: agent.provider === "claude"
           ? claudeJsonSeed(sandbox.env[template.keyEnv])
           : null,
+        ...(agent.attachCommand ? { attach_argv: agent.attachCommand } : {}),
       };
       return [{
         id: `agent_home.${name}.${agent.name}`,

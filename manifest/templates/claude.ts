@@ -37,4 +37,14 @@ export const CLAUDE_TEMPLATE: ProviderTemplate = {
     "--permission-mode",
     "bypassPermissions",
   ],
+  // Interactive: the operator watches, so the same bypass as `run` (the bottle is the boundary).
+  attachArgv: [
+    "claude",
+    "--append-system-prompt-file",
+    "{prompt_file}",
+    "--permission-mode",
+    "bypassPermissions",
+  ],
+  continueArgs: ["--continue"],
+  sessionsDir: ".claude/projects/-workspace",
 };

@@ -24,6 +24,12 @@ export interface ProviderTemplate {
   egress: { allow: string[]; routes: EgressRoute[] };
   /** One unattended turn; `{prompt}` and `{prompt_file}` are substituted. */
   runArgv: string[];
+  /** The interactive session (`bottle attach`); `{prompt_file}` is substituted. */
+  attachArgv: string[];
+  /** Appended to `attachArgv` by `attach --continue` when a conversation exists. */
+  continueArgs: string[];
+  /** Where the CLI keeps conversations for `/workspace`, relative to HOME. */
+  sessionsDir: string;
 }
 
 /** Fills `{prompt}` and `{prompt_file}` in a template's argv (whole arguments only). */

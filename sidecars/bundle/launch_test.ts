@@ -172,7 +172,7 @@ Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone",
   try {
     assert.ok(egressPid(handle) !== null);
     Deno.kill(handle.supervisor.pid, "SIGKILL");
-    await eventually(() => liveMembers(handle).length === 0, "orphan exits", 5000);
+    await eventually(() => liveMembers(handle).length === 0, "orphan exits", 15000);
     assert.equal(bundleStatus(handle).state, "gone");
   } finally {
     await stopBundle(handle);

@@ -159,6 +159,8 @@ async function main(): Promise<number> {
       if (Deno.ppid !== parent) {
         log("egress: supervisor is gone; exiting");
         stop();
+        // An orphaned proxy must end even if closing its connections hangs.
+        setTimeout(() => Deno.exit(0), 2000);
       }
     }, 500);
     Deno.unrefTimer(watch);
