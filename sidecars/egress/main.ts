@@ -96,6 +96,12 @@ async function loadMinter(caDir: string): Promise<() => Promise<LeafMinter>> {
   };
 }
 
+/**
+ * The supervisor, read before anything else: the socket answers before start-up ends, so the
+ * supervisor can die while we still start, and a parent read later would already be init.
+ */
+const PARENT_AT_START = Deno.ppid;
+
 async function main(): Promise<number> {
   // Signal handlers come first: a SIGHUP or SIGTERM during start-up must not kill the
   // daemon with the default action (and leave its socket behind).
@@ -154,9 +160,8 @@ async function main(): Promise<number> {
     return CONFIG_ERROR;
   }
   if (args.exitWithParent) {
-    const parent = Deno.ppid;
     const watch = setInterval(() => {
-      if (Deno.ppid !== parent) {
+      if (Deno.ppid !== PARENT_AT_START) {
         log("egress: supervisor is gone; exiting");
         stop();
         // An orphaned proxy must end even if closing its connections hangs.
