@@ -69,7 +69,8 @@ export class StateStore {
   constructor(readonly stateDir: string) {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(stateDir, "state.db"));
-    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;");
+    // busy_timeout first: two processes opening a new database race to switch it to WAL.
+    this.db.exec("PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     this.db.exec(SCHEMA);
   }
 

@@ -45,3 +45,23 @@ Deno.test("state: the journal keeps begin/done/failed entries in order", async (
     "failed:boom",
   ]);
 });
+
+Deno.test("state: processes opening a new database at the same moment all succeed", async () => {
+  const dir = await Deno.makeTempDir();
+  const script = `import { StateStore } from "${new URL("./state.ts", import.meta.url).href}";
+new StateStore(Deno.args[0]).close();`;
+  const file = `${dir}/open.ts`;
+  await Deno.writeTextFile(file, script);
+  const runs = Array.from(
+    { length: 4 },
+    () =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", file, `${dir}/state`],
+        stderr: "piped",
+      })
+        .output(),
+  );
+  for (const output of await Promise.all(runs)) {
+    assertEquals(output.success, true, new TextDecoder().decode(output.stderr));
+  }
+});
