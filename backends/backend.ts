@@ -52,6 +52,16 @@ export interface ExecOptions {
   cwd?: string;
   /** Extra environment on top of the sandbox's env. */
   env?: Record<string, string>;
+  /**
+   * Host files (created 0600) that receive the command's stdout and stderr instead of the
+   * CLI's; stdin is then empty. Needs `tty: false`. For reading a result out of a bottle.
+   */
+  capture?: CaptureFiles;
+}
+
+export interface CaptureFiles {
+  stdout: string;
+  stderr: string;
 }
 
 export type SandboxStatus = { state: "running" } | { state: "gone"; reason: string };

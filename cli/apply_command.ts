@@ -16,6 +16,8 @@ export interface PlanOptions {
   json?: boolean;
   detailedExitcode?: boolean;
   destroy?: boolean;
+  /** `--cwd [dir]`: seed workspaces of bottles without `workspace:` from this checkout. */
+  cwd?: string | true;
 }
 
 export interface ApplyOptions {
@@ -24,6 +26,7 @@ export interface ApplyOptions {
   lockTimeout: string;
   parallelism: string;
   bottle?: string[];
+  cwd?: string | true;
 }
 
 const useColor = (): boolean => Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
@@ -32,7 +35,7 @@ export async function planCommand(options: PlanOptions): Promise<number> {
   const session = openSession(options.dir);
   const plan = options.destroy
     ? await makeDestroyPlan(session, [])
-    : await makeApplyPlan(session, options.dir);
+    : await makeApplyPlan(session, options.dir, options.cwd);
   if (options.json) console.log(JSON.stringify(planJson(plan), null, 2));
   else console.log(renderPlan(plan, { color: useColor() }));
   if (options.out) {
@@ -54,6 +57,12 @@ export async function applyCommand(
   const lock = await lockFor(session, "apply", options.lockTimeout);
   try {
     if (planFile) {
+      if (options.cwd !== undefined) {
+        throw new UserError(
+          "--cwd has no effect on a saved plan: its workspaces' sources are in the plan",
+          "pass --cwd to `plan --out FILE` instead",
+        );
+      }
       const plan = loadSavedPlan(planFile);
       const serial = session.store.serial(plan.project);
       if (serial !== plan.serial) {
@@ -65,7 +74,7 @@ export async function applyCommand(
       console.log(renderPlan(plan, { color: useColor() }));
       return await execute(session, plan);
     }
-    const plan = await makeApplyPlan(session, options.dir);
+    const plan = await makeApplyPlan(session, options.dir, options.cwd);
     console.log(renderPlan(plan, { color: useColor() }));
     if (!hasChanges(plan)) return 0;
     if (!(await confirm("Apply these changes?", options.yes ?? false))) {

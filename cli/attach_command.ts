@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { promptPathInside, templateFor } from "../manifest/templates/mod.ts";
-import { buildAttachArgv, buildCliArgv, DETACH_KEY } from "../manifest/templates/attach.ts";
+import { agentPaths, fillArgv, templateFor } from "../manifest/templates/mod.ts";
+import { buildAttachArgv, DETACH_KEY } from "../manifest/templates/attach.ts";
 import { findAgent } from "./agents.ts";
 import { UserError } from "./errors.ts";
 import { execCommand } from "./exec_command.ts";
@@ -29,27 +29,33 @@ export async function attachCommand(
   if (!template) {
     throw new UserError(
       `agent "${agent}" uses provider ${provider}, which cannot be attached to yet`,
-      "use provider: claude",
+      "use provider: claude or codex",
     );
   }
-  const resume = options.continue === true &&
-    hasConversation(join(home.home, template.sessionsDir));
+  const sessions = agentPaths(template, agent).sessionsDir.replace(/^\/home\/agent\//, "");
+  const resume = options.continue === true && hasConversation(join(home.home, sessions));
   if (options.continue && !resume) {
     console.error(`bottle: no earlier conversation of "${agent}"; starting a fresh one`);
   }
-  const cliArgv = buildCliArgv(home.attach_argv ?? template.attachArgv, {
-    prompt_file: promptPathInside(agent),
-    continueArgs: resume ? template.continueArgs : [],
-  });
+  if (options.continue && home.attach_argv) {
+    console.error("bottle: attach_command overrides the template; --continue changes nothing");
+  }
+  const argv = home.attach_argv ?? (resume ? template.resumeArgv : template.attachArgv);
+  const cliArgv = fillArgv(argv, { prompt_file: home.prompt_file });
   console.error(`bottle: detach with ${DETACH_KEY} (or C-b d); the session keeps running`);
   return await execCommand(bottle, buildAttachArgv(agent, cliArgv), {
     tty: true,
     cwd: "/workspace",
+    envVars: home.env,
   });
 }
 
-/** Whether the CLI has stored a conversation (a `*.jsonl` file) in this host directory. */
+/**
+ * Whether the CLI has stored a conversation (a `*.jsonl` file) in this host directory or below
+ * it (Codex nests them by date: `sessions/YYYY/MM/DD/rollout-*.jsonl`).
+ */
 export function hasConversation(dir: string): boolean {
   if (!existsSync(dir)) return false;
-  return readdirSync(dir).some((name) => name.endsWith(".jsonl"));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .some((entry) => entry.isFile() && entry.name.endsWith(".jsonl"));
 }

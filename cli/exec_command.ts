@@ -8,6 +8,8 @@ export interface ExecCommandOptions {
   tty?: boolean;
   cwd?: string;
   env?: string[];
+  /** Variables set before `env`'s pairs (an agent's own environment). */
+  envVars?: Record<string, string>;
 }
 
 /** `bottle exec BOTTLE -- CMD…`: runs CMD inside the bottle's sandbox; returns its status. */
@@ -30,11 +32,11 @@ export async function execCommand(
   return await backend.exec(handle, spec, argv, {
     tty: options.tty ?? false,
     cwd: options.cwd,
-    env: parseEnv(options.env ?? []),
+    env: { ...options.envVars, ...parseEnv(options.env ?? []) },
   });
 }
 
-function findSandbox(bottle: string): { handle: SandboxHandle; spec: SandboxSpec } {
+export function findSandbox(bottle: string): { handle: SandboxHandle; spec: SandboxSpec } {
   const state = new StateLookup(resolveStateDir());
   try {
     const record = state.record(`sandbox.${bottle}`);

@@ -1,3 +1,5 @@
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import type { ResourceNode } from "../engine/graph.ts";
 import type { Plan, PlanMode } from "../engine/plan.ts";
 import type { Provider } from "../engine/provider.ts";
@@ -5,6 +7,7 @@ import { planChanges } from "../engine/plan.ts";
 import { readLive } from "../engine/refresh.ts";
 import type { ResourceRecord } from "../engine/state.ts";
 import { displayPath, loadProject } from "../manifest/mod.ts";
+import { workTreeProblem } from "../manifest/workspace.ts";
 import { Fingerprinter } from "../resources/fingerprint.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { compileProject } from "../resources/mod.ts";
@@ -13,15 +16,24 @@ import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
-/** Loads manifests, compiles them, reads live state and plans (apply mode). */
-export async function makeApplyPlan(session: Session, dir: string): Promise<Plan> {
+/**
+ * Loads manifests, compiles them, reads live state and plans (apply mode). `cwd` is the
+ * `--cwd [dir]` option: bottles without `workspace:` are seeded from that checkout.
+ */
+export async function makeApplyPlan(
+  session: Session,
+  dir: string,
+  cwd?: string | true,
+): Promise<Plan> {
   const project = await loadProject(dir);
+  const workspaceSource = cwd === undefined ? undefined : checkedCwd(cwd);
   const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const graph = compileProject(project, {
     stateDir: session.ctx.stateDir,
     testResolve: parseTestResolve(session.ctx.env.BOT_BOTTLE_TEST_RESOLVE),
     home: session.ctx.env.HOME ?? "",
     cacheDir: resolveCacheDir(session.ctx.env),
+    ...(workspaceSource === undefined ? {} : { workspaceSource }),
     describeSecret: (bottle, route) => {
       const routeKey = `${route.host}${route.path_prefix ?? ""}`;
       try {
@@ -43,6 +55,14 @@ export async function makeApplyPlan(session: Session, dir: string): Promise<Plan
   assertOwnership(session, [...project.bottles.keys()]);
   const records = session.store.forProject(session.project);
   return await planFor(session, "apply", graph.nodes, records);
+}
+
+/** `--cwd` alone means the current directory; it must be the top of a main git checkout. */
+function checkedCwd(cwd: string | true): string {
+  const path = resolve(cwd === true ? Deno.cwd() : cwd);
+  const problem = workTreeProblem(path);
+  if (problem !== null) throw new UserError(`--cwd: ${problem.message}`, problem.hint);
+  return realpathSync(path);
 }
 
 /** Plans the destruction of a project's recorded resources (optionally some bottles only). */

@@ -26,6 +26,11 @@ const lockOption = [
   "0s",
 ] as const;
 const parallelOption = ["--parallelism <n>", "steps applied at once", "4"] as const;
+const cwdOption = [
+  "--cwd [dir]",
+  "seed the workspace of bottles without `workspace:` from this git checkout " +
+  "(default: the current directory)",
+] as const;
 
 program.command("plan")
   .description("show what apply would change (+ create, ~ update, -/+ replace, - destroy)")
@@ -34,6 +39,7 @@ program.command("plan")
   .option("--json", "machine-readable output")
   .option("--destroy", "plan the destruction of everything applied from --dir")
   .option("--detailed-exitcode", "exit 0 when nothing changes, 2 when something would")
+  .option(...cwdOption)
   .action((options) => run(async () => (await import("./apply_command.ts")).planCommand(options)));
 
 program.command("apply")
@@ -43,6 +49,7 @@ program.command("apply")
   .option("-y, --yes", "do not ask for confirmation")
   .option(...lockOption)
   .option(...parallelOption)
+  .option(...cwdOption)
   .action((planFile, options) =>
     run(async () => (await import("./apply_command.ts")).applyCommand(planFile, options))
   );
@@ -86,6 +93,14 @@ program.command("exec")
   .passThroughOptions()
   .action((bottle, argv, options) =>
     run(async () => (await import("./exec_command.ts")).execCommand(bottle, argv, options))
+  );
+
+program.command("export")
+  .description("fetch a bottle's branches into a repository as refs/remotes/bottle/BOTTLE/*")
+  .argument("<bottle>")
+  .option("--to <repo>", "the repository to fetch into (default: the workspace's source)")
+  .action((bottle, options) =>
+    run(async () => (await import("./export_command.ts")).exportCommand(bottle, options))
   );
 
 program.command("run")

@@ -59,6 +59,10 @@ await inside(
   "The agent's CLI (Claude Code), installed once into a versioned cache and mapped read-only",
   'claude --version; echo "ANTHROPIC_API_KEY=$ANTHROPIC_API_KEY (a placeholder; the proxy injects the real key)"',
 );
+await inside(
+  "The agent's own files: prompt, Claude Code config, the review-checklist skill, git identity",
+  "cd ~/.bot-bottle/agents/reviewer && find . -type f | sort; git config user.name",
+);
 await step("The egress audit log (one JSON line per decision)", [
   "logs",
   "dev",

@@ -18,6 +18,7 @@ export function toBottleManifest(
     git: raw.git ?? {},
     ...(raw.git_user === undefined ? {} : { git_user: raw.git_user }),
     supervise: raw.supervise ?? { enabled: false },
+    ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
     extends_chain: extendsChain,
     notes,
   });

@@ -59,6 +59,8 @@ export function mergeRaw(parent: RawBottle, child: RawBottle): RawBottle {
   }
   const supervise = child.supervise ?? parent.supervise;
   if (supervise !== undefined) merged.supervise = supervise;
+  const workspace = child.workspace ?? parent.workspace;
+  if (workspace !== undefined) merged.workspace = workspace;
   return merged;
 }
 

@@ -3,7 +3,9 @@ import { parseManifest } from "./document.ts";
 import { ManifestError, ManifestErrors } from "./errors.ts";
 import { type BottleSource, resolveBottles } from "./extends.ts";
 import { agentSchema, bottleSchema } from "./schema.ts";
+import { resolveSkills } from "./skills.ts";
 import { didYouMean } from "./suggest.ts";
+import { checkWorkspaceKey } from "./workspace.ts";
 import type { AgentManifest, Project } from "./types.ts";
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -57,6 +59,7 @@ export async function loadProject(dir: string): Promise<Project> {
       continue;
     }
     const { data, body, locate } = result.manifest;
+    if (!checkWorkspaceKey(entry.file, data, locate, errors)) continue;
     sources.set(entry.name, { name: entry.name, file: entry.file, raw: data, notes: body, locate });
   }
   const resolved = resolveBottles(sources, bottleNames);
@@ -98,12 +101,31 @@ function loadAgent(
     );
     return undefined;
   }
+  const skills = resolveSkills(
+    entry.file,
+    data.skills,
+    Deno.env.get("HOME") ?? "/",
+    (index) => locate(["skills", index]),
+  );
+  if (skills.errors.length > 0) {
+    errors.push(...skills.errors);
+    return undefined;
+  }
   return {
     name: entry.name,
     file: entry.file,
     provider: data.provider,
     bottle: data.bottle,
-    skills: data.skills,
+    skills: skills.skills,
+    ...(data.git_user ? { gitUser: data.git_user } : {}),
+    mcpServers: Object.fromEntries(
+      Object.entries(data.mcp_servers).map(([name, server]) => [
+        name,
+        server.url !== undefined
+          ? { url: server.url }
+          : { command: server.command ?? [], env: server.env ?? {} },
+      ]),
+    ),
     ...(data.attach_command ? { attachCommand: data.attach_command } : {}),
     prompt: body,
   };

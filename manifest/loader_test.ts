@@ -42,6 +42,7 @@ Deno.test("a project loads bottles and agents with their bodies", async () => {
     provider: "claude",
     bottle: "dev",
     skills: [],
+    mcpServers: {},
     prompt: "Review the code.",
   });
 });

@@ -11,7 +11,16 @@ interface Case {
   message: string;
 }
 
-const BOTTLE_KEYS = ["backend", "extends", "env", "egress", "git", "git_user", "supervise"];
+const BOTTLE_KEYS = [
+  "backend",
+  "extends",
+  "env",
+  "egress",
+  "git",
+  "git_user",
+  "supervise",
+  "workspace",
+];
 const AGENT_KEYS = ["provider", "bottle", "skills"];
 
 function typos(key: string): string[] {
@@ -53,6 +62,8 @@ const WRONG_TOP_LEVEL: [string, string, string][] = [
   ["git_user", "[me]", "`git_user` must be a mapping, not a list"],
   ["supervise", "true", "`supervise` must be a mapping, not a boolean"],
   ["supervise", "yes", "`supervise` must be a mapping, not a string"],
+  ["workspace", "5", "`workspace` must be a string, not a number"],
+  ["workspace", "[.]", "`workspace` must be a string, not a list"],
 ];
 
 const WRONG_AGENT: [string, string, string][] = [

@@ -252,7 +252,17 @@ function hostKey(text: string): string {
   return "host" in result ? result.host : text;
 }
 
-const gitUser = strict({ name: text.optional(), email: text.optional() }).superRefine(
+const gitIdentityPart = z.string().min(1).superRefine((value, ctx) => {
+  const unsafe = [...value].some((c) => c.charCodeAt(0) < 0x20 || c === "\x7f" || "<>".includes(c));
+  if (unsafe) {
+    fail(ctx, "a git identity cannot hold control characters, `<` or `>`", "write one line");
+  }
+});
+
+const gitUser = strict({
+  name: gitIdentityPart.optional(),
+  email: gitIdentityPart.optional(),
+}).superRefine(
   (user, ctx) => {
     if (user.name === undefined && user.email === undefined) {
       fail(ctx, "`git_user` is empty", "give it `name:` and/or `email:`, or remove it");
@@ -269,12 +279,50 @@ export const bottleSchema = strict({
   git: git.optional(),
   git_user: gitUser.optional(),
   supervise: strict({ enabled: z.boolean() }).optional(),
+  workspace: text.optional(),
+});
+
+const MCP_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+const mcpServer = strict({
+  command: z.array(text).min(1).optional(),
+  env: z.record(envName, envValue).optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+}).superRefine((server, ctx) => {
+  if ((server.command === undefined) === (server.url === undefined)) {
+    fail(
+      ctx,
+      "an MCP server needs exactly one of `command` (stdio) or `url` (HTTP)",
+      "write `command: [node, /workspace/tools/server.js]` or `url: http://127.0.0.1:8080/mcp`",
+    );
+  }
+  if (server.url !== undefined && server.env !== undefined) {
+    fail(ctx, "`env` is only used with `command`", "remove `env`, or use `command`", {
+      path: ["env"],
+      at: "key",
+    });
+  }
+});
+
+const mcpServers = z.record(z.string(), mcpServer).superRefine((servers, ctx) => {
+  for (const name of Object.keys(servers)) {
+    if (!MCP_NAME.test(name)) {
+      fail(
+        ctx,
+        `\`${name}\` is not a valid MCP server name`,
+        "use letters, digits, `_` and `-` (e.g. `issue-tracker`)",
+        { path: [name], at: "key" },
+      );
+    }
+  }
 });
 
 export const agentSchema = strict({
   provider: z.enum(PROVIDERS),
   bottle: text,
   skills: z.array(text).default([]),
+  git_user: gitUser.optional(),
+  mcp_servers: mcpServers.default({}),
   attach_command: z.array(text).min(1).optional(),
 });
 

@@ -118,6 +118,7 @@ Deno.test("an agent validates with skills defaulting to empty", () => {
     provider: "codex",
     bottle: "dev",
     skills: [],
+    mcp_servers: {},
   });
   assert.deepEqual(agent("provider: claude\nbottle: dev\nskills: [review]").skills, ["review"]);
 });

@@ -96,10 +96,25 @@ export interface BottleManifest {
   git: Record<string, GitUpstream>;
   git_user?: GitUser;
   supervise: SuperviseSpec;
+  /** The operator's git checkout the workspace is seeded from (absolute, real path). */
+  workspace?: string;
   /** Names of the bottles this one extends, nearest parent first. */
   extends_chain: string[];
   /** Markdown body: free-form notes for humans. */
   notes: string;
+}
+
+/** An MCP server registered with an agent's CLI: a stdio command, or an HTTP endpoint. */
+export type McpServer =
+  | { command: string[]; env: Record<string, string> }
+  | { url: string };
+
+/** A skill directory of the operator's (holding `SKILL.md`), copied into the agent's CLI. */
+export interface SkillSource {
+  /** The directory's name: the skill's name. */
+  name: string;
+  /** Absolute path on the operator's machine. */
+  path: string;
 }
 
 export interface AgentManifest {
@@ -107,7 +122,10 @@ export interface AgentManifest {
   file: string;
   provider: AgentProvider;
   bottle: string;
-  skills: string[];
+  skills: SkillSource[];
+  /** Overrides the bottle's `git_user` for this agent's commits. */
+  gitUser?: GitUser;
+  mcpServers: Record<string, McpServer>;
   /** Overrides the template's interactive command line (`bottle attach`). */
   attachCommand?: string[];
   /** The Markdown body: the agent's prompt. */

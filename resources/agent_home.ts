@@ -10,81 +10,77 @@ import type {
   ResourceInstance,
 } from "../engine/provider.ts";
 
-/** `agent_home` inputs: an agent's files in its bottle's HOME (a host directory). */
+/** `agent_home` inputs: one agent's own directory in its bottle's HOME (a host directory). */
 export interface AgentHomeInputs {
   agent: string;
   provider: string;
   /** Host directory mapped at `/home/agent`. */
   home: string;
-  /** The prompt's path relative to `home`. */
-  prompt_path: string;
-  prompt: string;
-  /** Claude Code: keys merged into `~/.claude.json` so it never prompts; null otherwise. */
-  claude_json: JsonObject | null;
+  /** The agent's directory, relative to `home` (`.bot-bottle/agents/<agent>`). */
+  dir: string;
+  /** Files the engine owns whole, relative to `dir`: the prompt, owned CLI config. */
+  files: Record<string, string>;
+  /** JSON files the CLI also writes, relative to `dir`: these keys are merged in. */
+  json_seeds: Record<string, JsonObject>;
+  /** The prompt's path inside the sandbox (`{prompt_file}`). */
+  prompt_file: string;
+  /** Added to the environment of `bottle run` / `bottle attach` (config dir, git identity). */
+  env: Record<string, string>;
   /** The manifest's `attach_command`, when it overrides the template's; absent otherwise. */
   attach_argv?: string[];
 }
 
-/**
- * What `~/.claude.json` needs so Claude Code never stops to ask (docs/agents-spike.md):
- * onboarding done, `/workspace` trusted, the placeholder key approved (by its last 20 chars).
- */
-export function claudeJsonSeed(placeholder: string | undefined): JsonObject {
-  return {
-    hasCompletedOnboarding: true,
-    projects: { "/workspace": { hasTrustDialogAccepted: true } },
-    customApiKeyResponses: {
-      approved: placeholder ? [placeholder.slice(-20)] : [],
-      rejected: [],
-    },
-  };
-}
+/** Seed keys whose value the engine owns whole (replaced, not merged, on every apply). */
+const OWNED_KEYS = new Set(["mcpServers"]);
 
-/** Merges the seed into what Claude Code wrote (it rewrites the file and adds its own keys). */
-export function mergeClaudeJson(live: JsonObject, seed: JsonObject): JsonObject {
+/** Merges the seed into what the CLI wrote (it rewrites the file and adds its own keys). */
+export function mergeSeed(live: JsonObject, seed: JsonObject): JsonObject {
   const merged: JsonObject = { ...live };
   for (const [key, value] of Object.entries(seed)) {
     const current = live[key];
-    merged[key] = isObject(current) && isObject(value) ? mergeClaudeJson(current, value) : value;
+    merged[key] = !OWNED_KEYS.has(key) && isObject(current) && isObject(value)
+      ? mergeSeed(current, value)
+      : value;
   }
   return merged;
 }
 
-/** Which seeded keys the live file lacks, in words ([] when every one is there). */
-export function claudeJsonDrift(live: JsonObject, seed: JsonObject, path = ""): string[] {
+/** Which seeded keys the live file lacks or changed, in words ([] when every one is there). */
+export function seedDrift(file: string, live: JsonObject, seed: JsonObject, path = ""): string[] {
   const drift: string[] = [];
   for (const [key, value] of Object.entries(seed)) {
     const current = live[key];
-    if (isObject(value) && isObject(current)) {
-      drift.push(...claudeJsonDrift(current, value, `${path}${key}.`));
+    if (!OWNED_KEYS.has(key) && isObject(value) && isObject(current)) {
+      drift.push(...seedDrift(file, current, value, `${path}${key}.`));
     } else if (JSON.stringify(current) !== JSON.stringify(value)) {
-      drift.push(`~/.claude.json: ${path}${key} differs`);
+      drift.push(`${file}: ${path}${key} differs`);
     }
   }
   return drift;
 }
 
-/** An agent's prompt file and provider config in its HOME; the config is merged, not owned. */
+/** An agent's prompt and CLI config in its HOME; seeded JSON is merged, other files owned. */
 export const agentHomeProvider: Provider = {
   type: "agent_home",
-  replaceKeys: ["home", "agent"],
+  replaceKeys: ["home", "agent", "dir"],
   repairsDriftInPlace: true,
   read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
     const inputs = inputsOf(instance);
-    const promptFile = join(inputs.home, inputs.prompt_path);
-    if (!existsSync(promptFile)) {
-      return Promise.resolve({ status: "missing", reason: `${promptFile} does not exist` });
+    const root = join(inputs.home, inputs.dir);
+    if (!existsSync(root)) {
+      return Promise.resolve({ status: "missing", reason: `${root} does not exist` });
     }
-    const drift = readFileSync(promptFile, "utf8") === inputs.prompt
-      ? []
-      : [`${promptFile} was edited`];
-    if (inputs.claude_json) {
-      const live = readJson(join(inputs.home, ".claude.json"));
-      drift.push(
-        ...(live ? claudeJsonDrift(live, inputs.claude_json) : ["~/.claude.json is missing"]),
-      );
+    const drift: string[] = [];
+    for (const [relative, text] of Object.entries(inputs.files)) {
+      const file = join(root, relative);
+      if (!existsSync(file)) drift.push(`${file} is missing`);
+      else if (readFileSync(file, "utf8") !== text) drift.push(`${file} was edited`);
     }
-    return Promise.resolve({ status: "found", outputs: { prompt: promptFile }, drift });
+    for (const [relative, seed] of Object.entries(inputs.json_seeds)) {
+      const live = readJson(join(root, relative));
+      drift.push(...(live ? seedDrift(relative, live, seed) : [`${relative} is missing`]));
+    }
+    return Promise.resolve({ status: "found", outputs: { dir: root }, drift });
   },
   diff(desired: JsonObject, recorded: JsonObject): DiffResult {
     return diffInputs(desired, recorded, this.replaceKeys, true);
@@ -93,25 +89,28 @@ export const agentHomeProvider: Provider = {
   update: write,
   delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const inputs = inputsOf(instance);
-    rmSync(dirname(join(inputs.home, inputs.prompt_path)), { recursive: true, force: true });
+    rmSync(join(inputs.home, inputs.dir), { recursive: true, force: true });
     return Promise.resolve();
   },
 };
 
 function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
   const inputs = inputsOf(instance);
-  const promptFile = join(inputs.home, inputs.prompt_path);
-  mkdirSync(dirname(promptFile), { recursive: true, mode: 0o700 });
-  atomicWrite(promptFile, inputs.prompt);
-  if (inputs.claude_json) {
-    const file = join(inputs.home, ".claude.json");
-    const merged = mergeClaudeJson(readJson(file) ?? {}, inputs.claude_json);
+  const root = join(inputs.home, inputs.dir);
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  for (const [relative, text] of Object.entries(inputs.files)) {
+    atomicWrite(join(root, relative), text);
+  }
+  for (const [relative, seed] of Object.entries(inputs.json_seeds)) {
+    const file = join(root, relative);
+    const merged = mergeSeed(readJson(file) ?? {}, seed);
     atomicWrite(file, `${JSON.stringify(merged, null, 2)}\n`);
   }
-  return Promise.resolve({ prompt: promptFile });
+  return Promise.resolve({ dir: root });
 }
 
 function atomicWrite(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
   renameSync(`${path}.tmp`, path);
 }

@@ -1,5 +1,6 @@
 import { assertEquals } from "../tests/assert.ts";
-import { claudeJsonDrift, claudeJsonSeed, mergeClaudeJson } from "./agent_home.ts";
+import { mergeSeed, seedDrift } from "./agent_home.ts";
+import { claudeJsonSeed } from "./claude_config.ts";
 
 const PLACEHOLDER = "bb_placeholder_0123456789abcdef0123456789abcdef";
 
@@ -8,26 +9,47 @@ Deno.test("claude.json seed: onboarding done, /workspace trusted, the key's last
     hasCompletedOnboarding: true,
     projects: { "/workspace": { hasTrustDialogAccepted: true } },
     customApiKeyResponses: { approved: [PLACEHOLDER.slice(-20)], rejected: [] },
+    mcpServers: {},
   });
 });
 
-Deno.test("claude.json merge keeps what Claude Code wrote; drift names only seeded keys", () => {
+Deno.test("claude.json seed: MCP servers as stdio and http entries", () => {
+  const seed = claudeJsonSeed(PLACEHOLDER, {
+    tools: { command: ["node", "/workspace/t.js", "--x"], env: { A: "1" } },
+    web: { url: "http://127.0.0.1:8080/mcp" },
+  });
+  assertEquals(seed.mcpServers, {
+    tools: { type: "stdio", command: "node", args: ["/workspace/t.js", "--x"], env: { A: "1" } },
+    web: { type: "http", url: "http://127.0.0.1:8080/mcp" },
+  });
+});
+
+Deno.test("seed merge keeps what the CLI wrote; drift names only seeded keys", () => {
   const seed = claudeJsonSeed(PLACEHOLDER);
   const live = {
     userID: "u1",
     hasCompletedOnboarding: false,
     projects: { "/workspace": { allowedTools: [] }, "/other": { hasTrustDialogAccepted: false } },
   };
-  const merged = mergeClaudeJson(live, seed);
+  const merged = mergeSeed(live, seed);
   assertEquals(merged.userID, "u1");
   assertEquals(merged.projects, {
     "/workspace": { allowedTools: [], hasTrustDialogAccepted: true },
     "/other": { hasTrustDialogAccepted: false },
   });
-  assertEquals(claudeJsonDrift(merged, seed), []);
-  assertEquals(claudeJsonDrift(live, seed), [
-    "~/.claude.json: hasCompletedOnboarding differs",
-    "~/.claude.json: projects./workspace.hasTrustDialogAccepted differs",
-    "~/.claude.json: customApiKeyResponses differs",
+  assertEquals(seedDrift(".claude.json", merged, seed), []);
+  assertEquals(seedDrift(".claude.json", live, seed), [
+    ".claude.json: hasCompletedOnboarding differs",
+    ".claude.json: projects./workspace.hasTrustDialogAccepted differs",
+    ".claude.json: customApiKeyResponses differs",
+    ".claude.json: mcpServers differs",
   ]);
+});
+
+Deno.test("seed merge: mcpServers is owned whole, so a server removed from the manifest goes", () => {
+  const live = { mcpServers: { old: { type: "http", url: "http://127.0.0.1:1/" } } };
+  const seed = claudeJsonSeed(PLACEHOLDER, { now: { url: "http://127.0.0.1:2/" } });
+  const merged = mergeSeed(live, seed);
+  assertEquals(merged.mcpServers, { now: { type: "http", url: "http://127.0.0.1:2/" } });
+  assertEquals(seedDrift("f", live, seed).includes("f: mcpServers differs"), true);
 });

@@ -1,7 +1,7 @@
 import { assertEquals } from "../tests/assert.ts";
 import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
 import { CLAUDE_TEMPLATE } from "../manifest/templates/claude.ts";
-import { buildRunArgv } from "../manifest/templates/types.ts";
+import { fillArgv } from "../manifest/templates/types.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
 
 function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest {
@@ -19,7 +19,15 @@ function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest 
 }
 
 function agent(provider: AgentManifest["provider"]): AgentManifest {
-  return { name: "a", file: "/p/agents/a.md", provider, bottle: "dev", skills: [], prompt: "" };
+  return {
+    name: "a",
+    file: "/p/agents/a.md",
+    provider,
+    bottle: "dev",
+    skills: [],
+    mcpServers: {},
+    prompt: "",
+  };
 }
 
 Deno.test("agent templates: claude adds its host, its route and env; the manifest's env wins", () => {
@@ -45,15 +53,32 @@ Deno.test("agent templates: a manifest route for the host wins over the template
   assertEquals(merged.egress.allow, ["api.anthropic.com"]);
 });
 
-Deno.test("agent templates: no agents (or codex, no template yet) leave the bottle as it is", () => {
+Deno.test("agent templates: no agents leave the bottle as it is", () => {
   const plain = bottle();
   assertEquals(withTemplates(plain, templatesOf([])), plain);
-  assertEquals(withTemplates(plain, templatesOf([agent("codex")])), plain);
+});
+
+Deno.test("agent templates: codex adds api.openai.com with bearer injection, and no env", () => {
+  const merged = withTemplates(bottle(), templatesOf([agent("codex")]));
+  assertEquals(merged.egress.allow, ["example.com", "api.openai.com"]);
+  assertEquals(merged.egress.routes, [{
+    host: "api.openai.com",
+    passthrough: false,
+    auth: { scheme: "bearer", secret: { env: "OPENAI_API_KEY" } },
+  }]);
+  assertEquals(merged.env, bottle().env);
+});
+
+Deno.test("agent templates: claude and codex in one bottle, in a stable order", () => {
+  const templates = templatesOf([agent("codex"), agent("claude")]);
+  assertEquals(templates.map((t) => t.provider), ["claude", "codex"]);
+  const merged = withTemplates(bottle(), templates);
+  assertEquals(merged.egress.allow, ["example.com", "api.anthropic.com", "api.openai.com"]);
 });
 
 Deno.test("agent templates: claude's unattended argv", () => {
   assertEquals(
-    buildRunArgv(CLAUDE_TEMPLATE, { prompt: "do it", prompt_file: "/home/agent/p.md" }),
+    fillArgv(CLAUDE_TEMPLATE.runArgv, { prompt: "do it", prompt_file: "/home/agent/p.md" }),
     [
       "claude",
       "-p",

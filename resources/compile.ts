@@ -11,14 +11,19 @@ import type {
   Project,
   RouteAuth,
 } from "../manifest/types.ts";
-import { promptPathInside, type ProviderTemplate } from "../manifest/templates/mod.ts";
+import { agentPaths, type ProviderTemplate } from "../manifest/templates/mod.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
 import type { AgentCliInputs } from "./agent_cli.ts";
-import { type AgentHomeInputs, claudeJsonSeed } from "./agent_home.ts";
+import { agentHomeInputs } from "./agent_config.ts";
+import { type AgentSkillsInputs, skillCopies } from "./agent_skills.ts";
+import { type GitconfigInputs, gitIdentity } from "./gitconfig.ts";
 import type { SecretBinding } from "./egress_secrets.ts";
+import type { WorkspaceInputs } from "./workspace.ts";
 import { expandHome } from "./secret_source.ts";
 import type { BundleSpec } from "../sidecars/bundle/types.ts";
 import type { EgressPolicy } from "../sidecars/egress/policy.ts";
+
+const HOME_PREFIX = "/home/agent/".length;
 
 /** Services on every bottle's door, at fixed ports inside (each sandbox has its own netns). */
 export const DOOR_SERVICES: DoorService[] = [{ name: "egress", port: 3128, socket: "egress.sock" }];
@@ -36,6 +41,8 @@ export interface CompileOptions {
     placeholder: string;
     fingerprint: string;
   };
+  /** Seeds the workspace of bottles without `workspace:` (`--cwd`); checked already. */
+  workspaceSource?: string;
 }
 
 /** Compiles manifests into the resource graph: one subgraph per bottle. */
@@ -125,33 +132,49 @@ export function compileBottle(
     ...agents.flatMap((agent): ResourceNode[] => {
       const template = templates.find((t) => t.provider === agent.provider);
       if (!template) return [];
-      const inputs: AgentHomeInputs = {
-        agent: agent.name,
-        provider: agent.provider,
+      const homeId = `agent_home.${name}.${agent.name}`;
+      const home = agentHomeInputs(template, agent, {
         home: sandbox.homeDir,
-        prompt_path: promptPathInside(agent.name).replace(/^\/home\/agent\//, ""),
-        prompt: agent.prompt,
-        claude_json: agent.provider === "claude"
-          ? claudeJsonSeed(sandbox.env[template.keyEnv])
-          : null,
-        ...(agent.attachCommand ? { attach_argv: agent.attachCommand } : {}),
-      };
-      return [{
-        id: `agent_home.${name}.${agent.name}`,
+        placeholder: sandbox.env[template.keyEnv],
+      });
+      const nodes: ResourceNode[] = [{
+        id: homeId,
         type: "agent_home",
         bottle: name,
-        inputs: inputs as unknown as JsonObject,
+        inputs: home as unknown as JsonObject,
         dependsOn: [id("bottle_dir")],
         replaceWith: [id("bottle_dir")],
       }];
+      if (agent.skills.length > 0) {
+        const skills: AgentSkillsInputs = {
+          dir: join(sandbox.homeDir, agentPaths(template, agent.name).skillsDir.slice(HOME_PREFIX)),
+          skills: skillCopies(agent.skills),
+        };
+        nodes.push({
+          id: `agent_skills.${name}.${agent.name}`,
+          type: "agent_skills",
+          bottle: name,
+          inputs: skills as unknown as JsonObject,
+          dependsOn: [homeId],
+          replaceWith: [homeId],
+        });
+      }
+      return nodes;
     }),
   ];
+  const gitconfig: GitconfigInputs = {
+    path: join(sandbox.homeDir, ".gitconfig"),
+    bottle: name,
+    user: gitIdentity(name, bottle.git_user),
+  };
   return [
     node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"] }, []),
     node("door", { path: runDir, services: DOOR_SERVICES as unknown as JsonObject[] }, [
       id("bottle_dir"),
     ], [id("bottle_dir")]),
-    node("workspace", { path: join(dir, "workspace") }, [id("bottle_dir")], [id("bottle_dir")]),
+    node("workspace", workspaceInputs(dir, bottle, options), [id("bottle_dir")], [
+      id("bottle_dir"),
+    ]),
     node("egress_policy", { path: policyFile, policy: policy as unknown as JsonObject }, [
       id("bottle_dir"),
     ]),
@@ -179,8 +202,21 @@ export function compileBottle(
       [id("door"), id("workspace"), id("trust_store"), id("sidecar_bundle"), ...cliIds],
       [id("door"), id("workspace"), id("trust_store"), id("bottle_dir")],
     ),
+    node("gitconfig", gitconfig as unknown as JsonObject, [id("bottle_dir")], [id("bottle_dir")]),
     ...agentNodes,
   ];
+}
+
+/** A bottle's own `workspace:` wins over `--cwd`; neither: the workspace starts empty. */
+function workspaceInputs(
+  dir: string,
+  bottle: BottleManifest,
+  options: CompileOptions,
+): JsonObject {
+  const inputs: WorkspaceInputs = { path: join(dir, "workspace") };
+  const source = bottle.workspace ?? options.workspaceSource;
+  if (source !== undefined) inputs.source = source;
+  return inputs as unknown as JsonObject;
 }
 
 function agentCli(

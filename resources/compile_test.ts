@@ -1,6 +1,7 @@
 import { assert_, assertEquals } from "../tests/assert.ts";
 import { canonicalJson } from "../lib/json.ts";
 import type { BottleManifest } from "../manifest/types.ts";
+import { CODEX_TEMPLATE } from "../manifest/templates/codex.ts";
 import { compileBottle } from "./compile.ts";
 
 const REAL_VALUE = ["real", "secret", "value"].join("-");
@@ -53,7 +54,7 @@ const options = {
   }),
 };
 
-Deno.test("compile: one bottle is nine resources with stable ids and acyclic edges", () => {
+Deno.test("compile: one bottle is ten resources with stable ids and acyclic edges", () => {
   const nodes = compileBottle(bottle(), options);
   assertEquals(nodes.map((n) => n.id), [
     "bottle_dir.dev",
@@ -65,6 +66,7 @@ Deno.test("compile: one bottle is nine resources with stable ids and acyclic edg
     "egress_secrets.dev",
     "sidecar_bundle.dev",
     "sandbox.dev",
+    "gitconfig.dev",
   ]);
   const ids = new Set(nodes.map((n) => n.id));
   for (const node of nodes) {
@@ -114,6 +116,8 @@ Deno.test("compile: a claude agent adds its CLI install, its home files and a re
     provider: "claude" as const,
     bottle: "dev",
     skills: [],
+    mcpServers: {},
+    gitUser: { name: "Coder" },
     prompt: "Be careful.\n",
   };
   const nodes = compileBottle(bottle(), options, [agent]);
@@ -130,8 +134,53 @@ Deno.test("compile: a claude agent adds its CLI install, its home files and a re
   assertEquals(env.ANTHROPIC_API_KEY, "ph-api.anthropic.com");
   assertEquals(env.DISABLE_AUTOUPDATER, "1");
   const home = byId.get("agent_home.dev.coder")!;
-  assertEquals(home.inputs.prompt_path, ".bot-bottle/agents/coder/prompt.md");
+  assertEquals(home.inputs.dir, ".bot-bottle/agents/coder");
   assertEquals(home.inputs.home, "/state/bottles/dev/home");
-  const seed = home.inputs.claude_json as { customApiKeyResponses: { approved: string[] } };
-  assertEquals(seed.customApiKeyResponses.approved, ["ph-api.anthropic.com".slice(-20)]);
+  assertEquals(home.inputs.files, { "prompt.md": "Be careful.\n" });
+  assertEquals(home.inputs.prompt_file, "/home/agent/.bot-bottle/agents/coder/prompt.md");
+  assertEquals(home.inputs.env, {
+    CLAUDE_CONFIG_DIR: "/home/agent/.bot-bottle/agents/coder/claude",
+    GIT_AUTHOR_NAME: "Coder",
+    GIT_COMMITTER_NAME: "Coder",
+  });
+  const seeds = home.inputs.json_seeds as Record<
+    string,
+    { customApiKeyResponses: { approved: string[] } }
+  >;
+  assertEquals(seeds["claude/.claude.json"].customApiKeyResponses.approved, [
+    "ph-api.anthropic.com".slice(-20),
+  ]);
+  assertEquals(byId.has("agent_skills.dev.coder"), false, "no skills, no skills resource");
+  const gitconfig = byId.get("gitconfig.dev")!;
+  assertEquals(gitconfig.inputs.path, "/state/bottles/dev/home/.gitconfig");
+});
+
+Deno.test("compile: a codex agent: static binary mapped, config.toml in its CODEX_HOME", () => {
+  const agent = {
+    name: "coder",
+    file: "/p/agents/coder.md",
+    provider: "codex" as const,
+    bottle: "dev",
+    skills: [],
+    mcpServers: { echo: { command: ["/usr/bin/node", "/workspace/e.mjs"], env: {} } },
+    prompt: "Be careful.\n",
+  };
+  const byId = new Map(compileBottle(bottle(), options, [agent]).map((n) => [n.id, n]));
+  const cli = byId.get("agent_cli.dev.codex")!;
+  assertEquals(cli.inputs.dir, "/cache/codex@0.169.0");
+  const sandbox = byId.get("sandbox.dev")!;
+  assertEquals(sandbox.inputs.roBinds, [
+    { host: "/cache/codex@0.169.0", inside: "/opt/bot-bottle/codex" },
+  ]);
+  assertEquals(sandbox.inputs.extraPath, [`/opt/bot-bottle/codex/${CODEX_TEMPLATE.binDir}`]);
+  assertEquals((sandbox.inputs.env as Record<string, string>).OPENAI_API_KEY, "ph-api.openai.com");
+  const home = byId.get("agent_home.dev.coder")!;
+  const files = home.inputs.files as Record<string, string>;
+  assertEquals(Object.keys(files).sort(), ["codex/config.toml", "prompt.md"]);
+  assertEquals(files["prompt.md"], "Be careful.\n");
+  const config = files["codex/config.toml"];
+  assert_(config.includes('developer_instructions = "Be careful.\\n"\n'));
+  assert_(config.includes('[mcp_servers.echo]\ncommand = "/usr/bin/node"\n'));
+  assertEquals(home.inputs.json_seeds, {});
+  assertEquals(home.inputs.env, { CODEX_HOME: "/home/agent/.bot-bottle/agents/coder/codex" });
 });

@@ -11,12 +11,14 @@ import type {
 
 /**
  * A provider for a directory tree the engine owns: `path` plus optional `subdirs`.
- * Deleting removes the whole tree, so paths are always derived from the state dir.
+ * Deleting removes the whole tree, so paths are always derived from the state dir. A new
+ * subdir is an update (it is made); only a new `path` replaces, since a replace cascades to
+ * everything inside — the bottle directory holds the agent's workspace and home.
  */
 export function directoryProvider(type: string): Provider {
   return {
     type,
-    replaceKeys: ["path", "subdirs"],
+    replaceKeys: ["path"],
     repairsDriftInPlace: true,
     read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
       const path = String(instance.inputs.path);

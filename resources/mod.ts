@@ -6,8 +6,11 @@ import { sidecarBundleProvider } from "./sidecar_bundle.ts";
 import { caProvider } from "./ca.ts";
 import { egressSecretsProvider } from "./egress_secrets.ts";
 import { trustStoreProvider } from "./trust_store.ts";
+import { workspaceProvider } from "./workspace.ts";
 import { agentCliProvider } from "./agent_cli.ts";
 import { agentHomeProvider } from "./agent_home.ts";
+import { agentSkillsProvider } from "./agent_skills.ts";
+import { gitconfigProvider } from "./gitconfig.ts";
 
 export { compileProject } from "./compile.ts";
 
@@ -16,7 +19,7 @@ export function allProviders(): Map<string, Provider> {
   const providers: Provider[] = [
     directoryProvider("bottle_dir"),
     directoryProvider("door"),
-    directoryProvider("workspace"),
+    workspaceProvider,
     egressPolicyProvider,
     caProvider,
     trustStoreProvider,
@@ -25,6 +28,8 @@ export function allProviders(): Map<string, Provider> {
     sandboxProvider,
     agentCliProvider,
     agentHomeProvider,
+    agentSkillsProvider,
+    gitconfigProvider,
   ];
   return new Map(providers.map((provider) => [provider.type, provider]));
 }

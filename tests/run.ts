@@ -3,8 +3,12 @@
  * ends with one plain line `N passed, N failed, N skipped` for CI to read.
  */
 const args = ["test", "-A", "--no-prompt", ...Deno.args];
+// Every test's scratch (worlds, agent CLI installs) goes under one short-named directory that
+// goes when the run ends; short, because Unix socket paths under it are limited to 107 bytes.
+const scratch = Deno.makeTempDirSync({ dir: "/tmp", prefix: "bbt-" });
 const child = new Deno.Command(Deno.execPath(), {
   args,
+  env: { TMPDIR: scratch },
   stdout: "piped",
   stderr: "inherit",
 }).spawn();
@@ -16,6 +20,7 @@ for await (const chunk of child.stdout) {
   tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4096);
 }
 const status = await child.status;
+Deno.removeSync(scratch, { recursive: true });
 
 // deno test closes with e.g. "ok | 12 passed (3 steps) | 0 failed | 2 ignored (1s)".
 const ESC = String.fromCharCode(27);

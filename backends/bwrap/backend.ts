@@ -90,7 +90,8 @@ export class BwrapBackend implements Backend {
       argv,
       tty: options.tty,
     });
-    return await runHostCommand(command, options.tty);
+    if (options.capture && options.tty) throw new Error("exec cannot capture output with a tty");
+    return await runHostCommand(command, options.tty, options.capture);
   }
 }
 

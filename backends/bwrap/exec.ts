@@ -1,3 +1,4 @@
+import type { CaptureFiles } from "../backend.ts";
 import type { HostTools } from "../preflight.ts";
 import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
 
@@ -101,15 +102,24 @@ const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQU
  * Runs the command with stdio passed through; resolves to its exit status (128+N when killed
  * by signal N). While it runs, termination signals sent to the CLI are passed on to it.
  */
-export async function runHostCommand(command: HostCommand, tty: boolean): Promise<number> {
+export async function runHostCommand(
+  command: HostCommand,
+  tty: boolean,
+  capture?: CaptureFiles,
+): Promise<number> {
+  const files = capture ? [openForCapture(capture.stdout), openForCapture(capture.stderr)] : [];
   const child = new Deno.Command(command.command, {
     args: command.args,
     env: command.env,
     clearEnv: true,
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
+    stdin: capture ? "null" : "inherit",
+    stdout: capture ? "piped" : "inherit",
+    stderr: capture ? "piped" : "inherit",
   }).spawn();
+  const copying = Promise.all(
+    capture ? [child.stdout.pipeTo(files[0].writable), child.stderr.pipeTo(files[1].writable)] : [],
+  );
+  copying.catch(() => {}); // awaited (and so reported) once the command has ended
   // Without a TTY the command leads its own session and process group: signal all of it.
   const forward = (signal: Deno.Signal): void => {
     try {
@@ -125,8 +135,14 @@ export async function runHostCommand(command: HostCommand, tty: boolean): Promis
   const handlers = FORWARDED.map((signal) => ({ signal, handler: (): void => forward(signal) }));
   for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
   try {
-    return (await child.status).code;
+    const { code } = await child.status;
+    await copying;
+    return code;
   } finally {
     for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
   }
+}
+
+function openForCapture(path: string): Deno.FsFile {
+  return Deno.openSync(path, { write: true, create: true, truncate: true, mode: 0o600 });
 }

@@ -12,15 +12,6 @@ export function tmuxSocketName(agent: string): string {
   return `bot-bottle-${agent}`;
 }
 
-/** The interactive command line: the override (or template argv), `{prompt_file}` filled in. */
-export function buildCliArgv(
-  argv: readonly string[],
-  values: { prompt_file: string; continueArgs: readonly string[] },
-): string[] {
-  const filled = argv.map((arg) => (arg === "{prompt_file}" ? values.prompt_file : arg));
-  return [...filled, ...values.continueArgs];
-}
-
 /**
  * tmux creates the session running `cliArgv`, or re-attaches to it (`-A`); then hides the
  * status bar and binds the detach key. A `;` argument separates tmux commands, so the CLI's

@@ -1,21 +1,18 @@
 import { assertEquals, assertThrows } from "../../tests/assert.ts";
-import { buildAttachArgv, buildCliArgv, DETACH_KEY, tmuxSocketName } from "./attach.ts";
+import { buildAttachArgv, DETACH_KEY, tmuxSocketName } from "./attach.ts";
+import { fillArgv } from "./types.ts";
 import { CLAUDE_TEMPLATE } from "./claude.ts";
 
-Deno.test("attach: the template's argv gets the prompt file; --continue args go last", () => {
-  const argv = buildCliArgv(CLAUDE_TEMPLATE.attachArgv, {
-    prompt_file: "/home/agent/p.md",
-    continueArgs: CLAUDE_TEMPLATE.continueArgs,
-  });
-  assertEquals(argv, [
+Deno.test("attach: the template's argv gets the prompt file; resume adds --continue", () => {
+  const values = { prompt_file: "/home/agent/p.md" };
+  const tail = ["--append-system-prompt-file", "/home/agent/p.md"];
+  assertEquals(fillArgv(CLAUDE_TEMPLATE.attachArgv, values).slice(0, 3), ["claude", ...tail]);
+  assertEquals(fillArgv(CLAUDE_TEMPLATE.resumeArgv, values).slice(0, 4), [
     "claude",
-    "--append-system-prompt-file",
-    "/home/agent/p.md",
-    "--permission-mode",
-    "bypassPermissions",
     "--continue",
+    ...tail,
   ]);
-  assertEquals(buildCliArgv(["sh"], { prompt_file: "/p", continueArgs: [] }), ["sh"]);
+  assertEquals(fillArgv(["sh", "{prompt}"], values), ["sh", "{prompt}"]);
 });
 
 Deno.test("attach: tmux creates or re-attaches the agent's session on its own server", () => {

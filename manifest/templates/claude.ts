@@ -28,6 +28,10 @@ export const CLAUDE_TEMPLATE: ProviderTemplate = {
       auth: { scheme: "x-api-key", secret: { env: "ANTHROPIC_API_KEY" } },
     }],
   },
+  configDir: { name: "claude", env: "CLAUDE_CONFIG_DIR" },
+  promptFile: "prompt.md",
+  skillsDir: "skills",
+  sessionsDir: "projects/-workspace",
   runArgv: [
     "claude",
     "-p",
@@ -45,6 +49,12 @@ export const CLAUDE_TEMPLATE: ProviderTemplate = {
     "--permission-mode",
     "bypassPermissions",
   ],
-  continueArgs: ["--continue"],
-  sessionsDir: ".claude/projects/-workspace",
+  resumeArgv: [
+    "claude",
+    "--continue",
+    "--append-system-prompt-file",
+    "{prompt_file}",
+    "--permission-mode",
+    "bypassPermissions",
+  ],
 };

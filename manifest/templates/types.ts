@@ -2,8 +2,8 @@ import type { AgentProvider, EgressRoute } from "../types.ts";
 
 /**
  * How one agent CLI runs in a bottle, as data: where it comes from (an npm package installed
- * once into a versioned cache and mapped read-only), its environment, the egress it needs and
- * its non-interactive command line.
+ * once into a versioned cache and mapped read-only), its environment, the egress it needs,
+ * where its per-agent files go and its command lines.
  */
 export interface ProviderTemplate {
   provider: AgentProvider;
@@ -22,27 +22,59 @@ export interface ProviderTemplate {
   keyEnv: string;
   /** Added to the bottle's egress; a route is skipped when the manifest routes that host. */
   egress: { allow: string[]; routes: EgressRoute[] };
+  /**
+   * The CLI's own config directory, one per agent (so agents sharing a bottle keep their
+   * skills, MCP servers and conversations apart): `name` under the agent's directory, `env`
+   * the variable that points the CLI at it.
+   */
+  configDir: { name: string; env: string };
+  /** The prompt file, relative to the agent's directory (`{prompt_file}` in argv). */
+  promptFile: string;
+  /** Skills directory, relative to the config directory. */
+  skillsDir: string;
+  /** Where the CLI keeps conversations for `/workspace`, relative to the config directory. */
+  sessionsDir: string;
   /** One unattended turn; `{prompt}` and `{prompt_file}` are substituted. */
   runArgv: string[];
   /** The interactive session (`bottle attach`); `{prompt_file}` is substituted. */
   attachArgv: string[];
-  /** Appended to `attachArgv` by `attach --continue` when a conversation exists. */
-  continueArgs: string[];
-  /** Where the CLI keeps conversations for `/workspace`, relative to HOME. */
+  /** `bottle attach --continue` when a conversation exists; `{prompt_file}` is substituted. */
+  resumeArgv: string[];
+}
+
+/** Where an agent's own files live inside the sandbox. */
+export const AGENTS_DIR_INSIDE = "/home/agent/.bot-bottle/agents";
+
+/** The paths of one agent's files inside the sandbox. */
+export interface AgentPaths {
+  /** `/home/agent/.bot-bottle/agents/<agent>`. */
+  dir: string;
+  configDir: string;
+  promptFile: string;
+  skillsDir: string;
   sessionsDir: string;
 }
 
-/** Fills `{prompt}` and `{prompt_file}` in a template's argv (whole arguments only). */
-export function buildRunArgv(
-  template: ProviderTemplate,
-  values: { prompt: string; prompt_file: string },
-): string[] {
-  return template.runArgv.map((arg) =>
-    arg === "{prompt}" ? values.prompt : arg === "{prompt_file}" ? values.prompt_file : arg
-  );
+export function agentPaths(template: ProviderTemplate, agent: string): AgentPaths {
+  const dir = `${AGENTS_DIR_INSIDE}/${agent}`;
+  const configDir = `${dir}/${template.configDir.name}`;
+  return {
+    dir,
+    configDir,
+    promptFile: `${dir}/${template.promptFile}`,
+    skillsDir: `${configDir}/${template.skillsDir}`,
+    sessionsDir: `${configDir}/${template.sessionsDir}`,
+  };
 }
 
-/** Where an agent's prompt lives inside the sandbox. */
-export function promptPathInside(agent: string): string {
-  return `/home/agent/.bot-bottle/agents/${agent}/prompt.md`;
+/** Fills `{prompt}` and `{prompt_file}` in an argv (whole arguments only). */
+export function fillArgv(
+  argv: readonly string[],
+  values: { prompt?: string; prompt_file: string },
+): string[] {
+  return argv.map((arg) => {
+    if (arg === "{prompt_file}") return values.prompt_file;
+    if (arg === "{prompt}" && values.prompt !== undefined) return values.prompt;
+    return arg;
+  });
 }

@@ -285,7 +285,7 @@ Deno.test("intercept: a placeholder sent anywhere else is blocked and audited", 
       ["other host, auth header", ["-H", `Authorization: Bearer ${PLACEHOLDER}`], "other.test"],
       ["route host, URL", [], "api.test"],
       ["route host, other header", ["-H", `X-Forward: ${PLACEHOLDER}`], "api.test"],
-      ["route host, body", ["--data-binary", `{"token":"${PLACEHOLDER}"}`], "api.test"],
+      ["other host, body", ["--data-binary", `{"token":"${PLACEHOLDER}"}`], "other.test"],
       ["base64 in basic auth elsewhere", ["-u", `${PLACEHOLDER}:x`], "other.test"],
     ];
     for (const [name, args, host] of cases) {
@@ -300,6 +300,16 @@ Deno.test("intercept: a placeholder sent anywhere else is blocked and audited", 
     assert.equal(blocked.length, cases.length);
     assert.ok(blocked.every((l) => l.verdict === "deny" && l.status === 403 && l.intercepted));
     assert.ok(!JSON.stringify(fx.audit()).includes(PLACEHOLDER));
+  });
+});
+
+Deno.test("intercept: a body on the credentialed route may quote its placeholder (a conversation)", async () => {
+  await withIntercept(async (fx) => {
+    const body = `{"tool_output":"ANTHROPIC_API_KEY=${PLACEHOLDER}"}`;
+    const response = await fetchVia(fx, ["--data-binary", body, fx.url("api.test", "/echo")]);
+    assert.equal(response.status, 200, response.head);
+    assert.equal(fx.standIn.requests.length, 1);
+    assert.ok(fx.standIn.requests[0].body.includes(PLACEHOLDER), "the body was changed");
   });
 });
 

@@ -11,6 +11,7 @@ import type { ProxyConfig } from "./context.ts";
 import { BodyScanner, type Framing } from "./http_body.ts";
 import { headerList, type RequestHead } from "./http_head.ts";
 import { type Block, BodyCheck } from "./inspect.ts";
+import type { Needle } from "./needles.ts";
 import type { Upstream } from "./origin_conn.ts";
 import type { Plan } from "./request_plan.ts";
 
@@ -57,7 +58,7 @@ export function startRequestBody(
     const encoding = headerList(head.headers, "content-encoding").join(", ") || null;
     const check = new BodyCheck(
       config.dlp?.scanBody(host, contentType, encoding) ?? null,
-      config.secrets.placeholderNeedles,
+      bodyPlaceholders(plan, config),
       host,
       config.policy.bottle,
     );
@@ -78,4 +79,15 @@ export function startRequestBody(
       closeQuietly(upstream.stream);
     },
   );
+}
+
+/**
+ * The placeholders a request body may not carry. A request on a credentialed route (a model
+ * API) may: its body is the agent's conversation, which quotes tool output such as `env`, and
+ * refusing it would stop the agent for good; a placeholder is not a secret, and it goes to
+ * the party that gets the real credential anyway. Elsewhere a placeholder in a body is
+ * refused with the reason, since it cannot work there.
+ */
+function bodyPlaceholders(plan: Plan, config: ProxyConfig): readonly Needle[] {
+  return plan.secret === null ? config.secrets.placeholderNeedles : [];
 }

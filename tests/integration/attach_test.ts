@@ -5,14 +5,13 @@
  * resizes, detaching leaves the session running and attaching again returns to it.
  */
 import { dirname, join } from "node:path";
-import { findOnPath } from "../../backends/preflight.ts";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
 import { tmuxSocketName } from "../../manifest/templates/attach.ts";
 import { assert_, assertEquals } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
+import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 
-const TMUX = Deno.build.os === "linux" ? findOnPath("tmux") : null;
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 Deno.test({
@@ -21,27 +20,7 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async (t) => {
-    const tmux = TMUX ?? "tmux";
-    const server = `bottle-attach-test-${crypto.randomUUID().slice(0, 8)}`;
-    const outer = async (...args: string[]): Promise<string> => {
-      const output = await new Deno.Command(tmux, {
-        args: ["-L", server, "-f", "/dev/null", ...args],
-      })
-        .output();
-      const stderr = new TextDecoder().decode(output.stderr);
-      assertEquals(output.code, 0, `tmux ${args.join(" ")}: ${stderr}`);
-      return new TextDecoder().decode(output.stdout);
-    };
-    /** Polls the outer pane (up to 10 s) until `pattern` shows; returns the screen. */
-    const screenShows = async (pattern: RegExp): Promise<string> => {
-      let screen = "";
-      for (let i = 0; i < 100; i++) {
-        screen = await outer("capture-pane", "-p", "-t", "outer");
-        if (pattern.test(screen)) return screen;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      throw new Error(`the screen never showed ${pattern}:\n${screen}`);
-    };
+    const outer = new OuterTmux();
     const world = await World.create({ ANTHROPIC_API_KEY: "sk-ant-attach-test" });
     const cache = join(dirname(world.stateDir), "cache");
     world.env.BOT_BOTTLE_CACHE_DIR = cache;
@@ -76,37 +55,23 @@ Deno.test({
       `${attach}; echo $? > ${shellJoin([status2])}; sleep 30`;
     try {
       expectCode(await world.cli(["apply", "--yes"]), 0, "apply");
-      await outer(
-        "new-session",
-        "-d",
-        "-s",
-        "outer",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-c",
-        world.dir,
-        "sh",
-        "-c",
-        script,
-      );
+      await outer.start(script, world.dir);
 
       await t.step("the session's pty has the operator's size at start", async () => {
-        await screenShows(/^\$\s*$/m); // capture-pane trims the prompt's space
-        await outer("send-keys", "-t", "outer", "MARK=kept-42; stty size", "Enter");
-        await screenShows(/^30 100$/m);
+        await outer.shows(/^\$\s*$/m); // capture-pane trims the prompt's space
+        await outer.keys("MARK=kept-42; stty size", "Enter");
+        await outer.shows(/^30 100$/m);
       });
 
       await t.step("a resize of the operator's terminal reaches it", async () => {
-        await outer("resize-window", "-t", "outer", "-x", "120", "-y", "40");
+        await outer.tmux("resize-window", "-t", "outer", "-x", "120", "-y", "40");
         await new Promise((resolve) => setTimeout(resolve, 300));
-        await outer("send-keys", "-t", "outer", "clear; stty size", "Enter");
-        await screenShows(/^40 120$/m);
+        await outer.keys("clear; stty size", "Enter");
+        await outer.shows(/^40 120$/m);
       });
 
       await t.step("detaching ends the CLI with 0 and leaves the session running", async () => {
-        await outer("send-keys", "-t", "outer", "C-]");
+        await outer.keys("C-]");
         assertEquals(await waitForFile(status1), "0\n");
         const alive = await world.cli([
           "exec",
@@ -124,30 +89,15 @@ Deno.test({
 
       await t.step("attaching again returns to the same shell", async () => {
         await Deno.writeTextFile(go, "");
-        await outer("send-keys", "-t", "outer", 'echo "M=$MARK"', "Enter");
-        const screen = await screenShows(/^M=kept-42$/m);
+        await outer.keys('echo "M=$MARK"', "Enter");
+        const screen = await outer.shows(/^M=kept-42$/m);
         assert_(/^40 120$/m.test(screen), `the earlier output is gone:\n${screen}`);
-        await outer("send-keys", "-t", "outer", "C-b", "d");
+        await outer.keys("C-b", "d");
         assertEquals(await waitForFile(status2), "0\n");
       });
     } finally {
-      await new Deno.Command(tmux, { args: ["-L", server, "kill-server"], stderr: "null" })
-        .output();
+      await outer.kill();
       await world.cli(["destroy", "--yes"]);
     }
   },
 });
-
-/** The file's content once it is non-empty, waiting up to 10 s. */
-async function waitForFile(path: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const content = await Deno.readTextFile(path);
-      if (content !== "") return content;
-    } catch {
-      // not yet written
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return "";
-}

@@ -19,6 +19,11 @@ Deno.test({
     const standIn = startMessagesStandIn([
       "echo made-in-bottle > /workspace/proof.txt && id -u",
       `curl -sS -i --max-time 10 http://${DENIED}/ 2>&1; true`,
+      { tool: "mcp__ping__ping", input: {} },
+      "cd /workspace && git init -q idcheck && cd idcheck && git commit -q --allow-empty -m x " +
+      "&& git log -1 --format='%an <%ae>'",
+      // The conversation now quotes the placeholder; the next turn must still go through.
+      "printenv ANTHROPIC_API_KEY",
     ]);
     const realKey = `sk-ant-test-${crypto.randomUUID()}`;
     const world = await World.create({ ANTHROPIC_API_KEY: realKey });
@@ -26,6 +31,7 @@ Deno.test({
     await world.writeBottle(
       "agents",
       `
+git_user: { name: Bottle Bot, email: bottle@example.test }
 egress:
   allow: [api.anthropic.com]
   routes:
@@ -34,16 +40,36 @@ egress:
       auth: { scheme: x-api-key, secret: { env: ANTHROPIC_API_KEY } }
 `,
     );
+    await Deno.mkdir(join(world.dir, "skills", "release-notes"), { recursive: true });
+    await Deno.writeTextFile(
+      join(world.dir, "skills", "release-notes", "SKILL.md"),
+      "---\nname: release-notes\ndescription: Writes release notes in the house style\n---\n" +
+        "Use past tense.\n",
+    );
     await Deno.writeTextFile(
       join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: agents\n---\nYou are a careful coder.\n",
+      `---
+provider: claude
+bottle: agents
+skills: [../skills/release-notes]
+git_user: { name: Coder Agent }
+mcp_servers:
+  ping: { command: [node, /workspace/ping_mcp.mjs] }
+---
+You are a careful coder.
+`,
     );
     const workspace = join(world.stateDir, "bottles", "agents", "workspace");
+    const agentDir = join(world.stateDir, "bottles", "agents", "home", ".bot-bottle/agents/coder");
     try {
       const started = Date.now();
       expectCode(await world.cli(["apply", "--yes"]), 0, "apply (installs Claude Code)");
       console.log(`apply with install: ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
+      await Deno.copyFile(
+        new URL("./fixtures/ping_mcp.mjs", import.meta.url),
+        join(workspace, "ping_mcp.mjs"),
+      );
       const placeholder =
         (await world.cli(["exec", "agents", "--", "printenv", "ANTHROPIC_API_KEY"]))
           .stdout.trim();
@@ -91,6 +117,42 @@ egress:
         assertMatch(results[1] ?? "", /403/);
         assertMatch(results[1] ?? "", /not in this bottle's egress allowlist/);
       });
+
+      await t.step(
+        "the skill is copied into the agent's config dir and offered to the model",
+        async () => {
+          const skill = join(agentDir, "claude", "skills", "release-notes", "SKILL.md");
+          assertMatch(await Deno.readTextFile(skill), /house style/);
+          assertMatch(standIn.received[0]?.body ?? "", /release-notes/);
+        },
+      );
+
+      await t.step("the MCP server is registered, started inside and its tool answers", () => {
+        // Claude Code 2.1 defers MCP tools behind ToolSearch: named in the prompt, not in `tools`.
+        assertMatch(standIn.received[0]?.body ?? "", /mcp__ping__ping/);
+        const results = standIn.received.at(-1)?.toolResults ?? [];
+        assertMatch(results[2] ?? "", /pong-from-mcp uid=1000/);
+      });
+
+      await t.step("commits carry the agent's git_user over the bottle's", () => {
+        const results = standIn.received.at(-1)?.toolResults ?? [];
+        assertMatch(results[3] ?? "", /^Coder Agent <bottle@example\.test>$/m);
+      });
+
+      await t.step("a turn quoting the placeholder (tool output) still reaches the model", () => {
+        const results = standIn.received.at(-1)?.toolResults ?? [];
+        assertEquals(results[4]?.trim(), placeholder);
+      });
+
+      await t.step(
+        "Claude Code's config and conversation live in the agent's own dir",
+        async () => {
+          assert_((await Deno.stat(join(agentDir, "claude", ".claude.json"))).isFile);
+          const sessions = join(agentDir, "claude", "projects", "-workspace");
+          const names = [...Deno.readDirSync(sessions)].map((entry) => entry.name);
+          assert_(names.some((name) => name.endsWith(".jsonl")), `no conversation in ${sessions}`);
+        },
+      );
 
       await t.step("an unknown agent is a clear error", async () => {
         const unknown = await world.cli(["run", "nobody", "-p", "hi"]);

@@ -17,6 +17,7 @@ const RESOURCES = [
   "egress_secrets",
   "sidecar_bundle",
   "sandbox",
+  "gitconfig",
 ];
 
 function countByKind(world: World): { bwrap: number; supervisor: number } {

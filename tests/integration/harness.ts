@@ -33,11 +33,15 @@ export class World {
     return file;
   }
 
-  /** Runs the CLI (`deno run -A main.ts …`) against this world. */
-  async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  /** Runs the CLI (`deno run -A main.ts …`) against this world (in `cwd`, default its dir). */
+  async cli(
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    cwd: string = this.dir,
+  ): Promise<CliResult> {
     const output = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "--no-prompt", join(ROOT, "main.ts"), ...args],
-      cwd: this.dir,
+      cwd,
       env: { BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1", ...this.env, ...extraEnv },
       stdin: "null",
       stdout: "piped",

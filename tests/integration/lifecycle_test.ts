@@ -44,7 +44,7 @@ Deno.test("lifecycle: apply, exec, egress, escapes, drift, repair, destroy", asy
       const plan = await world.cli(["plan", "--detailed-exitcode"]);
       expectCode(plan, 2, "plan");
       assertMatch(plan.stdout, /\+ sandbox\.life \(sandbox\)/);
-      assertMatch(plan.stdout, /Plan: 9 to add, 0 to change, 0 to destroy\./);
+      assertMatch(plan.stdout, /Plan: 10 to add, 0 to change, 0 to destroy\./);
     });
 
     await t.step("apply without a terminal and without --yes refuses", async () => {

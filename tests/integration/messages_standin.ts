@@ -1,12 +1,12 @@
 /**
  * A plain-HTTP stand-in of the Anthropic Messages API (streaming), enough to drive the real
  * Claude Code CLI (adapted from docs/agents-spike/standin.ts). A conversation whose first user
- * text holds `STANDIN-SCRIPT` gets one Bash tool call per command in `script`, in order, then
- * the text `standin done`; any other gets `hi from standin`. Test use only.
+ * text holds `STANDIN-SCRIPT` gets one tool call per step of `script`, in order (a string is a
+ * Bash command), then the text `standin done`; any other gets `hi from standin`. Test use only.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonMap = { [key: string]: Json };
+export type JsonMap = { [key: string]: Json };
 
 export interface MessagesRequest {
   path: string;
@@ -15,7 +15,14 @@ export interface MessagesRequest {
   system: string;
   /** The text of every tool_result in the conversation so far, oldest first. */
   toolResults: string[];
+  /** The names of the tools offered to the model. */
+  tools: string[];
+  /** The whole request body. */
+  body: string;
 }
+
+/** A scripted step: a Bash command, or a call of any tool the CLI offers. */
+export type ScriptStep = string | { tool: string; input: JsonMap };
 
 export interface MessagesStandIn {
   port: number;
@@ -25,7 +32,7 @@ export interface MessagesStandIn {
 
 export const FINAL_TEXT = "standin done";
 
-export function startMessagesStandIn(script: string[]): MessagesStandIn {
+export function startMessagesStandIn(script: ScriptStep[]): MessagesStandIn {
   const received: MessagesRequest[] = [];
   let seq = 0;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
@@ -36,7 +43,8 @@ export function startMessagesStandIn(script: string[]): MessagesStandIn {
         status: 404,
       });
     }
-    const body = asMap(JSON.parse(await req.text()));
+    const raw = await req.text();
+    const body = asMap(JSON.parse(raw));
     const messages = asList(body.messages).map(asMap);
     const toolResults = messages.flatMap((m) =>
       asList(m.content).map(asMap).filter((c) => c.type === "tool_result").map((c) =>
@@ -48,22 +56,24 @@ export function startMessagesStandIn(script: string[]): MessagesStandIn {
       apiKey: req.headers.get("x-api-key"),
       system: textOf(body.system),
       toolResults,
+      tools: asList(body.tools).map(asMap).map((tool) => String(tool.name)),
+      body: raw,
     });
     const firstUser = messages.find((m) => m.role === "user");
     const scripted = firstUser !== undefined &&
       textOf(firstUser.content).includes("STANDIN-SCRIPT");
     const step = toolResults.length;
     const block: JsonMap = scripted && step < script.length
-      ? {
-        type: "tool_use",
-        id: `toolu_standin_${++seq}`,
-        name: "Bash",
-        input: { command: script[step], description: "scripted step" },
-      }
+      ? { type: "tool_use", id: `toolu_standin_${++seq}`, ...toolCall(script[step]) }
       : { type: "text", text: scripted ? FINAL_TEXT : "hi from standin" };
     return stream(block, typeof body.model === "string" ? body.model : "claude-standin", ++seq);
   });
   return { port: server.addr.port, received, close: () => server.shutdown() };
+}
+
+function toolCall(step: ScriptStep): { name: string; input: JsonMap } {
+  if (typeof step !== "string") return { name: step.tool, input: step.input };
+  return { name: "Bash", input: { command: step, description: "scripted step" } };
 }
 
 function stream(block: JsonMap, model: string, seq: number): Response {

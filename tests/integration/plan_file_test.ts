@@ -53,7 +53,7 @@ Deno.test("saved plans apply as reviewed, refuse when stale; allowlist changes h
         summary: { add: number };
         actions: { id: string; action: string }[];
       };
-      assertEquals(parsed.summary.add, 9);
+      assertEquals(parsed.summary.add, 10);
       assert_(parsed.actions.some((a) => a.id === "sandbox.plans" && a.action === "create"));
     });
 

@@ -1,0 +1,74 @@
+/** A TOML document as plain data: a key's value is a scalar, an array, or a nested table. */
+export type TomlScalar = string | number | boolean;
+export type TomlValue = TomlScalar | TomlScalar[] | TomlTable;
+export interface TomlTable {
+  [key: string]: TomlValue;
+}
+
+/**
+ * Renders a table as TOML (v1.0): each table's own keys, then its sub-tables as `[a.b]`
+ * sections. A table with no keys of its own is written only when it is empty (so it exists).
+ */
+export function renderToml(table: TomlTable): string {
+  return renderSection([], table).join("\n") + "\n";
+}
+
+function renderSection(path: string[], table: TomlTable): string[] {
+  const entries = Object.entries(table);
+  const own = entries.filter((entry): entry is [string, TomlScalar | TomlScalar[]] =>
+    !isTable(entry[1])
+  );
+  const subtables = entries.filter((entry): entry is [string, TomlTable] => isTable(entry[1]));
+  const lines: string[] = [];
+  if (path.length > 0 && (own.length > 0 || subtables.length === 0)) {
+    lines.push(`[${path.map(tomlKey).join(".")}]`);
+  }
+  for (const [key, value] of own) lines.push(`${tomlKey(key)} = ${tomlValue(value)}`);
+  for (const [key, value] of subtables) {
+    const section = renderSection([...path, key], value);
+    if (lines.length > 0 && section.length > 0) lines.push("");
+    lines.push(...section);
+  }
+  return lines;
+}
+
+/** A key: bare when it may be (`A-Za-z0-9_-`), else a quoted string. */
+export function tomlKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : tomlString(key);
+}
+
+/** A basic string with every character TOML requires escaped. */
+export function tomlString(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char in SHORT_ESCAPES) out += SHORT_ESCAPES[char];
+    else if (code < 0x20 || code === 0x7f) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+const SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\f": "\\f",
+  "\r": "\\r",
+};
+
+function tomlValue(value: TomlScalar | TomlScalar[]): string {
+  if (Array.isArray(value)) return `[${value.map(tomlValue).join(", ")}]`;
+  if (typeof value === "string") return tomlString(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`TOML: ${value} is not a finite number`);
+    return String(value);
+  }
+  return String(value);
+}
+
+function isTable(value: TomlValue): value is TomlTable {
+  return typeof value === "object" && !Array.isArray(value);
+}

@@ -1,0 +1,76 @@
+/**
+ * An operator's terminal for attach tests: a tmux server of the test's own on the host whose
+ * one window (`outer`) runs a shell script; the test types into it and reads its screen.
+ */
+import { findOnPath } from "../../backends/preflight.ts";
+import { assertEquals } from "../assert.ts";
+
+export const TMUX = Deno.build.os === "linux" ? findOnPath("tmux") : null;
+
+export class OuterTmux {
+  private readonly server = `bottle-attach-test-${crypto.randomUUID().slice(0, 8)}`;
+
+  /** Starts the window, `width`x`height`, running `script` with `sh -c` in `cwd`. */
+  async start(script: string, cwd: string, width = 100, height = 30): Promise<void> {
+    await this.tmux(
+      "new-session",
+      "-d",
+      "-s",
+      "outer",
+      "-x",
+      String(width),
+      "-y",
+      String(height),
+      "-c",
+      cwd,
+      "sh",
+      "-c",
+      script,
+    );
+  }
+
+  async tmux(...args: string[]): Promise<string> {
+    const output = await new Deno.Command(TMUX ?? "tmux", {
+      args: ["-L", this.server, "-f", "/dev/null", ...args],
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assertEquals(output.code, 0, `tmux ${args.join(" ")}: ${stderr}`);
+    return new TextDecoder().decode(output.stdout);
+  }
+
+  async keys(...keys: string[]): Promise<void> {
+    await this.tmux("send-keys", "-t", "outer", ...keys);
+  }
+
+  /** Polls the screen (up to `seconds`) until `pattern` shows; returns the screen. */
+  async shows(pattern: RegExp, seconds = 10): Promise<string> {
+    let screen = "";
+    for (let i = 0; i < seconds * 10; i++) {
+      screen = await this.tmux("capture-pane", "-p", "-t", "outer");
+      if (pattern.test(screen)) return screen;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the screen never showed ${pattern}:\n${screen}`);
+  }
+
+  async kill(): Promise<void> {
+    await new Deno.Command(TMUX ?? "tmux", {
+      args: ["-L", this.server, "kill-server"],
+      stderr: "null",
+    }).output();
+  }
+}
+
+/** The file's content once it is non-empty, waiting up to 10 s ("" if it never is). */
+export async function waitForFile(path: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const content = await Deno.readTextFile(path);
+      if (content !== "") return content;
+    } catch {
+      // not yet written
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return "";
+}
