@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { tmuxSocketName } from "../../manifest/templates/attach.ts";
 import { assertEquals } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { expectCode, standInEgress, World } from "./harness.ts";
 import { startMessagesStandIn } from "./messages_standin.ts";
 import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 
@@ -25,14 +25,7 @@ Deno.test({
     world.env.BOT_BOTTLE_CACHE_DIR = join(dirname(world.stateDir), "cache");
     await world.writeBottle(
       "tui",
-      `
-egress:
-  allow: [api.anthropic.com]
-  routes:
-    - host: api.anthropic.com
-      upstream: http://127.0.0.1:${standIn.port}
-      auth: { scheme: x-api-key, secret: { env: ANTHROPIC_API_KEY } }
-`,
+      standInEgress("api.anthropic.com", standIn.port, "x-api-key", "ANTHROPIC_API_KEY"),
     );
     await Deno.writeTextFile(
       join(world.dir, "agents", "coder.md"),

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { expectCode, standInEgress, World } from "./harness.ts";
 import { FINAL_TEXT, startMessagesStandIn } from "./messages_standin.ts";
 
 const DENIED = "denied.example.net";
@@ -19,7 +19,7 @@ Deno.test({
     const standIn = startMessagesStandIn([
       "echo made-in-bottle > /workspace/proof.txt && id -u",
       `curl -sS -i --max-time 10 http://${DENIED}/ 2>&1; true`,
-      { tool: "mcp__ping__ping", input: {} },
+      { tool: "mcp__echo__bottle_echo", input: { text: "ping-42" } },
       "cd /workspace && git init -q idcheck && cd idcheck && git commit -q --allow-empty -m x " +
       "&& git log -1 --format='%an <%ae>'",
       // The conversation now quotes the placeholder; the next turn must still go through.
@@ -30,15 +30,9 @@ Deno.test({
     world.env.BOT_BOTTLE_CACHE_DIR = join(dirname(world.stateDir), "cache");
     await world.writeBottle(
       "agents",
-      `
-git_user: { name: Bottle Bot, email: bottle@example.test }
-egress:
-  allow: [api.anthropic.com]
-  routes:
-    - host: api.anthropic.com
-      upstream: http://127.0.0.1:${standIn.port}
-      auth: { scheme: x-api-key, secret: { env: ANTHROPIC_API_KEY } }
-`,
+      `git_user: { name: Bottle Bot, email: bottle@example.test }\n${
+        standInEgress("api.anthropic.com", standIn.port, "x-api-key", "ANTHROPIC_API_KEY")
+      }`,
     );
     await Deno.mkdir(join(world.dir, "skills", "release-notes"), { recursive: true });
     await Deno.writeTextFile(
@@ -54,7 +48,7 @@ bottle: agents
 skills: [../skills/release-notes]
 git_user: { name: Coder Agent }
 mcp_servers:
-  ping: { command: [node, /workspace/ping_mcp.mjs] }
+  echo: { command: [node, /workspace/echo_mcp.mjs], env: { ECHO_TAG: 'tag with "quotes"' } }
 ---
 You are a careful coder.
 `,
@@ -67,8 +61,8 @@ You are a careful coder.
       console.log(`apply with install: ${((Date.now() - started) / 1000).toFixed(1)}s`);
 
       await Deno.copyFile(
-        new URL("./fixtures/ping_mcp.mjs", import.meta.url),
-        join(workspace, "ping_mcp.mjs"),
+        new URL("./fixtures/echo_mcp.mjs", import.meta.url),
+        join(workspace, "echo_mcp.mjs"),
       );
       const placeholder =
         (await world.cli(["exec", "agents", "--", "printenv", "ANTHROPIC_API_KEY"]))
@@ -129,9 +123,9 @@ You are a careful coder.
 
       await t.step("the MCP server is registered, started inside and its tool answers", () => {
         // Claude Code 2.1 defers MCP tools behind ToolSearch: named in the prompt, not in `tools`.
-        assertMatch(standIn.received[0]?.body ?? "", /mcp__ping__ping/);
+        assertMatch(standIn.received[0]?.body ?? "", /mcp__echo__bottle_echo/);
         const results = standIn.received.at(-1)?.toolResults ?? [];
-        assertMatch(results[2] ?? "", /pong-from-mcp uid=1000/);
+        assertMatch(results[2] ?? "", /echo: ping-42 \(tag with "quotes"\) uid=1000/);
       });
 
       await t.step("commits carry the agent's git_user over the bottle's", () => {

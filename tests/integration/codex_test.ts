@@ -13,7 +13,7 @@
 import { dirname, join } from "node:path";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { type CliResult, expectCode, World } from "./harness.ts";
+import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
 import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 import { FINAL_TEXT, type ScriptStep, startResponsesStandIn } from "./responses_standin.ts";
 
@@ -64,14 +64,7 @@ Deno.test({
     world.env.BOT_BOTTLE_CACHE_DIR = join(dirname(world.stateDir), "cache");
     await world.writeBottle(
       "agents",
-      `
-egress:
-  allow: [api.openai.com]
-  routes:
-    - host: api.openai.com
-      upstream: http://127.0.0.1:${standIn.port}
-      auth: { scheme: bearer, secret: { env: OPENAI_API_KEY } }
-`,
+      standInEgress("api.openai.com", standIn.port, "bearer", "OPENAI_API_KEY"),
     );
     const skill = join(world.dir, "skills", "release-notes");
     await Deno.mkdir(skill, { recursive: true });

@@ -95,3 +95,18 @@ export function parentOf(pid: number): number {
 export function isBwrap(pid: number): boolean {
   return /(^|\/)bwrap$/.test(readCmdline(pid)?.[0] ?? "");
 }
+
+/**
+ * A bottle's egress routing a provider's API host to a local stand-in (test-only `upstream`),
+ * injecting the operator's key from `keyEnv` with `scheme`.
+ */
+export function standInEgress(host: string, port: number, scheme: string, keyEnv: string): string {
+  return `
+egress:
+  allow: [${host}]
+  routes:
+    - host: ${host}
+      upstream: http://127.0.0.1:${port}
+      auth: { scheme: ${scheme}, secret: { env: ${keyEnv} } }
+`;
+}
