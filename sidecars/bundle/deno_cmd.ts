@@ -2,8 +2,20 @@
 
 import { fileURLToPath } from "node:url";
 
-/** `deno run` flags shared by every sidecar: never fetch, never prompt, ignore deno.json. */
-export const DENO_RUN_FLAGS = ["run", "--no-config", "--no-lock", "--cached-only", "--no-prompt"];
+/**
+ * `deno run` flags shared by every sidecar: never fetch, never prompt, ignore deno.json, and
+ * take npm packages from this checkout's `node_modules` (which the CLI's own run fills), not
+ * from the Deno cache of whoever's HOME is set (another HOME's cache would be empty, and the
+ * first HTTPS request would fail minting its certificate).
+ */
+export const DENO_RUN_FLAGS = [
+  "run",
+  "--no-config",
+  "--no-lock",
+  "--cached-only",
+  "--node-modules-dir=manual",
+  "--no-prompt",
+];
 
 /** Absolute path of a sidecar script given relative to this directory. */
 export function sidecarScript(relative: string): string {
