@@ -27,6 +27,12 @@ export function findAgent(agent: string): AppliedAgent {
       );
     }
     const inputs = record.inputs as unknown as AgentHomeInputs;
+    if (typeof inputs.prompt_file !== "string") {
+      throw new UserError(
+        `agent "${agent}" was applied by an older bot-bottle`,
+        "apply again to update it: deno task apply",
+      );
+    }
     return { bottle: record.bottle, provider: inputs.provider as AgentProvider, home: inputs };
   } finally {
     state.close();

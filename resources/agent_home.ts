@@ -89,7 +89,7 @@ export const agentHomeProvider: Provider = {
   update: write,
   delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const inputs = inputsOf(instance);
-    rmSync(join(inputs.home, inputs.dir), { recursive: true, force: true });
+    rmSync(join(inputs.home, agentDirOf(instance)), { recursive: true, force: true });
     return Promise.resolve();
   },
 };
@@ -126,6 +126,14 @@ function readJson(path: string): JsonObject | null {
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The agent's directory; records written before `dir` existed held only the prompt's path. */
+function agentDirOf(instance: ResourceInstance): string {
+  const { dir, prompt_path: promptPath } = instance.inputs;
+  if (typeof dir === "string") return dir;
+  if (typeof promptPath === "string") return dirname(promptPath);
+  throw new Error("agent_home record has neither `dir` nor `prompt_path`");
 }
 
 function inputsOf(instance: ResourceInstance): AgentHomeInputs {

@@ -1,5 +1,7 @@
 import { assertEquals } from "../tests/assert.ts";
-import { mergeSeed, seedDrift } from "./agent_home.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { agentHomeProvider, mergeSeed, seedDrift } from "./agent_home.ts";
 import { claudeJsonSeed } from "./claude_config.ts";
 
 const PLACEHOLDER = "bb_placeholder_0123456789abcdef0123456789abcdef";
@@ -52,4 +54,27 @@ Deno.test("seed merge: mcpServers is owned whole, so a server removed from the m
   const merged = mergeSeed(live, seed);
   assertEquals(merged.mcpServers, { now: { type: "http", url: "http://127.0.0.1:2/" } });
   assertEquals(seedDrift("f", live, seed).includes("f: mcpServers differs"), true);
+});
+
+Deno.test("agent_home: a record from before `dir` existed is deleted by its prompt's directory", async () => {
+  const home = await Deno.makeTempDir();
+  try {
+    const agentDir = join(home, ".bot-bottle", "agents", "old");
+    await Deno.mkdir(agentDir, { recursive: true });
+    await Deno.writeTextFile(join(agentDir, "prompt.md"), "p");
+    await agentHomeProvider.delete(
+      { stateDir: home, env: {} },
+      {
+        id: "agent_home.b.old",
+        type: "agent_home",
+        bottle: "b",
+        inputs: { home, agent: "old", prompt_path: ".bot-bottle/agents/old/prompt.md" },
+        outputs: null,
+      },
+    );
+    assertEquals(existsSync(agentDir), false);
+    assertEquals(existsSync(join(home, ".bot-bottle", "agents")), true);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
 });
