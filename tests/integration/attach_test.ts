@@ -12,8 +12,6 @@ import { assert_, assertEquals } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
 import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
 Deno.test({
   name: "attach: a real pty that follows resizes; detach keeps the session; re-attach returns",
   ignore: TMUX === null,
@@ -37,19 +35,7 @@ Deno.test({
     const status1 = join(world.dir, "attach-1.status");
     const status2 = join(world.dir, "attach-2.status");
     const go = join(world.dir, "attach-again");
-    const attach = shellJoin([
-      "env",
-      `BOT_BOTTLE_STATE_DIR=${world.stateDir}`,
-      `BOT_BOTTLE_CACHE_DIR=${cache}`,
-      "NO_COLOR=1",
-      Deno.execPath(),
-      "run",
-      "-A",
-      "--no-prompt",
-      join(ROOT, "main.ts"),
-      "attach",
-      "coder",
-    ]);
+    const attach = world.shellCommand(["attach", "coder"]);
     const script = `${attach}; echo $? > ${shellJoin([status1])}; ` +
       `while [ ! -e ${shellJoin([go])} ]; do sleep 0.1; done; ` +
       `${attach}; echo $? > ${shellJoin([status2])}; sleep 30`;

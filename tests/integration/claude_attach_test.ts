@@ -12,8 +12,6 @@ import { expectCode, standInEgress, World } from "./harness.ts";
 import { startMessagesStandIn } from "./messages_standin.ts";
 import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
 Deno.test({
   name: "claude attach: the real TUI answers, detach keeps it, --continue resumes the talk",
   ignore: TMUX === null,
@@ -35,19 +33,7 @@ Deno.test({
     const status1 = join(world.dir, "attach-1.status");
     const status2 = join(world.dir, "attach-2.status");
     const go = join(world.dir, "attach-again");
-    const attach = shellJoin([
-      "env",
-      `BOT_BOTTLE_STATE_DIR=${world.stateDir}`,
-      `BOT_BOTTLE_CACHE_DIR=${world.env.BOT_BOTTLE_CACHE_DIR}`,
-      Deno.execPath(),
-      "run",
-      "-A",
-      "--no-prompt",
-      join(ROOT, "main.ts"),
-      "attach",
-      "coder",
-      "--continue",
-    ]);
+    const attach = world.shellCommand(["attach", "coder", "--continue"]);
     const script = `${attach}; echo $? > ${shellJoin([status1])}; ` +
       `while [ ! -e ${shellJoin([go])} ]; do sleep 0.1; done; clear; ` +
       `${attach}; echo $? > ${shellJoin([status2])}; sleep 60`;

@@ -17,7 +17,6 @@ import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
 import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
 import { FINAL_TEXT, type ScriptStep, startResponsesStandIn } from "./responses_standin.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const DENIED = "denied.example.net";
 const CODEX_HOME = "/home/agent/.bot-bottle/agents/coder/codex";
 const MCP_SERVER = new URL("./fixtures/echo_mcp.mjs", import.meta.url);
@@ -185,20 +184,7 @@ You are a careful coder. PROMPT-MARKER
         ignore: TMUX === null,
         fn: async () => {
           const status = join(world.dir, "attach.status");
-          const attach = shellJoin([
-            "env",
-            ...Object.entries({ ...world.env, BOT_BOTTLE_STATE_DIR: world.stateDir }).map(
-              ([key, value]) => `${key}=${value}`,
-            ),
-            Deno.execPath(),
-            "run",
-            "-A",
-            "--no-prompt",
-            join(ROOT, "main.ts"),
-            "attach",
-            "coder",
-            "--continue",
-          ]);
+          const attach = world.shellCommand(["attach", "coder", "--continue"]);
           await outer.start(`${attach}; echo $? > ${shellJoin([status])}; sleep 30`, world.dir);
           await outer.shows(/STANDIN-SCRIPT: do the steps/, 20);
           await submit(outer, "hello from attach");

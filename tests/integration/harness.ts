@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { allProcesses, readCmdline, readStat } from "../../lib/proc_table.ts";
+import { shellJoin } from "../../backends/bwrap/shell.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -31,6 +32,21 @@ export class World {
     const file = join(this.dir, "bottles", `${name}.md`);
     await Deno.writeTextFile(file, `---\n${frontmatter.trim()}\n---\n${body}\n`);
     return file;
+  }
+
+  /** The CLI with `args` against this world as one shell command line (for a terminal). */
+  shellCommand(args: string[]): string {
+    const env = { ...this.env, BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1" };
+    return shellJoin([
+      "env",
+      ...Object.entries(env).map(([name, value]) => `${name}=${value}`),
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--no-prompt",
+      join(ROOT, "main.ts"),
+      ...args,
+    ]);
   }
 
   /** Runs the CLI (`deno run -A main.ts …`) against this world (in `cwd`, default its dir). */

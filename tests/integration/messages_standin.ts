@@ -1,12 +1,11 @@
+import { asList, asMap, type JsonMap, sseResponse, textOf } from "./standin_json.ts";
+
 /**
  * A plain-HTTP stand-in of the Anthropic Messages API (streaming), enough to drive the real
  * Claude Code CLI (adapted from docs/agents-spike/standin.ts). A conversation whose first user
  * text holds `STANDIN-SCRIPT` gets one tool call per step of `script`, in order (a string is a
  * Bash command), then the text `standin done`; any other gets `hi from standin`. Test use only.
  */
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonMap = { [key: string]: Json };
 
 export interface MessagesRequest {
   path: string;
@@ -115,26 +114,5 @@ function stream(block: JsonMap, model: string, seq: number): Response {
     }],
     ["message_stop", { type: "message_stop" }],
   ];
-  const text = events.map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
-    .join("");
-  return new Response(text, {
-    headers: { "content-type": "text/event-stream", "request-id": "req_standin" },
-  });
-}
-
-function textOf(content: Json | undefined): string {
-  if (typeof content === "string") return content;
-  return asList(content).map((item) => {
-    if (typeof item === "string") return item;
-    const map = asMap(item);
-    return typeof map.text === "string" ? map.text : textOf(map.content);
-  }).join("");
-}
-
-function asMap(value: Json | undefined): JsonMap {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-
-function asList(value: Json | undefined): Json[] {
-  return Array.isArray(value) ? value : [];
+  return sseResponse(events, { "request-id": "req_standin" });
 }

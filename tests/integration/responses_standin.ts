@@ -4,9 +4,7 @@
  * `STANDIN-SCRIPT` gets one `exec_command` call per command in `script`, in order, then the
  * text `standin done`; any other gets `hi from standin`. Test use only.
  */
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonMap = { [key: string]: Json };
+import { asList, asMap, type Json, type JsonMap, sseResponse, textOf } from "./standin_json.ts";
 
 export interface ResponsesRequest {
   path: string;
@@ -159,26 +157,8 @@ function stream(item: JsonMap, model: string, seq: number): Response {
       },
     },
   );
-  const text = events.map((data) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`)
-    .join("");
-  return new Response(text, {
-    headers: { "content-type": "text/event-stream", "x-request-id": "req_standin" },
-  });
-}
-
-function textOf(content: Json | undefined): string {
-  if (typeof content === "string") return content;
-  return asList(content).map((item) => {
-    if (typeof item === "string") return item;
-    const map = asMap(item);
-    return typeof map.text === "string" ? map.text : textOf(map.content);
-  }).join("");
-}
-
-function asMap(value: Json | undefined): JsonMap {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
-}
-
-function asList(value: Json | undefined): Json[] {
-  return Array.isArray(value) ? value : [];
+  return sseResponse(
+    events.map((data): [string, JsonMap] => [String(data.type), data]),
+    { "x-request-id": "req_standin" },
+  );
 }
