@@ -17,7 +17,7 @@ export async function runCommand(agent: string, options: RunCommandOptions): Pro
       "use provider: claude or codex",
     );
   }
-  const argv = fillArgv(template.runArgv, {
+  const argv = fillArgv(home.run_argv ?? template.runArgv, {
     prompt: options.prompt,
     prompt_file: home.prompt_file,
   });

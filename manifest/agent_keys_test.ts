@@ -130,3 +130,11 @@ Deno.test("agent: MCP servers load as command or url", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("agent: a run_command without {prompt} is refused", async () => {
+  assertReported(
+    await agentErrors("run_command: [claude, -p, hello]"),
+    "agents/bad.md:4:14",
+    "`run_command` never receives the prompt",
+  );
+});

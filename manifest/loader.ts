@@ -127,6 +127,7 @@ function loadAgent(
       ]),
     ),
     ...(data.attach_command ? { attachCommand: data.attach_command } : {}),
+    ...(data.run_command ? { runCommand: data.run_command } : {}),
     prompt: body,
   };
 }

@@ -324,6 +324,15 @@ export const agentSchema = strict({
   git_user: gitUser.optional(),
   mcp_servers: mcpServers.default({}),
   attach_command: z.array(text).min(1).optional(),
+  run_command: z.array(text).min(1).optional().superRefine((argv, ctx) => {
+    if (argv !== undefined && !argv.includes("{prompt}")) {
+      fail(
+        ctx,
+        "`run_command` never receives the prompt",
+        'add an argument that is exactly "{prompt}" (e.g. `[claude, -p, "{prompt}"]`)',
+      );
+    }
+  }),
 });
 
 export type RawBottle = z.output<typeof bottleSchema>;

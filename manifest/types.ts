@@ -128,6 +128,8 @@ export interface AgentManifest {
   mcpServers: Record<string, McpServer>;
   /** Overrides the template's interactive command line (`bottle attach`). */
   attachCommand?: string[];
+  /** Overrides the template's unattended command line (`bottle run`). */
+  runCommand?: string[];
   /** The Markdown body: the agent's prompt. */
   prompt: string;
 }

@@ -55,6 +55,7 @@ export function agentHomeInputs(
     prompt_file: paths.promptFile,
     env: { [template.configDir.env]: paths.configDir, ...gitIdentityEnv(agent.gitUser) },
     ...(agent.attachCommand ? { attach_argv: agent.attachCommand } : {}),
+    ...(agent.runCommand ? { run_argv: agent.runCommand } : {}),
   };
 }
 

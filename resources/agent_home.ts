@@ -28,6 +28,8 @@ export interface AgentHomeInputs {
   env: Record<string, string>;
   /** The manifest's `attach_command`, when it overrides the template's; absent otherwise. */
   attach_argv?: string[];
+  /** The manifest's `run_command`, when it overrides the template's; absent otherwise. */
+  run_argv?: string[];
 }
 
 /** Seed keys whose value the engine owns whole (replaced, not merged, on every apply). */

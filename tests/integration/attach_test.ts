@@ -30,7 +30,9 @@ Deno.test({
     await world.writeBottle("term", "env: { PS1: '$ ' }");
     await Deno.writeTextFile(
       join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: term\nattach_command: [sh]\n---\nA test agent.\n",
+      "---\nprovider: claude\nbottle: term\nattach_command: [sh]\n" +
+        `run_command: [sh, -c, 'echo "got: $1 (uid $(id -u))"; exit 3', sh, "{prompt}"]\n` +
+        "---\nA test agent.\n",
     );
     const status1 = join(world.dir, "attach-1.status");
     const status2 = join(world.dir, "attach-2.status");
@@ -42,6 +44,15 @@ Deno.test({
     try {
       expectCode(await world.cli(["apply", "--yes"]), 0, "apply");
       await outer.start(script, world.dir);
+
+      await t.step(
+        "bottle run passes the prompt to run_command and returns its status",
+        async () => {
+          const run = await world.cli(["run", "coder", "-p", "it's $HOME; a prompt"]);
+          expectCode(run, 3, "bottle run");
+          assertEquals(run.stdout, "got: it's $HOME; a prompt (uid 1000)\n");
+        },
+      );
 
       await t.step("the session's pty has the operator's size at start", async () => {
         await outer.shows(/^\$\s*$/m); // capture-pane trims the prompt's space
