@@ -1,5 +1,4 @@
 import { realpathSync } from "node:fs";
-import { resolve } from "node:path";
 import type { ResourceNode } from "../engine/graph.ts";
 import type { Plan, PlanMode } from "../engine/plan.ts";
 import type { Provider } from "../engine/provider.ts";
@@ -13,6 +12,7 @@ import { describeSource, readSecret, SecretUnavailable } from "../resources/secr
 import { compileProject } from "../resources/mod.ts";
 import { parseTestResolve } from "../resources/compile.ts";
 import { resolveCacheDir } from "../resources/agent_cli.ts";
+import { callerDir, fromCaller } from "./caller_dir.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
@@ -25,7 +25,7 @@ export async function makeApplyPlan(
   dir: string,
   cwd?: string | true,
 ): Promise<Plan> {
-  const project = await loadProject(dir);
+  const project = await loadProject(fromCaller(dir));
   const workspaceSource = cwd === undefined ? undefined : checkedCwd(cwd);
   const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const graph = compileProject(project, {
@@ -45,7 +45,7 @@ export async function makeApplyPlan(
       } catch (error) {
         if (!(error instanceof SecretUnavailable)) throw error;
         throw new UserError(
-          `${displayPath(bottle.file, Deno.cwd())}: the secret for route ${routeKey} ` +
+          `${displayPath(bottle.file, callerDir())}: the secret for route ${routeKey} ` +
             `(${describeSource(route.auth.secret)}): ${error.message}`,
           error.hint,
         );
@@ -59,7 +59,7 @@ export async function makeApplyPlan(
 
 /** `--cwd` alone means the current directory; it must be the top of a main git checkout. */
 function checkedCwd(cwd: string | true): string {
-  const path = resolve(cwd === true ? Deno.cwd() : cwd);
+  const path = cwd === true ? callerDir() : fromCaller(cwd);
   const problem = workTreeProblem(path);
   if (problem !== null) throw new UserError(`--cwd: ${problem.message}`, problem.hint);
   return realpathSync(path);

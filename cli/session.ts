@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Provider, ProviderContext } from "../engine/provider.ts";
 import { StateStore } from "../engine/state.ts";
 import { resolveStateDir } from "../engine/state_dir.ts";
 import { acquireLock, type StateLock } from "../engine/lock.ts";
 import { allProviders } from "../resources/mod.ts";
+import { fromCaller } from "./caller_dir.ts";
 import { parseDuration } from "./duration.ts";
 
 /** What every engine command shares: the state store, providers and provider context. */
@@ -18,7 +18,7 @@ export interface Session {
 
 export function openSession(dir: string): Session {
   const stateDir = resolveStateDir();
-  const absolute = resolve(dir);
+  const absolute = fromCaller(dir);
   return {
     store: new StateStore(stateDir),
     providers: allProviders(),
