@@ -7,5 +7,5 @@ Deno.test("caller dir: under `deno task` (cwd = the checkout) it is INIT_CWD", (
 
 Deno.test("caller dir: a process elsewhere ignores an inherited INIT_CWD", () => {
   assertEquals(callerDir("/tmp/world", "/src/bot-bottle", "/src/bot-bottle"), "/tmp/world");
-  assertEquals(callerDir("/src/bot-bottle", undefined, "/src/bot-bottle"), "/src/bot-bottle");
+  assertEquals(callerDir("/src/bot-bottle", "", "/src/bot-bottle"), "/src/bot-bottle");
 });
