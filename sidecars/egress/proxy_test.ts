@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { type AuditEntry, FileAudit } from "./audit.ts";
 import { compilePolicy } from "./decide.ts";
+import { serveLoopback } from "./test_listener.ts";
 import type { EgressPolicy } from "./policy.ts";
 import { type EgressProxy, startProxy } from "./proxy.ts";
 import {
@@ -445,43 +446,6 @@ async function waitForAudit(lines: () => AuditEntry[], count: number): Promise<v
 }
 
 /** A TCP origin on 127.0.0.1 whose every connection is handled by `handle` (raw bytes). */
-function startRawOrigin(
-  handle: (conn: Deno.Conn) => Promise<void>,
-): { port: number; connections: () => number; close(): Promise<void> } {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  let count = 0;
-  const handlers: Promise<void>[] = [];
-  const accepting = (async (): Promise<void> => {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch {
-        return;
-      }
-      count++;
-      handlers.push(
-        handle(conn).catch(() => {}).finally(() => {
-          try {
-            conn.close();
-          } catch {
-            // closed
-          }
-        }),
-      );
-    }
-  })();
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    connections: () => count,
-    async close(): Promise<void> {
-      listener.close();
-      await accepting;
-      await Promise.all(handlers);
-    },
-  };
-}
-
 async function readUntil(conn: Deno.Conn, marker: string): Promise<string> {
   const buffer = new Uint8Array(4096);
   let text = "";
@@ -495,7 +459,7 @@ async function readUntil(conn: Deno.Conn, marker: string): Promise<string> {
 
 Deno.test("proxy: a kept-alive upstream that closed meanwhile is retried once", async () => {
   // Answers one request per connection while promising keep-alive, then hangs up.
-  const origin = startRawOrigin(async (conn) => {
+  const origin = serveLoopback(async (conn) => {
     await readUntil(conn, "\r\n\r\n");
     await conn.write(new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
   });
@@ -519,7 +483,7 @@ Deno.test("proxy: a kept-alive upstream that closed meanwhile is retried once", 
 });
 
 Deno.test("proxy: Expect: 100-continue interim responses are relayed", async () => {
-  const origin = startRawOrigin(async (conn) => {
+  const origin = serveLoopback(async (conn) => {
     await readUntil(conn, "\r\n\r\n");
     await conn.write(new TextEncoder().encode("HTTP/1.1 100 Continue\r\n\r\n"));
     const body = await readUntil(conn, "body");

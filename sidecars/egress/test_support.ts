@@ -5,6 +5,7 @@
 
 import { BufferedReader, connStream, readHead, relayBody, type Sink, writeAll } from "./conn_io.ts";
 import { BodyScanner, responseFraming } from "./http_body.ts";
+import { type LoopbackServer, serveLoopback } from "./test_listener.ts";
 import {
   type HeaderField,
   latin1,
@@ -95,63 +96,18 @@ export function startOrigin(): Promise<Origin> {
   return promise.then((port) => ({ port, requests, close: () => server.shutdown() }));
 }
 
-export interface EchoServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type EchoServer = LoopbackServer;
 
 /** A TCP echo server on 127.0.0.1 (the far end of CONNECT tunnels). */
 export function startEchoServer(): EchoServer {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Deno.Conn>();
-  const handlers: Promise<void>[] = [];
-  const accepting = (async (): Promise<void> => {
+  return serveLoopback(async (conn) => {
+    const buffer = new Uint8Array(16 * 1024);
     for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch {
-        return;
-      }
-      conns.add(conn);
-      handlers.push(
-        (async (): Promise<void> => {
-          const buffer = new Uint8Array(16 * 1024);
-          try {
-            for (;;) {
-              const n = await conn.read(buffer);
-              if (n === null) break;
-              await writeAll(conn, buffer.subarray(0, n));
-            }
-          } catch {
-            // closed
-          } finally {
-            conns.delete(conn);
-            try {
-              conn.close();
-            } catch {
-              // already closed
-            }
-          }
-        })(),
-      );
+      const n = await conn.read(buffer);
+      if (n === null) return;
+      await writeAll(conn, buffer.subarray(0, n));
     }
-  })();
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    async close(): Promise<void> {
-      listener.close();
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch {
-          // already closed
-        }
-      }
-      await accepting;
-      await Promise.all(handlers);
-    },
-  };
+  });
 }
 
 export interface RawResponse {

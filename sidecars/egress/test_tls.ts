@@ -17,7 +17,7 @@ import {
 import { literalName } from "./tls/names.ts";
 import { x509 } from "./tls/x509.ts";
 import { RawClient, type SeenRequest, TEST_TIMEOUT_MS, withTimeout } from "./test_support.ts";
-import { closeQuietly } from "./conn_io.ts";
+import { type LoopbackServer, serveLoopback } from "./test_listener.ts";
 
 export interface ServerCert {
   certPem: string;
@@ -134,54 +134,18 @@ export function pattern(total: number): ReadableStream<Uint8Array> {
   });
 }
 
-export interface Door {
-  port: number;
-  close(): Promise<void>;
-}
+export type Door = LoopbackServer;
 
 /** 127.0.0.1:PORT → the proxy's Unix socket, like the forwarder inside a bottle. */
 export function startDoor(socket: string): Door {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const conns = new Set<Deno.Conn>();
-  const pipes: Promise<void>[] = [];
-  const accepting = (async (): Promise<void> => {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch {
-        return;
-      }
-      conns.add(conn);
-      pipes.push((async (): Promise<void> => {
-        let upstream: Deno.Conn | null = null;
-        try {
-          upstream = await Deno.connect({ transport: "unix", path: socket });
-          conns.add(upstream);
-          await Promise.all([
-            conn.readable.pipeTo(upstream.writable).catch(() => {}),
-            upstream.readable.pipeTo(conn.writable).catch(() => {}),
-          ]);
-        } catch {
-          // the proxy is gone
-        } finally {
-          closeQuietly(conn);
-          if (upstream !== null) closeQuietly(upstream);
-          conns.delete(conn);
-          if (upstream !== null) conns.delete(upstream);
-        }
-      })());
-    }
-  })();
-  return {
-    port: (listener.addr as Deno.NetAddr).port,
-    async close(): Promise<void> {
-      listener.close();
-      for (const conn of conns) closeQuietly(conn);
-      await accepting;
-      await Promise.all(pipes);
-    },
-  };
+  return serveLoopback(async (conn, track) => {
+    const upstream = await Deno.connect({ transport: "unix", path: socket });
+    track(upstream);
+    await Promise.all([
+      conn.readable.pipeTo(upstream.writable).catch(() => {}),
+      upstream.readable.pipeTo(conn.writable).catch(() => {}),
+    ]);
+  });
 }
 
 /**
