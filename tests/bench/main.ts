@@ -22,7 +22,6 @@ import { join } from "node:path";
 import { DEFAULT_TIMEOUTS, MAIN_TS, REPO_ROOT, World } from "./bottle.ts";
 import { bwrapSandboxInits, failureReason, reap, type RunResult, timedRun, which } from "./proc.ts";
 import {
-  type Measurement,
   msTarget,
   newMeasurement,
   ratio,
@@ -31,93 +30,10 @@ import {
   renderText,
   type Report,
 } from "./report.ts";
+import { type Options, parseOptions } from "./options.ts";
+import { type Peer, roundRobin } from "./round_robin.ts";
 import { setupSrt, type SrtSetup } from "./srt.ts";
 import { summarize } from "./stats.ts";
-
-interface Options {
-  iterations: number;
-  slowIterations: number;
-  warmup: number;
-  json: string | null | false;
-  dir: string;
-  bottle: string;
-  srt: boolean;
-  strict: boolean;
-}
-
-const USAGE = `usage: deno task bench [--iterations N] [--slow-iterations N] [--warmup N]
-                       [--json [FILE]] [--dir DIR] [--bottle NAME] [--no-srt] [--strict]`;
-
-function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    iterations: 15,
-    slowIterations: 0,
-    warmup: 2,
-    json: false,
-    dir: join(REPO_ROOT, "examples"),
-    bottle: "dev",
-    srt: true,
-    strict: false,
-  };
-  const count = (name: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer ≥ ${min}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (arg) {
-      case "--iterations":
-      case "-n":
-        options.iterations = count(arg, value(), 1);
-        break;
-      case "--slow-iterations":
-        options.slowIterations = count(arg, value(), 1);
-        break;
-      case "--warmup":
-        options.warmup = count(arg, value(), 0);
-        break;
-      case "--json":
-        if (inline !== undefined) options.json = inline;
-        else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) {
-          options.json = argv[++i];
-        } else options.json = null;
-        break;
-      case "--dir":
-        options.dir = value() ?? "";
-        break;
-      case "--bottle":
-        options.bottle = value() ?? "";
-        break;
-      case "--no-srt":
-        options.srt = false;
-        break;
-      case "--strict":
-        options.strict = true;
-        break;
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        Deno.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n${USAGE}`);
-    }
-  }
-  if (!options.dir || !options.bottle) throw new Error(USAGE);
-  if (!options.dir.startsWith("/")) options.dir = join(Deno.cwd(), options.dir);
-  if (options.slowIterations === 0) {
-    options.slowIterations = Math.max(3, Math.ceil(options.iterations / 3));
-  }
-  return options;
-}
 
 const log = (line: string): void => {
   console.error(`[bench] ${line}`);
@@ -162,38 +78,6 @@ async function disposeAll(): Promise<void> {
   for (const dir of [...scratchDirs]) {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     scratchDirs.delete(dir);
-  }
-}
-
-interface Peer {
-  m: Measurement;
-  run: () => Promise<RunResult>;
-}
-
-/**
- * Warm-up then `iterations` round-robin rounds over the peers; each round starts at a
- * different peer so that no peer always runs right after the same neighbour.
- */
-async function roundRobin(peers: Peer[], iterations: number, warmup: number): Promise<void> {
-  const active = peers.filter((p) => !p.m.unavailable);
-  for (const peer of active) {
-    let last: RunResult | null = null;
-    let succeeded = false;
-    for (let w = 0; w < Math.max(1, warmup); w++) {
-      last = await peer.run();
-      succeeded ||= last.ok;
-    }
-    if (!succeeded && last) peer.m.unavailable = failureReason(last);
-  }
-  const running = active.filter((p) => !p.m.unavailable);
-  for (let round = 0; round < iterations && !interrupted; round++) {
-    if (round % 5 === 0) log(`round ${round + 1}/${iterations}`);
-    for (let k = 0; k < running.length; k++) {
-      const peer = running[(round + k) % running.length];
-      const result = await peer.run();
-      if (result.ok) peer.m.samples.push(result.ms);
-      else peer.m.failures.push(failureReason(result));
-    }
   }
 }
 
@@ -419,7 +303,10 @@ async function runBench(options: Options, workDir: string): Promise<number> {
         peers.filter((p) => !p.m.unavailable).length
       } peers`,
     );
-    await roundRobin(peers, options.iterations, options.warmup);
+    await roundRobin(peers, options.iterations, options.warmup, {
+      stopped: () => interrupted,
+      log,
+    });
   });
 
   // ---- lifecycle cycles: cold apply → warm apply → destroy, each in a fresh state dir
