@@ -1,5 +1,6 @@
 /**
- * `CONNECT host:port`: decide, then either intercept (terminate TLS with a leaf for the
+ * `CONNECT host:port`: decide, look the host up and check its addresses (a refusal is the
+ * answer, never a 200 first), then either intercept (terminate TLS with a leaf for the
  * host and serve the HTTP requests inside) or, for passthrough routes and when the proxy
  * has no CA, relay the tunnel untouched.
  */
@@ -9,9 +10,9 @@ import { type BufferedReader, connStream } from "./conn_io.ts";
 import { decide, type Decision } from "./decide.ts";
 import { type Authority, parseConnectAuthority, type RequestHead } from "./http_head.ts";
 import { CONNECT_ESTABLISHED, proxyErrorResponse } from "./responses.ts";
-import { isPassthrough } from "./routes.ts";
+import { hasUpstreamOverride, isPassthrough } from "./routes.ts";
 import { runTunnel } from "./tunnel.ts";
-import { connectUpstream, resolveUpstream } from "./upstream.ts";
+import { connectUpstream, type Found, resolveUpstream } from "./upstream.ts";
 
 export async function handleConnect(
   ctx: ProxyContext,
@@ -45,17 +46,27 @@ export async function handleConnect(
   }
   const decision = decide(policy, authority.host, authority.port);
   if (decision.verdict === "deny") return refuse(403, "deny", decision.rule, decision.reason);
-  if (intercept) {
+  const interceptWith = async (pinned: Found | null): Promise<void> => {
     const { interceptTunnel } = await import("./intercept.ts");
-    return interceptTunnel(ctx, client, authority, decision, audit);
+    return interceptTunnel(ctx, client, authority, decision, audit, pinned);
+  };
+  // Requests to a host with an operator `upstream` route may never need the host itself.
+  if (intercept && hasUpstreamOverride(policy.routes, authority.host)) return interceptWith(null);
+  // Looked up and checked before any 200; only the checked addresses are dialled later.
+  const resolution = await resolveUpstream(authority.host, decision, ctx.testResolve, ctx.lookup);
+  if (!resolution.ok) {
+    const verdict = resolution.status === 403 ? "deny" : "allow";
+    return refuse(resolution.status, verdict, decision.rule, resolution.reason);
   }
-  return passthrough(ctx, client, authority, decision, audit, refuse);
+  if (intercept) return interceptWith(resolution);
+  return passthrough(ctx, client, authority, resolution, decision, audit, refuse);
 }
 
 async function passthrough(
   ctx: ProxyContext,
   client: BufferedReader,
   authority: Authority,
+  resolution: Found,
   decision: Decision,
   audit: AuditRecorder,
   refuse: (
@@ -65,11 +76,6 @@ async function passthrough(
     reason: string,
   ) => Promise<void>,
 ): Promise<void> {
-  const resolution = await resolveUpstream(authority.host, decision, ctx.testResolve, ctx.lookup);
-  if (!resolution.ok) {
-    const verdict = resolution.status === 403 ? "deny" : "allow";
-    return refuse(resolution.status, verdict, decision.rule, resolution.reason);
-  }
   let upstream: Deno.TcpConn;
   try {
     upstream = await connectUpstream(resolution.addresses, authority.port, ctx.timeouts.connectMs);

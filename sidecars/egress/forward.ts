@@ -266,7 +266,8 @@ export class Forwarder {
   private async connect(plan: Plan, decision: Decision): Promise<Upstream> {
     if (this.upstream !== null && this.upstream.key === upstreamKey(plan)) return this.upstream;
     this.close();
-    this.upstream = await dialOrigin(this.ctx, plan, decision);
+    const pinned = this.mode.kind === "intercepted" ? this.mode.pinned : null;
+    this.upstream = await dialOrigin(this.ctx, plan, decision, pinned);
     return this.upstream;
   }
 

@@ -12,6 +12,7 @@ import type { Authority } from "./http_head.ts";
 import { CONNECT_ESTABLISHED, proxyErrorResponse } from "./responses.ts";
 import { serveSession } from "./session.ts";
 import { acceptTls } from "./tls/server.ts";
+import type { Found } from "./upstream.ts";
 
 export const NOT_TLS_RULE = "not-tls";
 export const NOT_HTTP_RULE = "not-http";
@@ -22,6 +23,7 @@ export async function interceptTunnel(
   authority: Authority,
   decision: Decision,
   audit: AuditRecorder,
+  pinned: Found | null,
 ): Promise<void> {
   const what = `CONNECT ${authority.host}:${authority.port}`;
   let context: SecureContext;
@@ -61,7 +63,7 @@ export async function interceptTunnel(
   const served = await serveSession(
     ctx,
     new BufferedReader(decrypted),
-    { kind: "intercepted", host: authority.host, port: authority.port },
+    { kind: "intercepted", host: authority.host, port: authority.port, pinned },
     {
       takeOver(head): Promise<void> | null {
         if (head.method !== "CONNECT") return null;

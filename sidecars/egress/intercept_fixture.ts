@@ -21,6 +21,7 @@ import { LeafMinter } from "./tls/leaf.ts";
 import type { GeneratedCa } from "./tls/ca.ts";
 import type { PolicyRoute } from "./policy.ts";
 import type { InjectedSecret } from "./secrets.ts";
+import type { Lookup } from "./upstream.ts";
 
 export const REAL = "sk-real-0123456789abcdefXYZ";
 export const PLACEHOLDER = "bb-placeholder-api-test-0001";
@@ -43,6 +44,10 @@ export interface Fixture {
 
 export interface Options {
   routes?: (standIn: StandIn) => PolicyRoute[];
+  /** Allowed besides HOSTS, 127.0.0.1 and localhost. */
+  allow?: string[];
+  /** The proxy's DNS (the system resolver by default). */
+  lookup?: Lookup;
   secrets?: InjectedSecret[];
   dlp?: boolean | DlpFactory;
 }
@@ -73,7 +78,9 @@ export async function withIntercept(
   const routes = (options.routes ?? defaultRoutes)(standIn);
   const proxy = await startProxy({
     socketPath: socket,
-    policy: compilePolicy(testPolicy([...HOSTS, "127.0.0.1", "localhost"], routes)),
+    policy: compilePolicy(
+      testPolicy([...HOSTS, "127.0.0.1", "localhost", ...options.allow ?? []], routes),
+    ),
     secrets: compileSecrets(
       { version: 1, bottle: "dev", secrets: options.secrets ?? [bearer()] },
       "dev",
@@ -86,6 +93,7 @@ export async function withIntercept(
       : dlp.factory,
     audit,
     testResolve: new Map(HOSTS.map((h) => [h, "127.0.0.1"])),
+    lookup: options.lookup,
     log: () => {},
   });
   const door = startDoor(socket);
@@ -148,7 +156,13 @@ export async function fetchVia(
   const head = blocks[blocks.length - 1] ?? "";
   const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1] ?? 0);
   const body = read(bodyFile);
-  for (const path of [headFile, bodyFile]) Deno.removeSync(path, { recursive: true });
+  for (const path of [headFile, bodyFile]) {
+    try {
+      Deno.removeSync(path);
+    } catch {
+      // not written: curl got no response through the tunnel (the CONNECT was refused)
+    }
+  }
   return { status, head, body, stderr: result.stderr };
 }
 

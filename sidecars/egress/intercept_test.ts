@@ -201,10 +201,11 @@ Deno.test("intercept: SNI that differs from the CONNECT host still gets the CONN
   });
 });
 
-Deno.test("intercept: a host that resolves to a private address is refused per request", async () => {
+Deno.test("intercept: a host that resolves to a private address is refused at CONNECT", async () => {
   await withIntercept(async (fx) => {
     const result = await fetchVia(fx, [`https://localhost:${fx.standIn.port}/hello`]);
     assert.equal(result.status, 403);
     assert.match(result.head, /resolves to a private address/);
+    assert.match(result.stderr, /CONNECT tunnel failed, response 403/);
   });
 });

@@ -4,7 +4,13 @@ import { BufferedReader, type ByteStream, connStream } from "./conn_io.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Decision } from "./decide.ts";
 import type { Plan } from "./request_plan.ts";
-import { connectUpstream, resolveUpstream, startUpstreamTls } from "./upstream.ts";
+import {
+  checkAddresses,
+  connectUpstream,
+  type Found,
+  lookupHost,
+  startUpstreamTls,
+} from "./upstream.ts";
 
 export interface Upstream {
   /** Origin and trust: a connection serves the next request only if they match. */
@@ -31,19 +37,23 @@ export function upstreamKey(plan: Plan): string {
 /**
  * Resolves (refusing private addresses unless the policy or the operator's `upstream`
  * named the address), dials and, for https, verifies TLS with the real host as SNI.
+ * `pinned`: the addresses the tunnel's host was looked up to when the tunnel opened; used
+ * (checked again under the current decision, not looked up again) unless the plan goes to
+ * the operator's `upstream`.
  */
 export async function dialOrigin(
   ctx: ProxyContext,
   plan: Plan,
   decision: Decision,
+  pinned: Found | null,
 ): Promise<Upstream> {
   const { origin } = plan;
-  const resolution = await resolveUpstream(
-    origin.host,
-    { ...decision, ipLiteralRule: decision.ipLiteralRule || plan.override },
-    ctx.testResolve,
-    ctx.lookup,
-  );
+  const answer = pinned !== null && !plan.override
+    ? { ok: true as const, ...pinned }
+    : await lookupHost(origin.host, ctx.testResolve, ctx.lookup);
+  const resolution = checkAddresses(origin.host, answer, {
+    ipLiteralRule: decision.ipLiteralRule || plan.override,
+  });
   if (!resolution.ok) throw new ExchangeError(resolution.status, resolution.reason);
   const tcp = await connectUpstream(resolution.addresses, origin.port, ctx.timeouts.connectMs);
   const stream = origin.scheme === "https"

@@ -5,11 +5,22 @@
 
 import type { Framing } from "./http_body.ts";
 import { formatAuthority, headerList, parseAbsoluteTarget, type RequestHead } from "./http_head.ts";
+import type { Found } from "./upstream.ts";
 
 /** Where requests come from: the proxy's own socket, or a decrypted tunnel to one host. */
 export type SessionMode =
   | { kind: "plain" }
-  | { kind: "intercepted"; host: string; port: number };
+  | {
+    kind: "intercepted";
+    host: string;
+    port: number;
+    /**
+     * The host's addresses, looked up (and checked) before the tunnel opened: requests to
+     * the host itself go there, without a second lookup. Null when the host has a route
+     * with an operator `upstream`: it is then looked up only if a request needs it.
+     */
+    pinned: Found | null;
+  };
 
 export interface Target {
   /** Canonical. */

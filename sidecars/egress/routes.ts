@@ -120,6 +120,11 @@ export function isPassthrough(routes: readonly CompiledRoute[], host: string): b
   return routes.some((route) => route.host === host && route.passthrough);
 }
 
+/** Some request to `host` may go to the operator's `upstream` instead of the host itself. */
+export function hasUpstreamOverride(routes: readonly CompiledRoute[], host: string): boolean {
+  return routes.some((route) => route.host === host && route.upstream !== null);
+}
+
 function hasDotSegment(path: string): boolean {
   const bare = path.replace(/[?#].*$/s, "").replace(/%2e/gi, ".").replace(/%2f|%5c|\\/gi, "/");
   return bare.split("/").some((segment) => segment === "." || segment === "..");

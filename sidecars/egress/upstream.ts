@@ -12,9 +12,18 @@ import { nonPublicRange } from "./ip_ranges.ts";
 
 export type Lookup = (host: string) => Promise<string[]>;
 
-export type Resolution =
-  | { ok: true; addresses: string[]; testResolve: boolean }
-  | { ok: false; status: 403 | 502; reason: string };
+/** The addresses a name stands for, before they are checked. */
+export interface Found {
+  addresses: string[];
+  /** From the test mapping (an operator-side override, like an exact IP rule). */
+  testResolve: boolean;
+}
+
+/** What a lookup gave: addresses, or why there are none. */
+export type Answer = ({ ok: true } & Found) | { ok: false; status: 502; reason: string };
+
+/** The addresses the proxy may dial, or why it may not dial any. */
+export type Resolution = ({ ok: true } & Found) | { ok: false; status: 403 | 502; reason: string };
 
 const LOOKUP_TIMEOUT_MS = 10_000;
 
@@ -23,33 +32,53 @@ export const systemLookup: Lookup = async (host) => {
   return results.map((r) => r.address);
 };
 
-/** `host` is canonical (IPv6 in brackets). Addresses come back without brackets. */
+/** Looks up and checks `host` (see lookupHost and checkAddresses). */
 export async function resolveUpstream(
   host: string,
   decision: Decision,
   testResolve: ReadonlyMap<string, string>,
   resolve: Lookup = systemLookup,
 ): Promise<Resolution> {
+  return checkAddresses(host, await lookupHost(host, testResolve, resolve), decision);
+}
+
+/**
+ * The addresses of `host` (canonical, IPv6 in brackets; addresses come back without): the
+ * test mapping, the IP literal itself, or DNS. Nothing is checked yet.
+ */
+export async function lookupHost(
+  host: string,
+  testResolve: ReadonlyMap<string, string>,
+  resolve: Lookup = systemLookup,
+): Promise<Answer> {
   const mapped = testResolve.get(host);
   if (mapped !== undefined) return { ok: true, addresses: [mapped], testResolve: true };
-  let addresses: string[];
   if (isIpLiteral(host)) {
-    addresses = [host.replace(/^\[(.*)\]$/, "$1")];
-  } else {
-    try {
-      addresses = await withTimeout(resolve(host), LOOKUP_TIMEOUT_MS);
-    } catch (error) {
-      return {
-        ok: false,
-        status: 502,
-        reason: `DNS lookup of "${host}" failed: ${message(error)}`,
-      };
-    }
-    if (addresses.length === 0) {
-      return { ok: false, status: 502, reason: `DNS lookup of "${host}" returned no address` };
-    }
+    return { ok: true, addresses: [host.replace(/^\[(.*)\]$/, "$1")], testResolve: false };
   }
-  if (decision.ipLiteralRule) return { ok: true, addresses, testResolve: false };
+  let addresses: string[];
+  try {
+    addresses = await withTimeout(resolve(host), LOOKUP_TIMEOUT_MS);
+  } catch (error) {
+    return { ok: false, status: 502, reason: `DNS lookup of "${host}" failed: ${message(error)}` };
+  }
+  if (addresses.length === 0) {
+    return { ok: false, status: 502, reason: `DNS lookup of "${host}" returned no address` };
+  }
+  return { ok: true, addresses, testResolve: false };
+}
+
+/**
+ * Keeps the public addresses of an answer; none left is a 403. The test mapping and a rule
+ * naming the IP exactly are the operator's choice of address, so they are not filtered.
+ */
+export function checkAddresses(
+  host: string,
+  answer: Answer,
+  decision: Pick<Decision, "ipLiteralRule">,
+): Resolution {
+  if (!answer.ok || answer.testResolve || decision.ipLiteralRule) return answer;
+  const { addresses } = answer;
   const usable = addresses.filter((address) => nonPublicRange(address) === null);
   if (usable.length === 0) {
     const range = nonPublicRange(addresses[0]);
