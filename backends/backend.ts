@@ -43,6 +43,10 @@ export interface SandboxHandle {
   init: ProcessIdentity;
   /** A process inside the sandbox's namespaces, used to enter them. */
   inner: ProcessIdentity;
+  /** The door's keeper, outside the agent's reach (absent in handles of older versions). */
+  door?: ProcessIdentity;
+  /** The door ports that must listen inside. */
+  ports?: number[];
 }
 
 export interface ExecOptions {
@@ -64,7 +68,10 @@ export interface CaptureFiles {
   stderr: string;
 }
 
-export type SandboxStatus = { state: "running" } | { state: "gone"; reason: string };
+/** `problems`: what is wrong with a running sandbox that `repair` puts right (a dead door). */
+export type SandboxStatus =
+  | { state: "running"; problems: string[] }
+  | { state: "gone"; reason: string };
 
 export interface Backend {
   readonly name: string;
@@ -78,6 +85,8 @@ export interface Backend {
    * crash), so the engine can stop it instead of leaving an orphan.
    */
   find(spec: SandboxSpec): SandboxHandle | null;
+  /** Puts right the `problems` of a running sandbox without restarting it; the new handle. */
+  repair(handle: SandboxHandle, spec: SandboxSpec): Promise<SandboxHandle>;
   /** Idempotent: stopping a gone sandbox succeeds. Leaves no process or mount behind. */
   stop(handle: SandboxHandle): Promise<void>;
   /** Runs argv inside with stdio passed through; resolves to its exit status. */

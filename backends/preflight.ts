@@ -1,4 +1,5 @@
 import { PreflightError } from "./backend.ts";
+import { becomeOwner, ensureSandboxOwner } from "./bwrap/owner.ts";
 
 /** Absolute host paths of the programs the bwrap backend runs. */
 export interface HostTools {
@@ -9,6 +10,9 @@ export interface HostTools {
   setsid: string;
   script: string;
   bash: string;
+  unshare: string;
+  /** Runs inside: the sandbox's init and the seccomp loader of `exec`. */
+  perl: string;
 }
 
 /** The kernel knobs that decide whether an unprivileged user namespace may be created. */
@@ -41,6 +45,8 @@ const PACKAGES: Record<keyof HostTools, { apt: string; dnf: string }> = {
   setsid: { apt: "util-linux", dnf: "util-linux-core" },
   script: { apt: "bsdutils", dnf: "util-linux" },
   bash: { apt: "bash", dnf: "bash" },
+  unshare: { apt: "util-linux", dnf: "util-linux-core" },
+  perl: { apt: "perl-base", dnf: "perl-interpreter" },
 };
 
 const APPARMOR_PROFILE = `# /etc/apparmor.d/bwrap
@@ -73,7 +79,7 @@ async function runPreflight(): Promise<HostTools> {
   const checks = await Promise.allSettled([
     checkBwrapVersion(tools.bwrap),
     checkNsenter(tools.nsenter),
-    checkUserNamespaces(tools.bwrap),
+    checkUserNamespaces(tools),
   ]);
   for (const check of checks) if (check.status === "rejected") throw check.reason;
   return tools;
@@ -102,7 +108,7 @@ export function findTools(): HostTools {
     );
   }
   const tools = found as HostTools;
-  for (const name of ["socat", "setpriv"] as const) {
+  for (const name of ["socat", "setpriv", "perl"] as const) {
     const path = tools[name];
     if (!SANDBOX_VISIBLE.some((prefix) => path.startsWith(prefix))) {
       throw new PreflightError(
@@ -153,8 +159,18 @@ async function checkNsenter(nsenter: string): Promise<void> {
   }
 }
 
-async function checkUserNamespaces(bwrap: string): Promise<void> {
-  const result = await run(bwrap, ["--unshare-user", "--ro-bind", "/", "/", "true"]);
+/** As the sandbox owner: root could always create one, the owner is who must. */
+async function checkUserNamespaces(tools: HostTools): Promise<void> {
+  const owner = await ensureSandboxOwner();
+  const argv = [...becomeOwner(owner, tools.setpriv), tools.bwrap];
+  const result = await run(argv[0], [
+    ...argv.slice(1),
+    "--unshare-user",
+    "--ro-bind",
+    "/",
+    "/",
+    "true",
+  ]);
   if (result.code === 0) return;
   throw diagnoseUsernsFailure(result.stderr, readUsernsSysctls());
 }

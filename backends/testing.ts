@@ -63,6 +63,7 @@ export interface DoorStub {
 /** A Unix socket server standing in for the egress sidecar: answers each line with "pong". */
 export function serveDoor(path: string): DoorStub {
   const listener = Deno.listen({ transport: "unix", path });
+  Deno.chmodSync(path, 0o666); // as the egress proxy does: the door's forwarders run as the owner
   const state = { requests: 0, close: (): void => listener.close() };
   (async (): Promise<void> => {
     for await (const connection of listener) {

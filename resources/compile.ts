@@ -168,8 +168,12 @@ export function compileBottle(
     user: gitIdentity(name, bottle.git_user),
   };
   return [
-    node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"] }, []),
-    node("door", { path: runDir, services: DOOR_SERVICES as unknown as JsonObject[] }, [
+    node("bottle_dir", { path: dir, subdirs: ["logs", "home", "backend"], owned: ["home"] }, []),
+    node("door", {
+      path: runDir,
+      mode: 0o711,
+      services: DOOR_SERVICES as unknown as JsonObject[],
+    }, [
       id("bottle_dir"),
     ], [id("bottle_dir")]),
     node("workspace", workspaceInputs(dir, bottle, options), [id("bottle_dir")], [

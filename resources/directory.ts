@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { sandboxOwner } from "../backends/bwrap/owner.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type { JsonObject } from "../lib/json.ts";
 import type {
@@ -14,6 +15,10 @@ import type {
  * Deleting removes the whole tree, so paths are always derived from the state dir. A new
  * subdir is an update (it is made); only a new `path` replaces, since a replace cascades to
  * everything inside — the bottle directory holds the agent's workspace and home.
+ *
+ * `owned` subdirs (the agent's home) belong to the sandbox owner, the host identity the
+ * agent runs as; `mode` (e.g. 0o711 for the door, which the owner's forwarders traverse)
+ * overrides the default 0700 of `path`.
  */
 export function directoryProvider(type: string): Provider {
   return {
@@ -26,11 +31,15 @@ export function directoryProvider(type: string): Provider {
         return Promise.resolve({ status: "missing", reason: `directory ${path} does not exist` });
       }
       const missing = subdirsOf(instance).filter((sub) => !isDirectory(`${path}/${sub}`));
-      return Promise.resolve({
-        status: "found",
-        outputs: { path },
-        drift: missing.map((sub) => `${path}/${sub} is missing`),
-      });
+      const drift = missing.map((sub) => `${path}/${sub} is missing`);
+      const owner = sandboxOwner();
+      for (const sub of ownedOf(instance)) {
+        const info = lstatSync(`${path}/${sub}`, { throwIfNoEntry: false });
+        if (info && info.uid !== owner.uid) {
+          drift.push(`${path}/${sub} is not owned by ${owner.name}`);
+        }
+      }
+      return Promise.resolve({ status: "found", outputs: { path }, drift });
     },
     diff(desired: JsonObject, recorded: JsonObject): DiffResult {
       return diffInputs(desired, recorded, this.replaceKeys, true);
@@ -51,10 +60,19 @@ export function directoryProvider(type: string): Provider {
 function ensure(instance: ResourceInstance): { path: string } {
   const path = String(instance.inputs.path);
   mkdirSync(path, { recursive: true, mode: 0o700 });
+  const mode = instance.inputs.mode;
+  if (typeof mode === "number") chmodSync(path, mode);
   for (const sub of subdirsOf(instance)) {
     mkdirSync(`${path}/${sub}`, { recursive: true, mode: 0o700 });
   }
+  const owner = sandboxOwner();
+  for (const sub of ownedOf(instance)) chownSync(`${path}/${sub}`, owner.uid, owner.gid);
   return { path };
+}
+
+function ownedOf(instance: ResourceInstance): string[] {
+  const owned = instance.inputs.owned;
+  return Array.isArray(owned) ? owned.map(String) : [];
 }
 
 function subdirsOf(instance: ResourceInstance): string[] {

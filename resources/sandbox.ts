@@ -15,7 +15,7 @@ import { readHandle, removeHandle, sandboxHandlePath, writeHandle } from "./hand
 export const sandboxProvider: Provider = {
   type: "sandbox",
   replaceKeys: [],
-  repairsDriftInPlace: false,
+  repairsDriftInPlace: true,
   read(ctx, instance): Promise<ReadResult> {
     const handle = sandboxHandleOf(ctx, instance) ??
       getBackend(String(instance.inputs.backend)).find(sandboxSpecOf(instance));
@@ -27,7 +27,7 @@ export const sandboxProvider: Provider = {
     return Promise.resolve({
       status: "found",
       outputs: handle as unknown as JsonObject,
-      drift: [],
+      drift: status.problems,
     });
   },
   diff(desired: JsonObject, recorded: JsonObject): DiffResult {
@@ -39,6 +39,17 @@ export const sandboxProvider: Provider = {
     const previous = sandboxHandleOf(ctx, instance) ?? backend.find(spec);
     if (previous) await getBackend(previous.backend).stop(previous);
     const handle = await backend.start(spec);
+    writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
+    return handle as unknown as JsonObject;
+  },
+  /** Only drift reaches here (every input change replaces): a dead door, repaired in place. */
+  async update(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
+    const backend = getBackend(String(instance.inputs.backend));
+    const spec = sandboxSpecOf(instance);
+    const current = sandboxHandleOf(ctx, instance) ?? backend.find(spec);
+    const running = current && getBackend(current.backend).status(current).state === "running";
+    if (!current || !running) return await this.create(ctx, instance);
+    const handle = await getBackend(current.backend).repair(current, spec);
     writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
     return handle as unknown as JsonObject;
   },

@@ -18,6 +18,7 @@ import type {
   ResourceInstance,
 } from "../engine/provider.ts";
 import { scratchOf, seedWorkspace } from "./workspace_seed.ts";
+import { giveToOwner } from "../backends/bwrap/owner.ts";
 
 export interface WorkspaceInputs {
   /** The host directory mapped at `/workspace`, under the bottle's state directory. */
@@ -52,8 +53,10 @@ export const workspaceProvider: Provider = {
   async create(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
     const { path, source } = inputsOf(instance);
     if (isDirectory(path)) return { path };
-    if (source === undefined) makePrivateDir(path);
-    else await seedWorkspace(source, path);
+    if (source === undefined) {
+      makePrivateDir(path);
+      await giveToOwner(path);
+    } else await seedWorkspace(source, path, giveToOwner);
     chmodSync(path, 0o700);
     return { path };
   },

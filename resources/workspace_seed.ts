@@ -29,8 +29,15 @@ export function scratchOf(target: string): string {
   return `${target}.seeding`;
 }
 
-/** Copies the repository at `source` (a main checkout) to `target`, which must not exist. */
-export async function seedWorkspace(source: string, target: string): Promise<void> {
+/**
+ * Copies the repository at `source` (a main checkout) to `target`, which must not exist;
+ * `handOver` gives the finished copy to the agent before it is renamed into place.
+ */
+export async function seedWorkspace(
+  source: string,
+  target: string,
+  handOver: (path: string) => Promise<void> = () => Promise.resolve(),
+): Promise<void> {
   const scratch = scratchOf(target);
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { mode: 0o700 });
@@ -38,6 +45,7 @@ export async function seedWorkspace(source: string, target: string): Promise<voi
   copyWorkTree(source, scratch, await workTreeFiles(source));
   await copyGitDir(join(source, ".git"), join(scratch, ".git"));
   await makeSelfContained(join(source, ".git"), scratch);
+  await handOver(scratch);
   renameSync(scratch, target);
 }
 

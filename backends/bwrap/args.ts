@@ -2,7 +2,8 @@ import type { SandboxSpec } from "../backend.ts";
 import { sandboxEnv } from "./env.ts";
 import type { GeneratedEtc } from "./etc.ts";
 import type { HostEntry, HostLayout } from "./host.ts";
-import { initScript } from "./init.ts";
+import { checkServices, initArgv } from "./init.ts";
+import type { StagedSource } from "./stage.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
 
 /** The descriptor on which bwrap reports the sandbox's pid (`--info-fd`). */
@@ -13,9 +14,14 @@ export interface BwrapArgsInput {
   layout: HostLayout;
   /** Host directory holding the generated `/etc` files. */
   etcDir: string;
-  /** Absolute path of socat (the same inside, since `/usr` is the host's). */
-  socat: string;
+  /** Absolute path of perl (the same inside, since `/usr` is the host's): the init. */
+  perl: string;
+  /** The descriptor holding the seccomp filter for `--seccomp`, when there is one. */
+  seccompFd?: number;
 }
+
+/** /proc entries that change the host kernel, read-only inside whoever the owner is. */
+const PROC_READ_ONLY = ["/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"];
 
 const GENERATED: readonly (keyof GeneratedEtc)[] = [
   "passwd",
@@ -35,10 +41,13 @@ export interface BwrapInvocation {
   /** `--clearenv` and one `--setenv NAME VALUE` per variable. */
   environment: string[];
   command: string[];
+  /** Bind sources that only the operator can reach (staged for a root operator). */
+  privateSources: StagedSource[];
 }
 
 export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
-  const { spec, layout, etcDir, socat } = input;
+  const { spec, layout, etcDir, perl } = input;
+  checkServices(spec.services);
   const args: string[] = [
     // Every namespace, so the network is loopback only; no nested user namespaces.
     "--unshare-all",
@@ -53,12 +62,14 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
     "--cap-drop",
     "ALL",
     "--new-session",
+    "--as-pid-1",
     "--ro-bind",
     "/usr",
     "/usr",
   ];
   for (const entry of layout.topLevel) args.push(...mirror(entry));
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  for (const path of PROC_READ_ONLY) args.push("--ro-bind-try", path, path);
   const mountPoints = [...layout.etc.map((entry) => entry.path), SANDBOX.home, SANDBOX.run];
   if (spec.trustDir) mountPoints.push(SANDBOX.trust);
   const roBinds = spec.roBinds ?? [];
@@ -85,14 +96,33 @@ export function buildBwrapArgs(input: BwrapArgsInput): BwrapInvocation {
     "--info-fd",
     String(INFO_FD),
   );
+  if (input.seccompFd !== undefined) args.push("--seccomp", String(input.seccompFd));
   const env = sandboxEnv(spec);
   const environment = ["--clearenv"];
   for (const name of Object.keys(env).sort()) environment.push("--setenv", name, env[name]);
   return {
     options: args,
     environment,
-    command: ["/bin/sh", "-c", initScript(spec.services, socat)],
+    command: initArgv(perl),
+    privateSources: privateSources(spec, etcDir),
   };
+}
+
+function privateSources(spec: SandboxSpec, etcDir: string): StagedSource[] {
+  const sources: StagedSource[] = [
+    { host: spec.workspaceDir, kind: "dir" },
+    { host: spec.homeDir, kind: "dir" },
+    { host: spec.runDir, kind: "dir" },
+    ...GENERATED.map((name): StagedSource => ({ host: `${etcDir}/${name}`, kind: "file" })),
+    ...(spec.roBinds ?? []).map((bind): StagedSource => ({ host: bind.host, kind: "dir" })),
+  ];
+  if (spec.trustDir) {
+    sources.push(
+      { host: spec.trustDir, kind: "dir" },
+      { host: `${spec.trustDir}/ca-bundle.crt`, kind: "file" },
+    );
+  }
+  return sources;
 }
 
 /** The bottle's trust store, and its bundle over the system one where the host has one. */

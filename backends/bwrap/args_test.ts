@@ -38,7 +38,8 @@ function build(overrides: Partial<SandboxSpec> = {}): BwrapInvocation {
     spec: spec(overrides),
     layout: LAYOUT,
     etcDir: "/state/dev/backend/etc",
-    socat: "/usr/bin/socat",
+    perl: "/usr/bin/perl",
+    seccompFd: 5,
   });
 }
 
@@ -47,6 +48,9 @@ const ARITY: Record<string, number> = {
   "--unshare-user": 0,
   "--disable-userns": 0,
   "--new-session": 0,
+  "--as-pid-1": 0,
+  "--seccomp": 1,
+  "--ro-bind-try": 2,
   "--clearenv": 0,
   "--uid": 1,
   "--gid": 1,
@@ -85,7 +89,14 @@ function all(options: string[], flag: string): string[][] {
 
 Deno.test("namespaces: every one unshared, no nested userns, no caps, new session, uid 1000", () => {
   const { options } = build();
-  for (const flag of ["--unshare-all", "--unshare-user", "--disable-userns", "--new-session"]) {
+  const flags = [
+    "--unshare-all",
+    "--unshare-user",
+    "--disable-userns",
+    "--new-session",
+    "--as-pid-1",
+  ];
+  for (const flag of flags) {
     assert.ok(options.includes(flag), flag);
   }
   assert.deepEqual(all(options, "--cap-drop"), [["ALL"]]);
@@ -93,6 +104,7 @@ Deno.test("namespaces: every one unshared, no nested userns, no caps, new sessio
   assert.deepEqual(all(options, "--gid"), [["1000"]]);
   assert.deepEqual(all(options, "--hostname"), [["bottle-dev-box"]]);
   assert.deepEqual(all(options, "--info-fd"), [["3"]]);
+  assert.deepEqual(all(options, "--seccomp"), [["5"]]);
   for (const forbidden of ["--share-net", "--die-with-parent", "--dev-bind", "--cap-add"]) {
     assert.ok(!options.includes(forbidden), forbidden);
   }
@@ -177,15 +189,28 @@ Deno.test("environment: no proxy variables without an egress service", () => {
   assert.equal(env.NO_PROXY, "localhost,127.0.0.1");
 });
 
-Deno.test("command: the init script runs under /bin/sh", () => {
-  const { command } = build();
-  assert.equal(command[0], "/bin/sh");
-  assert.equal(command[1], "-c");
-  assert.match(
-    command[2],
-    /TCP-LISTEN:3128,bind=127\.0\.0\.1,reuseaddr,fork UNIX-CONNECT:\/run\/bottle\/egress\.sock/,
-  );
-  assert.match(command[2], /TCP-LISTEN:9418,.* UNIX-CONNECT:\/run\/bottle\/git\.sock/);
+Deno.test("command: pid 1 is the perl init; kernel knobs in /proc are read-only", () => {
+  const { command, options } = build();
+  assert.equal(command[0], "/usr/bin/perl");
+  assert.match(command[2], /bottle-init/);
+  assert.deepEqual(all(options, "--ro-bind-try"), [
+    ["/proc/sys", "/proc/sys"],
+    ["/proc/sysrq-trigger", "/proc/sysrq-trigger"],
+    ["/proc/irq", "/proc/irq"],
+    ["/proc/bus", "/proc/bus"],
+  ]);
+  const proc = options.indexOf("--proc");
+  assert.ok(proc >= 0 && proc < options.indexOf("--ro-bind-try"), "after /proc is mounted");
+});
+
+Deno.test("private sources: the bottle's own dirs and files, never the system's", () => {
+  const { privateSources } = build();
+  const hosts = privateSources.map((source) => source.host);
+  assert.ok(hosts.includes("/state/dev/workspace"));
+  assert.ok(hosts.includes("/state/dev/home"));
+  assert.ok(hosts.includes("/state/dev/run"));
+  assert.ok(hosts.includes("/state/dev/backend/etc/passwd"));
+  assert.ok(!hosts.some((host) => host.startsWith("/usr") || host === "/lib64"));
 });
 
 Deno.test("invalid specs are refused before bwrap runs", () => {

@@ -12,9 +12,12 @@ import { execEnv } from "./env.ts";
 import { generatedEtc } from "./etc.ts";
 import { buildExecCommand, runHostCommand } from "./exec.ts";
 import { probeHost } from "./host.ts";
-import { findSandbox } from "./find.ts";
-import { kill, launch } from "./launch.ts";
+import { findDoor, findSandbox } from "./find.ts";
+import { kill, launch, SECCOMP_FD, startDoor, waitForDoor } from "./launch.ts";
+import { listeningPortsOf } from "./listening.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
+import { type SandboxOwner, sandboxOwner } from "./owner.ts";
+import { sandboxSeccomp } from "./seccomp.ts";
 
 export const BWRAP = "bwrap";
 
@@ -28,7 +31,8 @@ export class BwrapBackend implements Backend {
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
     const tools = await preflight();
-    checkDirectories(spec);
+    const owner = sandboxOwner();
+    checkDirectories(spec, owner);
     const layout = probeHost();
     const etcDir = `${spec.backendDir}/etc`;
     Deno.mkdirSync(etcDir, { recursive: true, mode: 0o700 });
@@ -36,14 +40,24 @@ export class BwrapBackend implements Backend {
     for (const [name, content] of Object.entries(files)) {
       Deno.writeTextFileSync(`${etcDir}/${name}`, content, { mode: 0o644 });
     }
-    const invocation = buildBwrapArgs({ spec, layout, etcDir, socat: tools.socat });
-    const { init, inner } = await launch({
-      tools,
-      invocation,
-      backendDir: spec.backendDir,
-      ports: spec.services.map((service) => service.port),
+    const seccomp = sandboxSeccomp();
+    const invocation = buildBwrapArgs({
+      spec,
+      layout,
+      etcDir,
+      perl: tools.perl,
+      ...(seccomp ? { seccompFd: SECCOMP_FD } : {}),
     });
-    return { backend: BWRAP, init, inner };
+    const { init, inner, door } = await launch({
+      tools,
+      owner,
+      invocation,
+      seccomp,
+      backendDir: spec.backendDir,
+      runDir: spec.runDir,
+      services: spec.services,
+    });
+    return { backend: BWRAP, init, inner, door, ports: portsOf(spec) };
   }
 
   status(handle: SandboxHandle): SandboxStatus {
@@ -54,17 +68,30 @@ export class BwrapBackend implements Backend {
     if (!isAlive(handle.inner)) {
       return { state: "gone", reason: `the sandbox's pid 1 (pid ${handle.inner.pid}) has exited` };
     }
-    return { state: "running" };
+    return { state: "running", problems: doorProblems(handle) };
   }
 
   find(spec: SandboxSpec): SandboxHandle | null {
     const found = findSandbox(spec.runDir);
-    return found ? { backend: BWRAP, ...found } : null;
+    if (!found) return null;
+    const door = findDoor(found.inner);
+    return { backend: BWRAP, ...found, ...(door ? { door } : {}), ports: portsOf(spec) };
+  }
+
+  async repair(handle: SandboxHandle, spec: SandboxSpec): Promise<SandboxHandle> {
+    checkHandle(handle);
+    const tools = await preflight();
+    const stale = handle.door ?? findDoor(handle.inner);
+    if (stale) await kill([], [stale]);
+    const door = startDoor({ tools, owner: sandboxOwner(), services: spec.services }, handle.inner);
+    await waitForDoor(door, handle.inner, portsOf(spec), 3000);
+    return { ...handle, door, ports: portsOf(spec) };
   }
 
   async stop(handle: SandboxHandle): Promise<void> {
     checkHandle(handle);
-    if (!(await kill([handle.inner, handle.init]))) {
+    const door = handle.door ?? findDoor(handle.inner);
+    if (!(await kill([handle.inner, handle.init], [door]))) {
       throw new Error(
         `bwrap sandbox (pid ${handle.init.pid}, inner ${handle.inner.pid}) survived SIGKILL`,
       );
@@ -84,6 +111,8 @@ export class BwrapBackend implements Backend {
     const tools = findTools();
     const command = buildExecCommand({
       tools,
+      owner: sandboxOwner(),
+      seccomp: sandboxSeccomp(),
       innerPid: handle.inner.pid,
       env: execEnv(spec, options),
       cwd: options.cwd ?? SANDBOX.workspace,
@@ -97,7 +126,27 @@ export class BwrapBackend implements Backend {
 
 export const bwrapBackend: Backend = new BwrapBackend();
 
-function checkDirectories(spec: SandboxSpec): void {
+function portsOf(spec: SandboxSpec): number[] {
+  return spec.services.map((service) => service.port);
+}
+
+/** A dead keeper or a door port not listening inside: the agent has lost its way out. */
+function doorProblems(handle: SandboxHandle): string[] {
+  const problems: string[] = [];
+  if (!handle.door || !isAlive(handle.door)) {
+    problems.push("the door's forwarders are not running");
+  }
+  const listening = listeningPortsOf(handle.inner.pid);
+  const closed = (handle.ports ?? []).filter((port) => !listening.has(port));
+  if (closed.length > 0) problems.push(`door port ${closed.join(", ")} is not listening inside`);
+  return problems;
+}
+
+/**
+ * The workspace and home must be directories the engine made (their own paths are trusted);
+ * their top directories are handed to the sandbox owner, who is the agent on the host.
+ */
+function checkDirectories(spec: SandboxSpec, owner: SandboxOwner): void {
   const dirs: [string, string][] = [
     ["workspaceDir", spec.workspaceDir],
     ["homeDir", spec.homeDir],
@@ -105,14 +154,18 @@ function checkDirectories(spec: SandboxSpec): void {
   ];
   for (const [key, path] of dirs) {
     if (!path.startsWith("/")) throw new Error(`${key} must be an absolute path (got "${path}")`);
-    let isDirectory = false;
+    let info: Deno.FileInfo | null = null;
     try {
-      isDirectory = Deno.statSync(path).isDirectory;
+      info = Deno.lstatSync(path);
     } catch {
       // reported below
     }
-    if (!isDirectory) throw new Error(`${key} ${path} is not an existing directory`);
+    if (!info?.isDirectory) throw new Error(`${key} ${path} is not an existing directory`);
+    if (key !== "runDir" && owner.switched && info.uid !== owner.uid) {
+      Deno.chownSync(path, owner.uid, owner.gid);
+    }
   }
+  if (owner.switched) Deno.chmodSync(spec.runDir, 0o711);
   if (!spec.backendDir.startsWith("/")) {
     throw new Error(`backendDir must be an absolute path (got "${spec.backendDir}")`);
   }
@@ -123,6 +176,9 @@ function checkHandle(handle: SandboxHandle): void {
     identity !== undefined && Number.isInteger(identity.pid) && identity.pid > 0 &&
     Number.isInteger(identity.startTime);
   if (handle.backend !== BWRAP || !valid(handle.init) || !valid(handle.inner)) {
+    throw new Error(`not a bwrap sandbox handle: ${JSON.stringify(handle)}`);
+  }
+  if (handle.door !== undefined && !valid(handle.door)) {
     throw new Error(`not a bwrap sandbox handle: ${JSON.stringify(handle)}`);
   }
 }

@@ -4,6 +4,8 @@ import { identify, isAlive } from "../../lib/process.ts";
 import { preflight } from "../preflight.ts";
 import { bwrapBackend } from "./backend.ts";
 import { launch, sandboxFiles } from "./launch.ts";
+import { sandboxOwner } from "./owner.ts";
+import { stagePrefix } from "./stage.ts";
 import { listeningPortsOf } from "./listening.ts";
 import { inside, makeBottle, removeBottle } from "../testing.ts";
 import { cli, LINUX, namespaceOf, pidsInNamespace } from "./test_helpers.ts";
@@ -26,16 +28,20 @@ Deno.test({
       await t.step("the handle names bwrap and its pid 1, both running", () => {
         assert.equal(handle.backend, "bwrap");
         assert.notEqual(handle.init.pid, handle.inner.pid);
-        assert.deepEqual(bwrapBackend.status(handle), { state: "running" });
+        assert.deepEqual(bwrapBackend.status(handle), { state: "running", problems: [] });
       });
 
-      await t.step("the process list names the bottle's dirs, never an env value", () => {
-        for (const pid of [handle.init.pid, handle.inner.pid]) {
-          const cmdline = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0");
-          assert.equal(cmdline[0], "bwrap");
-          assert.ok(cmdline.includes(spec.workspaceDir));
-          assert.ok(!cmdline.some((arg) => arg.includes("hello world")));
-        }
+      await t.step("the host's process list names the bottle, pid 1 inside names no path", () => {
+        const outer = Deno.readTextFileSync(`/proc/${handle.init.pid}/cmdline`).split("\0");
+        assert.match(outer[0], /(^|\/)bwrap$/);
+        const owner = sandboxOwner();
+        const named = owner.switched
+          ? outer.some((arg) => arg.startsWith(stagePrefix(spec.runDir)))
+          : outer.includes(spec.workspaceDir);
+        assert.ok(named, outer.join(" "));
+        assert.ok(!outer.some((arg) => arg.includes("hello world")));
+        const init = Deno.readTextFileSync(`/proc/${handle.inner.pid}/cmdline`).split("\0");
+        assert.deepEqual(init.filter(Boolean), ["bottle-init"]);
         assert.throws(() => Deno.statSync(`${spec.backendDir}/bwrap-args`), Deno.errors.NotFound);
       });
 
@@ -173,7 +179,7 @@ Deno.test({
     assert.equal(started.code, 0, started.stderr);
     const handle = JSON.parse(started.stdout) as SandboxHandle;
     try {
-      assert.deepEqual(bwrapBackend.status(handle), { state: "running" });
+      assert.deepEqual(bwrapBackend.status(handle), { state: "running", problems: [] });
       assert.ok(listeningPortsOf(handle.inner.pid).has(3128));
       assert.equal(await bwrapBackend.exec(handle, bottle.spec, ["true"], { tty: false }), 0);
       // Its own session: the operator's terminal signals never reach it.
@@ -244,12 +250,16 @@ Deno.test({
       await assert.rejects(
         launch({
           tools,
+          owner: sandboxOwner(),
+          seccomp: null,
           backendDir,
-          ports: [],
+          runDir: bottle.spec.runDir,
+          services: [],
           invocation: {
             options: ["--no-such-option", "--info-fd", "3"],
             environment: [],
             command: ["true"],
+            privateSources: [],
           },
         }),
         /bwrap sandbox failed to start: bwrap exited.*\n--- .*sandbox\.log.*\n.*Unknown option --no-such-option/s,
@@ -258,13 +268,26 @@ Deno.test({
       await assert.rejects(
         launch({
           tools,
+          owner: sandboxOwner(),
+          seccomp: null,
           backendDir,
-          ports: [4999],
+          runDir: bottle.spec.runDir,
+          services: [{ name: "nothing", port: 4999, socket: "nothing.sock" }],
           readyTimeoutMs: 300,
           invocation: {
-            options: ["--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--info-fd", "3"],
+            options: [
+              "--unshare-all",
+              "--unshare-user",
+              "--ro-bind",
+              "/",
+              "/",
+              "--as-pid-1",
+              "--info-fd",
+              "3",
+            ],
             environment: ["--clearenv"],
             command: ["/bin/sh", "-c", `sleep 600 # ${marker}`],
+            privateSources: [],
           },
         }),
         /door ports 4999 did not listen within 300 ms/,

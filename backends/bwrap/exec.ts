@@ -1,6 +1,8 @@
 import type { CaptureFiles } from "../backend.ts";
 import type { HostTools } from "../preflight.ts";
 import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
+import { becomeOwner, type SandboxOwner } from "./owner.ts";
+import { enterArgv } from "./enter.ts";
 
 /** A host command line, ready for `Deno.Command`. */
 export interface HostCommand {
@@ -11,6 +13,10 @@ export interface HostCommand {
 
 export interface ExecRequest {
   tools: HostTools;
+  /** Who the sandbox runs as: the command joins it as that identity, never as root. */
+  owner: SandboxOwner;
+  /** The sandbox's seccomp filter, loaded (by perl) just before the command runs. */
+  seccomp: Uint8Array | null;
   /** Host pid of a process inside the sandbox (its pid 1). */
   innerPid: number;
   /** The complete environment for the command. */
@@ -44,38 +50,29 @@ export const ENV_SCRIPT = [
 const CLOSE_AND_EXEC = `${closeFdsAbove(2)}\nexec "$@"`;
 
 /**
- * How to run `argv` inside: nsenter joins every namespace of the sandbox, setpriv drops what
- * capabilities remain and sets no_new_privs. Without a TTY the command runs in a new session
+ * How to run `argv` inside: as the sandbox owner (setpriv, for a root operator), enter.ts
+ * joins every namespace of the sandbox, empties the capability sets, sets no_new_privs and
+ * loads the seccomp filter, then the command runs. Without a TTY the command runs in a new session
  * (no controlling terminal, so no TIOCSTI into the operator's); with one, `script` allocates
  * a fresh pty on the host and the sandbox holds only its slave.
  */
 export function buildExecCommand(request: ExecRequest): HostCommand {
-  const { tools, innerPid, env, cwd, argv, tty } = request;
+  const { tools, owner, seccomp, innerPid, env, cwd, argv, tty } = request;
   if (argv.length === 0) throw new Error("exec needs a command");
   if (!cwd.startsWith("/") || cwd.includes("\0")) {
     throw new Error(`exec cwd must be an absolute path inside the sandbox (got "${cwd}")`);
   }
   const names = Object.keys(env).sort();
   const enter = [
-    tools.nsenter,
-    "-t",
-    String(innerPid),
-    "--preserve-credentials",
-    "-U",
-    "-m",
-    "-n",
-    "-p",
-    "-i",
-    "-u",
-    "-C",
-    "-r",
-    `--wdns=${cwd}`,
-    tools.setpriv,
-    "--inh-caps=-all",
-    "--ambient-caps=-all",
-    "--bounding-set=-all",
-    "--no-new-privs",
-    "--",
+    ...becomeOwner(owner, tools.setpriv),
+    ...enterArgv({
+      perl: tools.perl,
+      pid: innerPid,
+      namespaces: ["ipc", "uts", "net", "cgroup", "pid", "mnt"],
+      cwd,
+      inner: true,
+      seccomp,
+    }),
     "/bin/sh",
     "-c",
     ENV_SCRIPT,

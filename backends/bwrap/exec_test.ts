@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import type { HostTools } from "../preflight.ts";
 import { buildExecCommand, ENV_SCRIPT, type ExecRequest } from "./exec.ts";
+import { ENTER_SCRIPT } from "./enter.ts";
+import type { SandboxOwner } from "./owner.ts";
 
 const TOOLS: HostTools = {
   bwrap: "/usr/bin/bwrap",
@@ -10,10 +12,16 @@ const TOOLS: HostTools = {
   setsid: "/usr/bin/setsid",
   script: "/usr/bin/script",
   bash: "/usr/bin/bash",
+  unshare: "/usr/bin/unshare",
+  perl: "/usr/bin/perl",
 };
+
+const OWNER: SandboxOwner = { uid: 995, gid: 994, name: "bot-bottle", switched: true };
 
 const REQUEST: ExecRequest = {
   tools: TOOLS,
+  owner: OWNER,
+  seccomp: new Uint8Array([6, 0, 0, 0, 0, 0, 255, 127]),
   innerPid: 4242,
   env: { PATH: "/usr/bin:/bin", TOKEN: "placeholder-value", LD_PRELOAD: "/home/agent/x.so" },
   cwd: "/workspace/sub dir",
@@ -21,32 +29,29 @@ const REQUEST: ExecRequest = {
   tty: false,
 };
 
-Deno.test("exec without a TTY: new session, every namespace, privileges dropped", () => {
+Deno.test("exec without a TTY: new session, as the owner, every namespace, filtered", () => {
   const command = buildExecCommand(REQUEST);
   assert.equal(command.command, "/usr/bin/bash");
   const program = command.args.slice(3);
-  assert.deepEqual(program.slice(0, 19), [
+  assert.deepEqual(program.slice(0, 17), [
     "/usr/bin/setsid",
     "--wait",
-    "/usr/bin/nsenter",
-    "-t",
-    "4242",
-    "--preserve-credentials",
-    "-U",
-    "-m",
-    "-n",
-    "-p",
-    "-i",
-    "-u",
-    "-C",
-    "-r",
-    "--wdns=/workspace/sub dir",
     "/usr/bin/setpriv",
+    "--reuid=995",
+    "--regid=994",
+    "--clear-groups",
     "--inh-caps=-all",
-    "--ambient-caps=-all",
-    "--bounding-set=-all",
+    "--",
+    "/usr/bin/perl",
+    "-e",
+    ENTER_SCRIPT,
+    "4242",
+    "ipc,uts,net,cgroup,pid,mnt",
+    "/workspace/sub dir",
+    "1",
+    "060000000000ff7f",
+    "308",
   ]);
-  assert.ok(program.includes("--no-new-privs"));
   assert.deepEqual(program.slice(-7), [
     "LD_PRELOAD",
     "PATH",
@@ -56,6 +61,12 @@ Deno.test("exec without a TTY: new session, every namespace, privileges dropped"
     "status",
     "--short",
   ]);
+});
+
+Deno.test("exec for an ordinary operator: no setpriv, the operator is the owner", () => {
+  const command = buildExecCommand({ ...REQUEST, owner: { ...OWNER, switched: false } });
+  const program = command.args.slice(3);
+  assert.deepEqual(program.slice(0, 3), ["/usr/bin/setsid", "--wait", "/usr/bin/perl"]);
 });
 
 Deno.test("exec env crosses the host prefixed: never in argv, never acting on nsenter", () => {
@@ -78,14 +89,15 @@ Deno.test("exec with a TTY: script allocates the pty on the host, argv quoted ex
   const program = command.args.slice(3);
   assert.deepEqual([program[0], program[1], program[3]], ["/usr/bin/script", "-qfec", "/dev/null"]);
   const line = program[2];
-  assert.ok(line.startsWith("exec /usr/bin/nsenter "));
+  assert.ok(line.startsWith("exec /usr/bin/setpriv "));
   const printed = await new Deno.Command("/bin/sh", {
     args: ["-c", `printf '%s\\0' ${line.slice("exec ".length)}`],
   }).output();
   const words = new TextDecoder().decode(printed.stdout).split("\0").slice(0, -1);
-  assert.equal(words[0], "/usr/bin/nsenter");
+  assert.equal(words[0], "/usr/bin/setpriv");
   assert.deepEqual(words.slice(-4), ["--", "sh", "-c", "echo 'hi' $HOME"]);
-  assert.equal(words.filter((word) => word === "--wdns=/workspace/sub dir").length, 1);
+  assert.ok(words.includes(ENTER_SCRIPT));
+  assert.equal(words.filter((word) => word === "/workspace/sub dir").length, 1);
 });
 
 Deno.test("exec refuses an empty command and a relative cwd", () => {

@@ -1,6 +1,4 @@
 import type { DoorService } from "../backend.ts";
-import { SANDBOX } from "./layout.ts";
-import { shellQuote } from "./shell.ts";
 
 const SOCKET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
@@ -21,16 +19,23 @@ export function checkServices(services: readonly DoorService[]): void {
   }
 }
 
+/** prctl's syscall number, for the init's PR_SET_DUMPABLE. */
+const PRCTL: Record<string, number> = { x86_64: 157, aarch64: 167 };
+
 /**
- * The sandbox's main process: one supervised forwarder per door service, exposing
- * `/run/bottle/<socket>` on 127.0.0.1:<port>, then waiting forever.
+ * The sandbox's pid 1 (bwrap `--as-pid-1`): reaps orphans and otherwise sleeps. Nothing inside
+ * can stop it: a pid namespace's init receives from inside only the signals it handles, and it
+ * handles only SIGCHLD; it makes itself non-dumpable, so no process inside can ptrace it or
+ * read its /proc entries; its command line is its name, so it shows no host path.
  */
-export function initScript(services: readonly DoorService[], socat: string): string {
-  checkServices(services);
-  const lines = services.map((service) => {
-    const listen = `TCP-LISTEN:${service.port},bind=127.0.0.1,reuseaddr,fork`;
-    const connect = `UNIX-CONNECT:${SANDBOX.run}/${service.socket}`;
-    return `while :; do ${shellQuote(socat)} ${listen} ${connect}; sleep 0.2; done &`;
-  });
-  return [...lines, "while :; do sleep 3600; done", ""].join("\n");
+export function initArgv(perl: string, arch: string = Deno.build.arch): string[] {
+  const prctl = PRCTL[arch];
+  if (prctl === undefined) throw new Error(`no prctl syscall number known for ${arch}`);
+  const script = [
+    '$0 = "bottle-init";',
+    `syscall(${prctl}, 4, 0, 0, 0, 0) == 0 or die "bottle-init: PR_SET_DUMPABLE: $!\n";`,
+    "$SIG{CHLD} = sub {};",
+    "for (;;) { sleep 3600 if waitpid(-1, 0) == -1; }",
+  ].join(" ");
+  return [perl, "-e", script];
 }

@@ -1,30 +1,19 @@
 import assert from "node:assert/strict";
-import { initScript } from "./init.ts";
+import { checkServices, initArgv } from "./init.ts";
 
-Deno.test("init script: one supervised forwarder per service, then waits forever", async () => {
-  const script = initScript(
-    [{ name: "egress", port: 3128, socket: "egress.sock" }, {
-      name: "mcp",
-      port: 8700,
-      socket: "mcp.sock",
-    }],
-    "/usr/bin/socat",
-  );
-  assert.equal(
-    script,
-    [
-      "while :; do /usr/bin/socat TCP-LISTEN:3128,bind=127.0.0.1,reuseaddr,fork " +
-      "UNIX-CONNECT:/run/bottle/egress.sock; sleep 0.2; done &",
-      "while :; do /usr/bin/socat TCP-LISTEN:8700,bind=127.0.0.1,reuseaddr,fork " +
-      "UNIX-CONNECT:/run/bottle/mcp.sock; sleep 0.2; done &",
-      "while :; do sleep 3600; done",
-      "",
-    ].join("\n"),
-  );
-  const syntax = await new Deno.Command("/bin/sh", { args: ["-n", "-c", script] }).output();
-  assert.equal(syntax.code, 0);
+Deno.test("init: a perl reaper named bottle-init that makes itself non-dumpable", async () => {
+  const argv = initArgv("/usr/bin/perl", "x86_64");
+  assert.deepEqual(argv.slice(0, 2), ["/usr/bin/perl", "-e"]);
+  assert.match(argv[2], /\$0 = "bottle-init"/);
+  assert.match(argv[2], /syscall\(157, 4, 0/);
+  assert.match(initArgv("/usr/bin/perl", "aarch64")[2], /syscall\(167, 4, 0/);
+  assert.throws(() => initArgv("/usr/bin/perl", "mips"), /no prctl/);
+  const syntax = await new Deno.Command("/usr/bin/perl", { args: ["-c", "-e", argv[2]] }).output();
+  assert.equal(syntax.code, 0, new TextDecoder().decode(syntax.stderr));
 });
 
-Deno.test("init script without services only waits", () => {
-  assert.equal(initScript([], "/usr/bin/socat"), "while :; do sleep 3600; done\n");
+Deno.test("door services: ports and socket names are checked", () => {
+  checkServices([{ name: "egress", port: 3128, socket: "egress.sock" }]);
+  assert.throws(() => checkServices([{ name: "a", port: 80, socket: "a" }]), /1024/);
+  assert.throws(() => checkServices([{ name: "a", port: 4000, socket: "../x" }]), /plain file/);
 });

@@ -3,32 +3,44 @@ import {
   identify,
   isAlive,
   type ProcessIdentity,
+  signalGroupIfAlive,
   signalIfAlive,
   waitForExit,
 } from "../../lib/process.ts";
+import type { DoorService } from "../backend.ts";
 import { type BwrapInvocation, INFO_FD } from "./args.ts";
+import { keeperArgv } from "./door.ts";
 import { listeningPortsOf } from "./listening.ts";
+import { ownedBwrapArgv } from "./owned.ts";
+import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";
 
 export interface Launched {
   /** The outer bwrap. */
   init: ProcessIdentity;
-  /** The sandbox's pid 1 (bwrap's reaper inside the namespaces). */
+  /** The sandbox's pid 1 (our init inside the namespaces, `--as-pid-1`). */
   inner: ProcessIdentity;
+  /** The door's keeper on the host (see door.ts). */
+  door: ProcessIdentity;
 }
 
 export interface LaunchRequest {
   tools: HostTools;
-  /** How to run bwrap; its options must include `--info-fd 3`. */
+  owner: SandboxOwner;
+  /** How to run bwrap; its options must include `--info-fd 3` (and `--seccomp 5` with a filter). */
   invocation: BwrapInvocation;
+  /** The compiled seccomp filter, handed to bwrap on descriptor SECCOMP_FD. */
+  seccomp: Uint8Array | null;
   backendDir: string;
-  /** Door ports that must listen on 127.0.0.1 inside before the sandbox counts as started. */
-  ports: number[];
+  /** Names the bottle's staging area (its door directory, unique per bottle). */
+  runDir: string;
+  services: readonly DoorService[];
   infoTimeoutMs?: number;
   readyTimeoutMs?: number;
 }
 
 const ARGS_FD = 4;
+export const SECCOMP_FD = 5;
 const POLL_MS = 2;
 
 const LOG_LIMIT = 8 * 1024 * 1024;
@@ -41,22 +53,26 @@ const LOG_LIMIT = 8 * 1024 * 1024;
  * reader in its own session copies at most LOG_LIMIT bytes of it into the log.
  */
 const LAUNCHER = [
-  "log=$1 info=$2 argfile=$3 setsid=$4; shift 4",
+  "log=$1 info=$2 argfile=$3 seccomp=$4 setsid=$5; shift 5",
   closeFdsAbove(2),
   `exec </dev/null >"$log" 2>&1 || exit 125`,
   `exec > >(exec "$setsid" /bin/sh -c 'head -c ${LOG_LIMIT}; exec cat >/dev/null') 2>&1`,
   `exec ${INFO_FD}>"$info" ${ARGS_FD}<"$argfile" || exit 125`,
+  `if [ -n "$seccomp" ]; then exec ${SECCOMP_FD}<"$seccomp" || exit 125; fi`,
   'exec "$setsid" "$@"',
 ].join("\n");
 
 /** Status promises of the bwraps this process launched, so `stop` can reap them. */
 const launched = new Map<number, Promise<Deno.CommandStatus>>();
 
-export function sandboxFiles(backendDir: string): { log: string; info: string; args: string } {
+export function sandboxFiles(
+  backendDir: string,
+): { log: string; info: string; args: string; seccomp: string } {
   return {
     log: `${backendDir}/sandbox.log`,
     info: `${backendDir}/bwrap-info.json`,
     args: `${backendDir}/bwrap-args`,
+    seccomp: `${backendDir}/seccomp.bpf`,
   };
 }
 
@@ -64,10 +80,18 @@ export function sandboxFiles(backendDir: string): { log: string; info: string; a
 export async function launch(request: LaunchRequest): Promise<Launched> {
   const { tools, backendDir } = request;
   const files = sandboxFiles(backendDir);
-  for (const path of [files.info, files.args]) removeQuietly(path);
-  const { options, environment, command } = request.invocation;
+  for (const path of [files.info, files.args, files.seccomp]) removeQuietly(path);
+  const { options, environment, command, privateSources } = request.invocation;
   Deno.writeTextFileSync(files.args, environment.map((arg) => `${arg}\0`).join(""), {
     mode: 0o600,
+  });
+  if (request.seccomp) Deno.writeFileSync(files.seccomp, request.seccomp, { mode: 0o600 });
+  const bwrap = ownedBwrapArgv({
+    tools,
+    owner: request.owner,
+    options,
+    privateSources,
+    tag: request.runDir,
   });
 
   const child = new Deno.Command(tools.bash, {
@@ -78,9 +102,9 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
       files.log,
       files.info,
       files.args,
+      request.seccomp ? files.seccomp : "",
       tools.setsid,
-      "bwrap",
-      ...options,
+      ...bwrap,
       "--args",
       String(ARGS_FD),
       "--",
@@ -100,19 +124,57 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
   child.unref();
 
   let inner: ProcessIdentity | null = null;
+  let door: ProcessIdentity | null = null;
   try {
     if (!init) throw new Error("bwrap exited at once");
     inner = await waitForInner(init, files.info, request.infoTimeoutMs ?? 2000);
-    await waitUntilReady(init, inner, request.ports, request.readyTimeoutMs ?? 3000);
-    return { init, inner };
+    door = startDoor(request, inner);
+    const ports = request.services.map((service) => service.port);
+    await waitUntilReady([init, inner, door], inner, ports, request.readyTimeoutMs ?? 3000);
+    return { init, inner, door };
   } catch (error) {
-    await kill([inner, init]);
+    await kill([inner, init], [door]);
     const reason = error instanceof Error ? error.message : String(error);
     await logSettled(files.log, 300);
     throw new Error(`bwrap sandbox failed to start: ${reason}${logTail(files.log)}`);
   } finally {
     removeQuietly(files.args);
+    removeQuietly(files.seccomp);
   }
+}
+
+/** Starts the door's keeper for a running sandbox (also to repair a door that died). */
+export function startDoor(
+  request: Pick<LaunchRequest, "tools" | "owner" | "services">,
+  inner: ProcessIdentity,
+): ProcessIdentity {
+  const argv = keeperArgv({ ...request, inner });
+  const child = new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    clearEnv: true,
+    env: { ...HOST_ENV },
+  }).spawn();
+  const door = identify(child.pid);
+  const status = child.status;
+  launched.set(child.pid, status);
+  const forget = (): boolean => launched.delete(child.pid);
+  status.then(forget, forget);
+  child.unref();
+  if (!door) throw new Error("the door's keeper exited at once");
+  return door;
+}
+
+/** Resolves once every door port listens inside (bounded), else throws naming the ports. */
+export async function waitForDoor(
+  door: ProcessIdentity,
+  inner: ProcessIdentity,
+  ports: number[],
+  timeoutMs: number,
+): Promise<void> {
+  await waitUntilReady([door, inner], inner, ports, timeoutMs);
 }
 
 /** Resolves once a process this module launched has been reaped (or at once if not ours). */
@@ -146,17 +208,17 @@ async function waitForInner(
 }
 
 async function waitUntilReady(
-  init: ProcessIdentity,
+  processes: ProcessIdentity[],
   inner: ProcessIdentity,
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!isAlive(init) || !isAlive(inner)) throw new Error("the sandbox exited while starting");
+    if (!processes.every(isAlive)) throw new Error("the sandbox or its door exited while starting");
     const listening = listeningPortsOf(inner.pid);
     const waiting = ports.filter((port) => !listening.has(port));
-    if (waiting.length === 0 && mainProcessRunning(inner.pid)) return;
+    if (waiting.length === 0 && initRunning(inner.pid)) return;
     if (Date.now() > deadline) {
       const what = waiting.length > 0
         ? `door ports ${waiting.join(", ")} did not listen`
@@ -181,19 +243,12 @@ function readChildPid(infoPath: string): number | null {
 }
 
 /**
- * bwrap's pid 1 forks the init script only after the mounts are in place and privileges are
- * dropped, so a child that is no longer bwrap means the sandbox is fully set up.
+ * bwrap execs the init (`--as-pid-1`) only after the mounts are in place, privileges are
+ * dropped and the seccomp filter is loaded: a pid 1 that is no longer bwrap is set up.
  */
-function mainProcessRunning(innerPid: number): boolean {
-  let children: string;
-  try {
-    children = Deno.readTextFileSync(`/proc/${innerPid}/task/${innerPid}/children`);
-  } catch {
-    return true; // kernel without CONFIG_PROC_CHILDREN: the port check must do
-  }
-  return children.trim().split(/\s+/).filter(Boolean).some((pid) =>
-    commOf(Number(pid)) !== "bwrap"
-  );
+function initRunning(innerPid: number): boolean {
+  const comm = commOf(innerPid);
+  return comm !== null && comm !== "bwrap";
 }
 
 function commOf(pid: number): string | null {
@@ -213,10 +268,19 @@ function parentOf(pid: number): number | null {
   }
 }
 
-/** SIGKILLs the sandbox: its pid 1 first (the kernel then kills the whole pid namespace). */
-export async function kill(processes: (ProcessIdentity | null)[]): Promise<boolean> {
+/**
+ * SIGKILLs the sandbox: its pid 1 first (the kernel then kills the whole pid namespace). The
+ * door's keeper leads a process group of its own: the whole group goes with it.
+ */
+export async function kill(
+  processes: (ProcessIdentity | null)[],
+  groups: (ProcessIdentity | null)[] = [],
+): Promise<boolean> {
   let gone = true;
-  for (const identity of processes) {
+  for (const identity of groups) {
+    if (identity) signalGroupIfAlive(identity, "SIGKILL");
+  }
+  for (const identity of [...processes, ...groups]) {
     if (!identity) continue;
     signalIfAlive(identity, "SIGKILL");
     gone = (await waitForExit(identity, 3000)) && gone;

@@ -1,0 +1,16 @@
+/**
+ * The seccomp filter of a bottle: `seccompFilter()` compiles it for bwrap's `--seccomp FD`, and
+ * `seccompExecArgv()` puts it on a process bwrap did not start (`bottle exec`), with perl.
+ * See filter.ts for the rules and how they compare with Docker's default profile.
+ */
+
+export {
+  CLONE_NAMESPACE_FLAGS,
+  NEWEST_VETTED_NR,
+  PERSONALITY_ALLOWED,
+  SECCOMP_DENIED,
+  seccompFilter,
+  SOCKET_DENIED_FAMILIES,
+} from "./filter.ts";
+export { seccompExecArgv } from "./loader.ts";
+export { AUDIT_ARCH, type SeccompArch, seccompArch, syscallNumber } from "./syscalls.ts";
