@@ -1,33 +1,66 @@
 /**
  * `deno task test`: runs every test (unit, integration with real bwrap, escape suite) and
  * ends with one plain line `N passed, N failed, N skipped` for CI to read.
+ *
+ * Run as root (as CI is), it then runs the isolation tests a second time as an ordinary
+ * user, `bbtester` (created when missing), from a copy of the checkout that user owns: every
+ * isolation property must hold for both kinds of operator. The closing line counts both runs.
  */
-const args = ["test", "-A", "--no-prompt", ...Deno.args];
+import { runAsUser, USER_SUITE } from "./as_user.ts";
+import { summarize, type Summary } from "./summary.ts";
+
 // Every test's scratch (worlds, agent CLI installs) goes under one short-named directory that
 // goes when the run ends; short, because Unix socket paths under it are limited to 107 bytes.
 const scratch = Deno.makeTempDirSync({ dir: "/tmp", prefix: "bbt-" });
-const child = new Deno.Command(Deno.execPath(), {
-  args,
-  env: { TMPDIR: scratch },
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-
-let tail = "";
-const decoder = new TextDecoder();
-for await (const chunk of child.stdout) {
-  await Deno.stdout.write(chunk);
-  tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4096);
+Deno.chmodSync(scratch, 0o755);
+const results: Summary[] = [];
+try {
+  results.push(
+    await runTests(Deno.execPath(), ["test", "-A", "--no-prompt", ...Deno.args], {
+      env: { TMPDIR: scratch },
+    }),
+  );
+  if (Deno.uid() === 0 && Deno.args.length === 0) {
+    console.log(`\n== the isolation tests again, as an ordinary user: ${USER_SUITE.join(" ")}`);
+    const command = await runAsUser(scratch);
+    results.push(
+      await runTests(command.program, command.args, { env: command.env, cwd: command.cwd }),
+    );
+  }
+} finally {
+  Deno.removeSync(scratch, { recursive: true });
 }
-const status = await child.status;
-Deno.removeSync(scratch, { recursive: true });
 
-// deno test closes with e.g. "ok | 12 passed (3 steps) | 0 failed | 2 ignored (1s)".
-const ESC = String.fromCharCode(27);
-const plain = tail.replaceAll(new RegExp(`${ESC}\\[[0-9;]*m`, "g"), "");
-const summary = [...plain.matchAll(/(\d+) passed.*?\| (\d+) failed(?: \| (\d+) ignored)?/g)].at(-1);
-const passed = Number(summary?.[1] ?? 0);
-const failed = Number(summary?.[2] ?? (status.success ? 0 : 1));
-const skipped = Number(summary?.[3] ?? 0);
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
-Deno.exit(status.code);
+const total = results.reduce(
+  (sum, result) => ({
+    passed: sum.passed + result.passed,
+    failed: sum.failed + result.failed,
+    skipped: sum.skipped + result.skipped,
+    code: sum.code || result.code,
+  }),
+  { passed: 0, failed: 0, skipped: 0, code: 0 },
+);
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+Deno.exit(total.code);
+
+async function runTests(
+  program: string,
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string },
+): Promise<Summary> {
+  const child = new Deno.Command(program, {
+    args,
+    env: options.env,
+    ...(options.cwd ? { cwd: options.cwd, clearEnv: true } : {}),
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  let tail = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stdout) {
+    await Deno.stdout.write(chunk);
+    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4096);
+  }
+  const status = await child.status;
+  return summarize(tail, status.code);
+}

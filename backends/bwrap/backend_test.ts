@@ -127,7 +127,7 @@ Deno.test({
     } finally {
       const pidns = namespaceOf(handle.inner.pid, "pid");
       const mntns = namespaceOf(handle.inner.pid, "mnt");
-      const logPipe = Deno.readLinkSync(`/proc/${handle.inner.pid}/fd/1`);
+      const logPipe = Deno.readLinkSync(`/proc/${handle.init.pid}/fd/1`);
       started = performance.now();
       await bwrapBackend.stop(handle);
       console.log(`bwrap timings: stop ${ms(started)} ms`);

@@ -173,14 +173,20 @@ Deno.test({
   },
 });
 
-/** Host pids of every process inside the sandbox (same pid namespace as its pid 1). */
+/**
+ * Host pids of every process inside the sandbox (same pid namespace as its pid 1) whose
+ * descriptors we may read: pid 1 is non-dumpable, so only root sees into it (the root run
+ * checks it; an ordinary operator cannot, and neither can the agent).
+ */
 function sandboxPids(handle: SandboxHandle): number[] {
   const pidns = Deno.readLinkSync(`/proc/${handle.inner.pid}/ns/pid`);
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     try {
-      if (Deno.readLinkSync(`/proc/${entry.name}/ns/pid`) === pidns) pids.push(Number(entry.name));
+      if (Deno.readLinkSync(`/proc/${entry.name}/ns/pid`) !== pidns) continue;
+      if (Deno.uid() !== 0 && Number(entry.name) === handle.inner.pid) continue;
+      pids.push(Number(entry.name));
     } catch {
       // exited meanwhile
     }

@@ -1,0 +1,102 @@
+/**
+ * The second half of `deno task test` under root: the isolation tests as an ordinary user.
+ * The user gets a copy of the checkout (tracked files and node_modules) that it owns, with
+ * its own HOME and TMPDIR inside it, so nothing of root's is needed or reachable.
+ */
+import { copySync } from "./copy.ts";
+
+export const TEST_USER = "bbtester";
+
+/** What runs again as the ordinary user: every escape and isolation test. */
+export const USER_SUITE: readonly string[] = [
+  "backends/",
+  "tests/integration/isolation_test.ts",
+  "tests/integration/lifecycle_test.ts",
+];
+
+const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export interface UserCommand {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+export async function runAsUser(scratch: string): Promise<UserCommand> {
+  const { uid, gid } = await ensureUser();
+  const root = `${scratch}/as-user`;
+  const checkout = `${root}/checkout`;
+  Deno.mkdirSync(`${root}/home`, { recursive: true });
+  Deno.mkdirSync(`${root}/tmp`, { recursive: true });
+  for (const path of await trackedFiles()) copySync(path, `${checkout}/${path}`);
+  copySync("node_modules", `${checkout}/node_modules`);
+  await run("chown", ["-R", "-h", `${uid}:${gid}`, "--", root]);
+  Deno.chmodSync(root, 0o755);
+  return {
+    program: "setpriv",
+    args: [
+      `--reuid=${uid}`,
+      `--regid=${gid}`,
+      "--init-groups",
+      "--",
+      Deno.execPath(),
+      "test",
+      "-A",
+      "--no-prompt",
+      ...USER_SUITE,
+    ],
+    env: { PATH, HOME: `${root}/home`, TMPDIR: `${root}/tmp` },
+    cwd: checkout,
+  };
+}
+
+async function ensureUser(): Promise<{ uid: number; gid: number }> {
+  let found = lookup();
+  if (!found) {
+    await run("useradd", [
+      "--system",
+      "--user-group",
+      "--no-create-home",
+      "--home-dir",
+      "/nonexistent",
+      "--shell",
+      "/usr/sbin/nologin",
+      TEST_USER,
+    ]);
+    found = lookup();
+  }
+  if (!found) throw new Error(`could not create the test user ${TEST_USER}`);
+  return found;
+}
+
+function lookup(): { uid: number; gid: number } | null {
+  for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
+    const [name, , uid, gid] = line.split(":");
+    if (name === TEST_USER) return { uid: Number(uid), gid: Number(gid) };
+  }
+  return null;
+}
+
+async function trackedFiles(): Promise<string[]> {
+  const output = await run("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+  return output.split("\0").filter((path) => path !== "" && exists(path));
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function run(program: string, args: string[]): Promise<string> {
+  const output = await new Deno.Command(program, { args, stdin: "null" }).output();
+  const text = new TextDecoder();
+  if (!output.success) {
+    throw new Error(`${program} ${args.join(" ")} failed: ${text.decode(output.stderr).trim()}`);
+  }
+  return text.decode(output.stdout);
+}
