@@ -31,7 +31,10 @@ export async function listCommand(options: { dir: string; json?: boolean }): Pro
   const bottles = [...new Set(records.map((record) => record.bottle))].sort().map((name) => {
     const own = records.filter((record) => record.bottle === name);
     const sandbox = own.find((record) => record.type === "sandbox");
-    const unhealthy = own.filter((record) => reads.get(record.id)?.status !== "found");
+    const unhealthy = own.filter((record) => {
+      const read = reads.get(record.id);
+      return read?.status !== "found" || read.drift.length > 0;
+    });
     return {
       bottle: name,
       project: own[0].project,
