@@ -140,6 +140,21 @@ program.command("logs")
     run(async () => (await import("./inspect_commands.ts")).logsCommand(bottle, options))
   );
 
+program.command("verify")
+  .description(
+    "run the escape suite inside a bottle (none named: a temporary one); exit 1 on any FAIL",
+  )
+  .argument("[bottle]", "an applied, running bottle (default: a temporary bottle)")
+  .option("--json", "machine-readable output (errors too)")
+  .option("--dir <dir>", "with BOTTLE: the manifest directory it was applied from")
+  .option(
+    "--destructive",
+    "with BOTTLE: also run the probes that kill its processes and rewrite its home",
+  )
+  .action((bottle, options) =>
+    run(async () => (await import("./verify_command.ts")).verifyCommand(bottle, options))
+  );
+
 program.command("force-unlock")
   .description("remove the state lock (only when its holder is gone)")
   .option(...dirOption)

@@ -1,0 +1,108 @@
+/**
+ * door: the agent cannot close its own way out. `kill -9 -1` as the agent signals every
+ * process it may; afterwards the egress proxy must still answer on 127.0.0.1 and the engine
+ * must see nothing wrong with the bottle (a door that only comes back through `apply` is a
+ * door the agent can shut).
+ */
+import { doorRequestScript } from "./probes_network.ts";
+import { allOf, field, noOutput } from "./verdict.ts";
+import type { Judgement, Probe, ProbeIO, ScriptResult } from "./types.ts";
+
+/**
+ * A stand-in agent process (`sleep`) shows the kill reached the agent's processes; `kill`
+ * runs in the script's own shell, which kill(-1) spares (a subshell would kill it).
+ */
+export const KILL_ALL_SCRIPT = [
+  'e="/tmp/.bb-verify-kill-$$"; sleep 30 & s=$!',
+  "before=$(ls -d /proc/[0-9]* | wc -l)",
+  'kill -9 -1 2>"$e"; echo "kill=$?"; wait 2>/dev/null',
+  'echo "before=$before"; echo "after=$(ls -d /proc/[0-9]* | wc -l)"',
+  'if kill -0 "$s" 2>/dev/null; then echo stand-in=alive; else echo stand-in=killed; fi',
+  `printf 'error=%s\\n' "$(sed 's/.*: //' "$e")"; rm -f -- "$e"`,
+].join("\n");
+
+/** How long the door may take to answer again (a forwarder restarting is not a closed door). */
+export const DOOR_GRACE_MS = 2000;
+
+export interface KillAllObservation {
+  kill: ScriptResult;
+  /** The door's status line after the kill (null: no HTTP answer within the grace period). */
+  door: string | null;
+  status: { state: "running"; problems: string[] } | { state: "gone"; reason: string };
+  drift: string[];
+}
+
+export function judgeKillAll(observation: KillAllObservation): Judgement {
+  const { kill, door, status, drift } = observation;
+  const code = field(kill.stdout, "kill");
+  const standIn = field(kill.stdout, "stand-in");
+  const problems = status.state === "running" ? status.problems ?? [] : [status.reason];
+  return allOf([
+    { ok: code !== null && standIn !== "alive", evidence: killEvidence(kill) },
+    {
+      ok: door !== null,
+      evidence: door === null
+        ? `the door no longer answers (${DOOR_GRACE_MS} ms)`
+        : `the door still answers (${door})`,
+    },
+    {
+      ok: problems.length === 0,
+      evidence: status.state === "gone"
+        ? `the sandbox is gone: ${status.reason}`
+        : problems.length > 0
+        ? `the backend reports: ${problems.join("; ")}`
+        : "the sandbox is running",
+    },
+    {
+      ok: drift.length === 0,
+      evidence: drift.length === 0 ? "drift: none" : `drift: ${drift.join("; ")}`,
+    },
+  ]);
+}
+
+/** What `kill -9 -1` did, from what the script could still print. */
+export function killEvidence(kill: ScriptResult): string {
+  const code = field(kill.stdout, "kill");
+  if (code === null) return `kill -9 -1 as the agent: ${noOutput(kill)}`;
+  const error = field(kill.stdout, "error");
+  const before = field(kill.stdout, "before");
+  const after = field(kill.stdout, "after");
+  const standIn = field(kill.stdout, "stand-in");
+  return `kill -9 -1 as the agent: ${code === "0" ? "exit 0" : error || `exit ${code}`}` +
+    (before && after ? `, ${before} processes before, ${after} after` : "") +
+    (standIn ? `, the stand-in agent process ${standIn}` : ", then the probe's own shell died");
+}
+
+async function doorAnswer(io: ProbeIO): Promise<string | null> {
+  const deadline = Date.now() + DOOR_GRACE_MS;
+  for (;;) {
+    const script = doorRequestScript(io.facts.doorPort, io.facts.deniedHost);
+    // A sandbox that is gone cannot be entered: then there is no door either.
+    const result = await io.inside(script).catch(() => null);
+    if (result === null) return null;
+    const status = field(result.stdout, "status");
+    if (status && /^HTTP\/1\.[01] \d{3}/.test(status)) return status;
+    if (Date.now() > deadline) return null;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export const DOOR_PROBES: Probe[] = [
+  {
+    id: "door.survives-kill-all",
+    group: "door",
+    property: "after `kill -9 -1` inside, the door answers and the engine sees no drift",
+    destructive: true,
+    run: async (io): Promise<Judgement> => {
+      const kill = await io.inside(KILL_ALL_SCRIPT);
+      const door = await doorAnswer(io);
+      const { backend, handle } = io.target;
+      return judgeKillAll({
+        kill,
+        door,
+        status: backend.status(handle),
+        drift: await io.engine.drift(),
+      });
+    },
+  },
+];

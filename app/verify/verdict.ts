@@ -1,0 +1,64 @@
+/** Small pure helpers shared by the judges: verdicts, script output fields, quoting. */
+import type { Facts, Group, Judgement, Probe, ScriptResult } from "./types.ts";
+
+export const pass = (evidence: string): Judgement => ({ verdict: "PASS", evidence });
+export const fail = (evidence: string): Judgement => ({ verdict: "FAIL", evidence });
+export const skip = (evidence: string): Judgement => ({ verdict: "SKIP", evidence });
+
+/** PASS when every check holds, else FAIL with the failing checks' evidence first. */
+export function allOf(checks: { ok: boolean; evidence: string }[]): Judgement {
+  const bad = checks.filter((check) => !check.ok);
+  const shown = bad.length > 0 ? bad : checks;
+  const evidence = shown.map((check) => check.evidence).join("; ");
+  return bad.length > 0 ? fail(evidence) : pass(evidence);
+}
+
+/**
+ * The `key=value` lines a probe script prints (other lines are ignored). A key printed more
+ * than once keeps every value, in order.
+ */
+export function fields(stdout: string): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const line of stdout.split("\n")) {
+    const at = line.indexOf("=");
+    if (at <= 0 || !/^[A-Za-z0-9_.()\-/]+$/.test(line.slice(0, at))) continue;
+    const key = line.slice(0, at);
+    map.set(key, [...(map.get(key) ?? []), line.slice(at + 1)]);
+  }
+  return map;
+}
+
+/** The last value printed for `key`, or null. */
+export function field(stdout: string, key: string): string | null {
+  return fields(stdout).get(key)?.at(-1) ?? null;
+}
+
+/** A script's output when it printed nothing usable: status and the start of stderr. */
+export function noOutput(result: ScriptResult): string {
+  const stderr = result.stderr.trim().split("\n").slice(0, 2).join(" / ");
+  return `the probe script printed nothing usable (exit ${result.code}${
+    stderr ? `: ${stderr}` : ""
+  })`;
+}
+
+/** Single-quotes `value` for /bin/sh. */
+export function shQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Single-quotes `value` for a Perl string literal. */
+export function perlQuote(value: string): string {
+  return `'${value.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+}
+
+/** The usual shape of a probe: a script inside as the agent, judged by a pure function. */
+export function scripted(
+  meta: Pick<Probe, "id" | "group" | "property" | "destructive"> & { group: Group },
+  script: (facts: Facts) => string,
+  judge: (result: ScriptResult, facts: Facts) => Judgement,
+): Probe {
+  return {
+    ...meta,
+    run: async (io): Promise<Judgement> => judge(await io.inside(script(io.facts)), io.facts),
+  };
+}
