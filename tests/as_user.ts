@@ -12,6 +12,8 @@ export const USER_SUITE: readonly string[] = [
   "backends/",
   "tests/integration/isolation_test.ts",
   "tests/integration/lifecycle_test.ts",
+  "tests/integration/door_test.ts",
+  "tests/integration/verify_test.ts",
 ];
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
