@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { isDirectory } from "../resources/bottle_home.ts";
+import { readTree } from "../resources/confined_files.ts";
 import { agentPaths, fillArgv, templateFor } from "../manifest/templates/mod.ts";
 import { buildAttachArgv, DETACH_KEY } from "../manifest/templates/attach.ts";
 import { findAgent } from "./agents.ts";
@@ -33,7 +33,7 @@ export async function attachCommand(
     );
   }
   const sessions = agentPaths(template, agent).sessionsDir.replace(/^\/home\/agent\//, "");
-  const resume = options.continue === true && hasConversation(join(home.home, sessions));
+  const resume = options.continue === true && await hasConversation(home.home, sessions);
   if (options.continue && !resume) {
     console.error(`bottle: no earlier conversation of "${agent}"; starting a fresh one`);
   }
@@ -51,11 +51,14 @@ export async function attachCommand(
 }
 
 /**
- * Whether the CLI has stored a conversation (a `*.jsonl` file) in this host directory or below
- * it (Codex nests them by date: `sessions/YYYY/MM/DD/rollout-*.jsonl`).
+ * Whether the CLI has stored a conversation (a `*.jsonl` file) in this directory of the home
+ * or below it (Codex nests them by date: `sessions/YYYY/MM/DD/rollout-*.jsonl`). The home is
+ * the agent's: it is listed as the agent, in a confined sandbox, no file opened, no symlink
+ * followed.
  */
-export function hasConversation(dir: string): boolean {
-  if (!existsSync(dir)) return false;
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .some((entry) => entry.isFile() && entry.name.endsWith(".jsonl"));
+export async function hasConversation(home: string, sessions: string): Promise<boolean> {
+  if (!isDirectory(home)) return false;
+  const tree = await readTree(home, sessions, { file: 0, total: 4 << 20 });
+  return tree.kind === "tree" &&
+    tree.entries.some((entry) => entry.kind === "file" && entry.path.endsWith(".jsonl"));
 }

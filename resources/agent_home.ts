@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { JsonObject, JsonValue } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
@@ -9,6 +8,9 @@ import type {
   ReadResult,
   ResourceInstance,
 } from "../engine/provider.ts";
+import { isDirectory, removeInHome } from "./bottle_home.ts";
+import { readFiles, writeFiles } from "./confined_files.ts";
+import type { FileRead, WriteEntry } from "./confined_wire.ts";
 
 /** `agent_home` inputs: one agent's own directory in its bottle's HOME (a host directory). */
 export interface AgentHomeInputs {
@@ -61,65 +63,104 @@ export function seedDrift(file: string, live: JsonObject, seed: JsonObject, path
   return drift;
 }
 
-/** An agent's prompt and CLI config in its HOME; seeded JSON is merged, other files owned. */
+/**
+ * An agent's prompt and CLI config in its HOME; seeded JSON is merged, other files owned.
+ * The HOME is the agent's: everything here is read and written as the agent, in a confined
+ * sandbox (confined_files.ts), so a symlink it planted (at a file, its `.tmp`, or a directory
+ * above) is never followed: it is drift, replaced on apply. A merged file that is not a
+ * regular file (a symlink, a FIFO) is never taken as content: it is replaced by the seed.
+ */
 export const agentHomeProvider: Provider = {
   type: "agent_home",
   replaceKeys: ["home", "agent", "dir"],
   repairsDriftInPlace: true,
-  read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
+  async read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
     const inputs = inputsOf(instance);
     const root = join(inputs.home, inputs.dir);
-    if (!existsSync(root)) {
-      return Promise.resolve({ status: "missing", reason: `${root} does not exist` });
+    if (!isDirectory(inputs.home)) {
+      return { status: "missing", reason: `${inputs.home} does not exist` };
     }
-    const drift: string[] = [];
-    for (const [relative, text] of Object.entries(inputs.files)) {
-      const file = join(root, relative);
-      if (!existsSync(file)) drift.push(`${file} is missing`);
-      else if (readFileSync(file, "utf8") !== text) drift.push(`${file} was edited`);
+    const files = Object.keys(inputs.files);
+    const seeds = Object.keys(inputs.json_seeds);
+    const live = await readFiles(inputs.home, [
+      inputs.dir,
+      ...[...files, ...seeds].map(under(inputs)),
+    ]);
+    const top = live.get(inputs.dir);
+    if (top?.kind === "missing") return { status: "missing", reason: `${root} does not exist` };
+    const drift = top?.kind === "directory" ? [] : [`${root} is ${describe(top)}`];
+    for (const relative of files) {
+      const file = live.get(under(inputs)(relative));
+      const text = inputs.files[relative];
+      if (file?.kind !== "file") drift.push(`${join(root, relative)} is ${describe(file)}`);
+      else if (new TextDecoder().decode(file.bytes) !== text) {
+        drift.push(`${join(root, relative)} was edited`);
+      }
     }
-    for (const [relative, seed] of Object.entries(inputs.json_seeds)) {
-      const live = readJson(join(root, relative));
-      drift.push(...(live ? seedDrift(relative, live, seed) : [`${relative} is missing`]));
+    for (const relative of seeds) {
+      const file = live.get(under(inputs)(relative));
+      const json = file?.kind === "file" ? parseObject(file.bytes) : null;
+      if (json) drift.push(...seedDrift(relative, json, inputs.json_seeds[relative]));
+      else if (file?.kind === "file") drift.push(`${relative} is not a JSON object`);
+      else drift.push(`${relative} is ${describe(file)}`);
     }
-    return Promise.resolve({ status: "found", outputs: { dir: root }, drift });
+    return { status: "found", outputs: { dir: root }, drift };
   },
   diff(desired: JsonObject, recorded: JsonObject): DiffResult {
     return diffInputs(desired, recorded, this.replaceKeys, true);
   },
   create: write,
   update: write,
-  delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
+  async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const inputs = inputsOf(instance);
-    rmSync(join(inputs.home, agentDirOf(instance)), { recursive: true, force: true });
-    return Promise.resolve();
+    await removeInHome(inputs.home, [agentDirOf(instance)]);
   },
 };
 
-function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
+async function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
   const inputs = inputsOf(instance);
-  const root = join(inputs.home, inputs.dir);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  for (const [relative, text] of Object.entries(inputs.files)) {
-    atomicWrite(join(root, relative), text);
-  }
-  for (const [relative, seed] of Object.entries(inputs.json_seeds)) {
-    const file = join(root, relative);
-    const merged = mergeSeed(readJson(file) ?? {}, seed);
-    atomicWrite(file, `${JSON.stringify(merged, null, 2)}\n`);
-  }
-  return Promise.resolve({ dir: root });
+  const path = under(inputs);
+  const seeds = Object.entries(inputs.json_seeds);
+  const live = await readFiles(inputs.home, seeds.map(([relative]) => path(relative)));
+  const encoder = new TextEncoder();
+  const entries: WriteEntry[] = [
+    { path: inputs.dir, kind: "directory", mode: 0o700 },
+    ...Object.entries(inputs.files).map(([relative, text]): WriteEntry => ({
+      path: path(relative),
+      kind: "file",
+      mode: 0o600,
+      bytes: encoder.encode(text),
+    })),
+    ...seeds.map(([relative, seed]): WriteEntry => {
+      const file = live.get(path(relative));
+      const base = file?.kind === "file" ? parseObject(file.bytes) ?? {} : {};
+      return {
+        path: path(relative),
+        kind: "file",
+        mode: 0o600,
+        bytes: encoder.encode(`${JSON.stringify(mergeSeed(base, seed), null, 2)}\n`),
+      };
+    }),
+  ];
+  await writeFiles(inputs.home, entries);
+  return { dir: join(inputs.home, inputs.dir) };
 }
 
-function atomicWrite(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+/** A path relative to the agent's directory, as a path relative to the home. */
+function under(inputs: AgentHomeInputs): (relative: string) => string {
+  return (relative) => `${inputs.dir}/${relative}`;
 }
 
-function readJson(path: string): JsonObject | null {
+function describe(file: FileRead | undefined): string {
+  if (!file || file.kind === "missing") return "missing";
+  if (file.kind === "directory") return "a directory";
+  if (file.kind === "file") return "a file";
+  return file.what;
+}
+
+function parseObject(bytes: Uint8Array): JsonObject | null {
   try {
-    const value: JsonValue = JSON.parse(readFileSync(path, "utf8"));
+    const value: JsonValue = JSON.parse(new TextDecoder().decode(bytes));
     return isObject(value) ? value : null;
   } catch {
     return null;

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { agentHomeProvider, mergeSeed, seedDrift } from "./agent_home.ts";
 import { claudeJsonSeed } from "./claude_config.ts";
+import { giveToAgent, ownedTempDir } from "../tests/owned_dir.ts";
 
 const PLACEHOLDER = "bb_placeholder_0123456789abcdef0123456789abcdef";
 
@@ -57,11 +58,12 @@ Deno.test("seed merge: mcpServers is owned whole, so a server removed from the m
 });
 
 Deno.test("agent_home: a record from before `dir` existed is deleted by its prompt's directory", async () => {
-  const home = await Deno.makeTempDir();
+  const home = await ownedTempDir();
   try {
     const agentDir = join(home, ".bot-bottle", "agents", "old");
     await Deno.mkdir(agentDir, { recursive: true });
     await Deno.writeTextFile(join(agentDir, "prompt.md"), "p");
+    await giveToAgent(home);
     await agentHomeProvider.delete(
       { stateDir: home, env: {} },
       {

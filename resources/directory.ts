@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { sandboxOwner } from "../backends/bwrap/owner.ts";
+import { removeAgentDirectory } from "./bottle_home.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type { JsonObject } from "../lib/json.ts";
 import type {
@@ -17,8 +18,8 @@ import type {
  * everything inside — the bottle directory holds the agent's workspace and home.
  *
  * `owned` subdirs (the agent's home) belong to the sandbox owner, the host identity the
- * agent runs as; `mode` (e.g. 0o711 for the door, which the owner's forwarders traverse)
- * overrides the default 0700 of `path`.
+ * agent runs as (see bottle_home.ts for how they are removed); `mode` (e.g. 0o711 for the
+ * door, which the owner's forwarders traverse) overrides the default 0700 of `path`.
  */
 export function directoryProvider(type: string): Provider {
   return {
@@ -50,9 +51,10 @@ export function directoryProvider(type: string): Provider {
     update(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
       return Promise.resolve(ensure(instance));
     },
-    delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-      rmSync(String(instance.inputs.path), { recursive: true, force: true });
-      return Promise.resolve();
+    async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
+      const path = String(instance.inputs.path);
+      for (const sub of ownedOf(instance)) await removeAgentDirectory(`${path}/${sub}`);
+      rmSync(path, { recursive: true, force: true });
     },
   };
 }

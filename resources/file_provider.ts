@@ -25,7 +25,9 @@ export interface RenderedFile {
 
 /**
  * A provider for a file that is only ever replaced whole: written atomically (mode 0600),
- * updated in place, a loosened mode or an edit behind the engine's back is drift.
+ * updated in place, a loosened mode or an edit behind the engine's back is drift. Only for
+ * files in the engine's own directories: it follows symlinks. A file in the agent's home
+ * goes through confined_files.ts (see gitconfig.ts).
  */
 export function fileProvider(file: RenderedFile): Provider {
   const write = async (ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> => {

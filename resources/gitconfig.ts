@@ -1,8 +1,22 @@
-import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
+import { basename, dirname } from "node:path";
+import type { JsonObject } from "../lib/json.ts";
+import { diffInputs } from "../engine/diff.ts";
+import type {
+  DiffResult,
+  Provider,
+  ProviderContext,
+  ReadResult,
+  ResourceInstance,
+} from "../engine/provider.ts";
 import type { GitUser } from "../manifest/types.ts";
-import { fileProvider } from "./file_provider.ts";
+import { policySha256 } from "../sidecars/egress/policy_file.ts";
+import { isDirectory, removeInHome } from "./bottle_home.ts";
+import { readFiles, writeFiles } from "./confined_files.ts";
 
-/** `gitconfig` inputs: the bottle's `~/.gitconfig` (host path) and its git identity. */
+/**
+ * `gitconfig` inputs: the bottle's `~/.gitconfig` (host path, directly in the bottle's home)
+ * and its git identity.
+ */
 export interface GitconfigInputs {
   path: string;
   bottle: string;
@@ -33,18 +47,56 @@ export function renderGitconfig(inputs: GitconfigInputs): string {
   ].join("\n");
 }
 
-/** The agent's `~/.gitconfig`: its identity (an agent's own `git_user` goes in its env). */
-export const gitconfigProvider = fileProvider({
+/**
+ * The agent's `~/.gitconfig`: its identity (an agent's own `git_user` goes in its env). It is in
+ * the agent's home, so it is read and written as the agent, in a confined sandbox
+ * (confined_files.ts): a symlink the agent put at it (or at its `.tmp`) is drift, replaced,
+ * never followed. Mode 0600; a loosened mode or an edit behind the engine's back is drift.
+ */
+export const gitconfigProvider: Provider = {
   type: "gitconfig",
-  what: "git config",
-  render(_ctx: ProviderContext, instance: ResourceInstance): string {
-    return renderGitconfig(instance.inputs as unknown as GitconfigInputs);
+  replaceKeys: ["path"],
+  repairsDriftInPlace: true,
+  async read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
+    const { path } = inputsOf(instance);
+    const home = dirname(path);
+    if (!isDirectory(home)) return { status: "missing", reason: `${home} does not exist` };
+    const live = (await readFiles(home, [basename(path)])).get(basename(path));
+    if (!live || live.kind === "missing") {
+      return { status: "missing", reason: `git config ${path} does not exist` };
+    }
+    if (live.kind !== "file") {
+      const what = live.kind === "directory" ? "a directory" : live.what;
+      return { status: "found", outputs: { sha256: "" }, drift: [`${path} is ${what}`] };
+    }
+    const text = new TextDecoder().decode(live.bytes);
+    const drift = (live.mode & 0o077) !== 0 ? [`${path} is readable by others`] : [];
+    if (text !== renderGitconfig(inputsOf(instance))) drift.push(`${path} was edited`);
+    return { status: "found", outputs: { sha256: policySha256(text) }, drift };
   },
-  drift(_ctx: ProviderContext, instance: ResourceInstance, text: string): string[] {
-    const expected = renderGitconfig(instance.inputs as unknown as GitconfigInputs);
-    return text === expected ? [] : [`${String(instance.inputs.path)} was edited`];
+  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
+    return diffInputs(desired, recorded, this.replaceKeys, true);
   },
-  afterWrite(): Promise<void> {
-    return Promise.resolve();
+  create: write,
+  update: write,
+  async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
+    const { path } = inputsOf(instance);
+    await removeInHome(dirname(path), [basename(path)]);
   },
-});
+};
+
+async function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
+  const inputs = inputsOf(instance);
+  const text = renderGitconfig(inputs);
+  await writeFiles(dirname(inputs.path), [{
+    path: basename(inputs.path),
+    kind: "file",
+    mode: 0o600,
+    bytes: new TextEncoder().encode(text),
+  }]);
+  return { sha256: policySha256(text) };
+}
+
+function inputsOf(instance: ResourceInstance): GitconfigInputs {
+  return instance.inputs as unknown as GitconfigInputs;
+}

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { assert_, assertEquals } from "../tests/assert.ts";
-import { copyTree, treeDigest } from "./skill_tree.ts";
+import type { FileEntry, TreeEntry } from "./confined_wire.ts";
+import { byPath, copyEntries, digestTree, hostTree, treeDigest } from "./skill_tree.ts";
 
 async function tree(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "bb-skill-" });
@@ -11,18 +12,22 @@ async function tree(): Promise<string> {
   return dir;
 }
 
-Deno.test("skill tree: a copy has the same digest; links stay links, exec bits stay", async () => {
-  const from = await tree();
-  const to = `${from}-copy`;
+Deno.test("skill tree: a copy's entries keep links as links and exec bits; same digest", async () => {
+  const dir = await tree();
   try {
-    copyTree(from, to);
-    assertEquals(treeDigest(to), treeDigest(from));
-    assertEquals(await Deno.readLink(join(to, "link")), "/etc/hostname");
-    assert_(((await Deno.stat(join(to, "scripts", "run.sh"))).mode! & 0o111) !== 0);
-    assertEquals((await Deno.stat(join(to, "SKILL.md"))).mode! & 0o777, 0o644);
+    const copy = copyEntries(hostTree(dir), "s");
+    assertEquals(copy.map((entry) => [entry.path, entry.kind]), [
+      ["s/SKILL.md", "file"],
+      ["s/link", "symlink"],
+      ["s/scripts", "directory"],
+      ["s/scripts/run.sh", "file"],
+    ]);
+    const modes = copy.map((entry) => entry.kind === "symlink" ? entry.target : entry.mode);
+    assertEquals(modes, [0o644, "/etc/hostname", 0o755, 0o755]);
+    const copied = copyEntries(hostTree(dir)) as TreeEntry[];
+    assertEquals(digestTree(copied), treeDigest(dir));
   } finally {
-    await Deno.remove(from, { recursive: true });
-    await Deno.remove(to, { recursive: true });
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
@@ -48,4 +53,22 @@ Deno.test("skill tree: content, names, exec bits and link targets all change the
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("skill tree: the digest is the same whatever the entries' order; unread files have none", () => {
+  const file = (path: string): FileEntry => ({
+    path,
+    kind: "file",
+    mode: 0o644,
+    bytes: new TextEncoder().encode(path),
+  });
+  const entries: TreeEntry[] = [
+    { path: "a", kind: "directory", mode: 0o755 },
+    file("a/x"),
+    file("a-b"),
+  ];
+  assertEquals([...entries].reverse().sort(byPath).map((entry) => entry.path), ["a", "a/x", "a-b"]);
+  assertEquals(digestTree([...entries].reverse()), digestTree(entries));
+  const unread: TreeEntry = { path: "big", kind: "file", mode: 0o644, bytes: null };
+  assertEquals(digestTree([...entries, unread]), null);
 });

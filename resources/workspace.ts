@@ -1,13 +1,4 @@
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { diffInputs } from "../engine/diff.ts";
 import type { JsonObject } from "../lib/json.ts";
 import type {
@@ -19,6 +10,7 @@ import type {
 } from "../engine/provider.ts";
 import { scratchOf, seedWorkspace } from "./workspace_seed.ts";
 import { giveToOwner } from "../backends/bwrap/owner.ts";
+import { removeAgentDirectory } from "./bottle_home.ts";
 
 export interface WorkspaceInputs {
   /** The host directory mapped at `/workspace`, under the bottle's state directory. */
@@ -65,11 +57,10 @@ export const workspaceProvider: Provider = {
     if (!isDirectory(path)) makePrivateDir(path);
     return Promise.resolve({ path });
   },
-  delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
+  async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
     const { path } = inputsOf(instance);
-    removeTree(path);
-    removeTree(scratchOf(path));
-    return Promise.resolve();
+    await removeAgentDirectory(path);
+    await removeAgentDirectory(scratchOf(path));
   },
 };
 
@@ -79,25 +70,6 @@ function inputsOf(instance: ResourceInstance): WorkspaceInputs {
     path: String(path),
     ...(typeof source === "string" ? { source } : {}),
   };
-}
-
-/**
- * `rm -rf`, also when the agent left directories without write permission (which stops an
- * operator who is not root): those are made writable first. Symlinks are never followed.
- */
-function removeTree(path: string): void {
-  try {
-    rmSync(path, { recursive: true, force: true });
-  } catch {
-    makeWritable(path);
-    rmSync(path, { recursive: true, force: true });
-  }
-}
-
-function makeWritable(path: string): void {
-  if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) return;
-  chmodSync(path, 0o700);
-  for (const name of readdirSync(path)) makeWritable(join(path, name));
 }
 
 function makePrivateDir(path: string): void {

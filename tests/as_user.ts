@@ -14,6 +14,9 @@ export const USER_SUITE: readonly string[] = [
   "tests/integration/lifecycle_test.ts",
   "tests/integration/door_test.ts",
   "tests/integration/verify_test.ts",
+  "resources/confined_files_test.ts",
+  "resources/home_links_test.ts",
+  "tests/integration/home_links_test.ts",
 ];
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
