@@ -3,14 +3,7 @@
  * on the host (the bundle's secrets file); they are looked for in what the agent can read,
  * and never sent into the bottle to do so.
  */
-import {
-  combineSearch,
-  DUMP_SCRIPT,
-  type Hit,
-  type Needle,
-  scanTree,
-  splitDump,
-} from "./search.ts";
+import { combineSearch, DUMP_SCRIPT, type Hit, type Needle, splitDump } from "./search.ts";
 import { allOf, fail, noOutput, pass, skip } from "./verdict.ts";
 import type { BottleSecret, Judgement, Probe, ProbeIO, ScriptResult } from "./types.ts";
 
@@ -78,11 +71,7 @@ export async function searchBottle(
 ): Promise<{ hits: Hit[]; searched: string }> {
   const dump = await io.inside(DUMP_SCRIPT);
   if (!dump.stdout.includes("==BB-VERIFY-SECTION")) throw new Error(noOutput(dump));
-  const { spec } = io.target;
-  return combineSearch(splitDump(dump.stdout), [
-    { name: "the home", scan: scanTree(spec.homeDir, needles, "home") },
-    { name: "the workspace", scan: scanTree(spec.workspaceDir, needles, "workspace") },
-  ], needles);
+  return combineSearch(splitDump(dump.stdout), needles);
 }
 
 export const SECRET_PROBES: Probe[] = [
