@@ -28,15 +28,20 @@ export interface UserCommand {
   cwd: string;
 }
 
+/**
+ * The command for the second run. Its TMPDIR is a short directory of its own beside `scratch`
+ * (Unix socket paths under it are limited to 107 bytes), removed by `cleanUp`.
+ */
 export async function runAsUser(scratch: string): Promise<UserCommand> {
   const { uid, gid } = await ensureUser();
   const root = `${scratch}/as-user`;
   const checkout = `${root}/checkout`;
+  const tmp = userTmp(scratch);
   Deno.mkdirSync(`${root}/home`, { recursive: true });
-  Deno.mkdirSync(`${root}/tmp`, { recursive: true });
+  Deno.mkdirSync(tmp, { recursive: true });
   for (const path of await trackedFiles()) copySync(path, `${checkout}/${path}`);
   copySync("node_modules", `${checkout}/node_modules`);
-  await run("chown", ["-R", "-h", `${uid}:${gid}`, "--", root]);
+  await run("chown", ["-R", "-h", `${uid}:${gid}`, "--", root, tmp]);
   Deno.chmodSync(root, 0o755);
   return {
     program: "setpriv",
@@ -51,7 +56,7 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
       "--no-prompt",
       ...USER_SUITE,
     ],
-    env: { PATH, HOME: `${root}/home`, TMPDIR: `${root}/tmp` },
+    env: { PATH, HOME: `${root}/home`, TMPDIR: tmp },
     cwd: checkout,
   };
 }
@@ -104,4 +109,9 @@ async function run(program: string, args: string[]): Promise<string> {
     throw new Error(`${program} ${args.join(" ")} failed: ${text.decode(output.stderr).trim()}`);
   }
   return text.decode(output.stdout);
+}
+
+/** `/tmp/bbt-X` → `/tmp/bbu-X`: as short as the first run's. */
+export function userTmp(scratch: string): string {
+  return scratch.replace(/\/bbt-([^/]+)$/, "/bbu-$1");
 }

@@ -6,13 +6,13 @@
  * user, `bbtester` (created when missing), from a copy of the checkout that user owns: every
  * isolation property must hold for both kinds of operator. The closing line counts both runs.
  */
-import { runAsUser, USER_SUITE } from "./as_user.ts";
+import { rmSync } from "node:fs";
+import { runAsUser, USER_SUITE, userTmp } from "./as_user.ts";
 import { summarize, type Summary } from "./summary.ts";
 
 // Every test's scratch (worlds, agent CLI installs) goes under one short-named directory that
 // goes when the run ends; short, because Unix socket paths under it are limited to 107 bytes.
-const scratch = Deno.makeTempDirSync({ dir: "/tmp", prefix: "bbt-" });
-Deno.chmodSync(scratch, 0o755);
+const scratch = shortTempDir();
 const results: Summary[] = [];
 try {
   results.push(
@@ -28,7 +28,7 @@ try {
     );
   }
 } finally {
-  Deno.removeSync(scratch, { recursive: true });
+  for (const dir of [scratch, userTmp(scratch)]) rmSync(dir, { recursive: true, force: true });
 }
 
 const total = results.reduce(
@@ -63,4 +63,19 @@ async function runTests(
   }
   const status = await child.status;
   return summarize(tail, status.code);
+}
+
+/** `/tmp/bbt-XXXXXX`, 0755 (the second run's user passes through it). */
+function shortTempDir(): string {
+  for (;;) {
+    const name = `/tmp/bbt-${crypto.randomUUID().slice(0, 6)}`;
+    try {
+      Deno.mkdirSync(name, { mode: 0o700 });
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists) continue;
+      throw error;
+    }
+    Deno.chmodSync(name, 0o755);
+    return name;
+  }
 }

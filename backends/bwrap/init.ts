@@ -22,18 +22,22 @@ export function checkServices(services: readonly DoorService[]): void {
 /** prctl's syscall number, for the init's PR_SET_DUMPABLE. */
 const PRCTL: Record<string, number> = { x86_64: 157, aarch64: 167 };
 
+/** pid 1's name, taken once it is set up (launch waits for it). */
+export const INIT_NAME = "bottle-init";
+
 /**
  * The sandbox's pid 1 (bwrap `--as-pid-1`): reaps orphans and otherwise sleeps. Nothing inside
  * can stop it: a pid namespace's init receives from inside only the signals it handles, and it
  * handles only SIGCHLD; it makes itself non-dumpable, so no process inside can ptrace it or
- * read its /proc entries; its command line is its name, so it shows no host path.
+ * read its /proc entries; its command line is its name, so it shows no host path. It renames
+ * itself last, so a pid 1 named INIT_NAME is set up.
  */
 export function initArgv(perl: string, arch: string = Deno.build.arch): string[] {
   const prctl = PRCTL[arch];
   if (prctl === undefined) throw new Error(`no prctl syscall number known for ${arch}`);
   const script = [
-    '$0 = "bottle-init";',
     `syscall(${prctl}, 4, 0, 0, 0, 0) == 0 or die "bottle-init: PR_SET_DUMPABLE: $!\n";`,
+    `$0 = "${INIT_NAME}";`,
     "$SIG{CHLD} = sub {};",
     "for (;;) { sleep 3600 if waitpid(-1, 0) == -1; }",
   ].join(" ");

@@ -10,6 +10,7 @@ import {
 import type { DoorService } from "../backend.ts";
 import { type BwrapInvocation, INFO_FD } from "./args.ts";
 import { keeperArgv } from "./door.ts";
+import { INIT_NAME } from "./init.ts";
 import { listeningPortsOf } from "./listening.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
@@ -244,11 +245,14 @@ function readChildPid(infoPath: string): number | null {
 
 /**
  * bwrap execs the init (`--as-pid-1`) only after the mounts are in place, privileges are
- * dropped and the seccomp filter is loaded: a pid 1 that is no longer bwrap is set up.
+ * dropped and the seccomp filter is loaded; the init names itself once it is non-dumpable.
  */
 function initRunning(innerPid: number): boolean {
-  const comm = commOf(innerPid);
-  return comm !== null && comm !== "bwrap";
+  try {
+    return Deno.readTextFileSync(`/proc/${innerPid}/cmdline`).split("\0")[0] === INIT_NAME;
+  } catch {
+    return false;
+  }
 }
 
 function commOf(pid: number): string | null {

@@ -45,7 +45,7 @@ Deno.test({
     await Deno.mkdir(scratch);
     const result = await world.cli(["verify", "--json"], { TMPDIR: scratch });
     const report = parseReport(result.stdout);
-    assertEquals(report.kind, "temporary");
+    assertEquals(report.kind, "temporary", `${result.stdout}\n${result.stderr}`);
     assertEquals(
       [...new Set(report.probes.map((probe) => probe.group))].sort(),
       [...GROUPS, "apply-symlinks"].sort(),
