@@ -255,14 +255,6 @@ function initRunning(innerPid: number): boolean {
   }
 }
 
-function commOf(pid: number): string | null {
-  try {
-    return Deno.readTextFileSync(`/proc/${pid}/comm`).trim();
-  } catch {
-    return null;
-  }
-}
-
 function parentOf(pid: number): number | null {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
