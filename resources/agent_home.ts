@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import type { JsonObject, JsonValue } from "../lib/json.ts";
+import { jsonNesting, type JsonObject, type JsonValue } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type {
   DiffResult,
@@ -158,9 +158,14 @@ function describe(file: FileRead | undefined): string {
   return file.what;
 }
 
+/** Nesting beyond this makes a file the agent wrote unusable: it is replaced by the seed. */
+const MAX_NESTING = 256;
+
 function parseObject(bytes: Uint8Array): JsonObject | null {
+  const text = new TextDecoder().decode(bytes);
+  if (jsonNesting(text, MAX_NESTING) > MAX_NESTING) return null;
   try {
-    const value: JsonValue = JSON.parse(new TextDecoder().decode(bytes));
+    const value: JsonValue = JSON.parse(text);
     return isObject(value) ? value : null;
   } catch {
     return null;

@@ -225,6 +225,22 @@ Deno.test("home links: a FIFO and /dev/zero where merged JSON belongs never bloc
   }
 });
 
+Deno.test("home links: JSON nested too deeply to walk is replaced, never fails apply", async () => {
+  const w = await world();
+  try {
+    await apply(w, "home", "git", "skills");
+    const depth = 1_000_000;
+    await w.plant(`${AGENT}/claude/.claude.json`, (path) => {
+      Deno.writeTextFileSync(path, `{"x":${"[".repeat(depth)}${"]".repeat(depth)}}`);
+    });
+    assertEquals(await driftOf(w, "home"), ["claude/.claude.json is not a JSON object"]);
+    await apply(w, "home");
+    assertEquals(await driftOf(w, "home"), []);
+  } finally {
+    await w.done();
+  }
+});
+
 Deno.test("home links: what the agent wrote into merged JSON stays; a link's target is not merged", async () => {
   const w = await world();
   try {

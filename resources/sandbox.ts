@@ -49,7 +49,13 @@ export const sandboxProvider: Provider = {
     const current = sandboxHandleOf(ctx, instance) ?? backend.find(spec);
     const running = current && getBackend(current.backend).status(current).state === "running";
     if (!current || !running) return await this.create(ctx, instance);
-    const handle = await getBackend(current.backend).repair(current, spec);
+    let handle: SandboxHandle;
+    try {
+      handle = await getBackend(current.backend).repair(current, spec);
+    } catch {
+      // The door cannot be restored in place (its port taken inside): start the sandbox anew.
+      return await this.create(ctx, instance);
+    }
     writeHandle(sandboxHandlePath(ctx.stateDir, instance.bottle), handle);
     return handle as unknown as JsonObject;
   },

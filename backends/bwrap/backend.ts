@@ -14,7 +14,7 @@ import { buildExecCommand, runHostCommand } from "./exec.ts";
 import { probeHost } from "./host.ts";
 import { findDoor, findSandbox } from "./find.ts";
 import { kill, launch, SECCOMP_FD, startDoor, waitForDoor } from "./launch.ts";
-import { listeningPortsOf } from "./listening.ts";
+import { describeDoorPorts, doorPorts } from "./door_status.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
 import { type SandboxOwner, sandboxOwner } from "./owner.ts";
 import { sandboxSeccomp } from "./seccomp.ts";
@@ -84,7 +84,12 @@ export class BwrapBackend implements Backend {
     const stale = handle.door ?? findDoor(handle.inner);
     if (stale) await kill([], [stale]);
     const door = startDoor({ tools, owner: sandboxOwner(), services: spec.services }, handle.inner);
-    await waitForDoor(door, handle.inner, portsOf(spec), 3000);
+    try {
+      await waitForDoor(door, handle.inner, portsOf(spec), 3000);
+    } catch (error) {
+      await kill([], [door]);
+      throw error;
+    }
     return { ...handle, door, ports: portsOf(spec) };
   }
 
@@ -130,16 +135,12 @@ function portsOf(spec: SandboxSpec): number[] {
   return spec.services.map((service) => service.port);
 }
 
-/** A dead keeper or a door port not listening inside: the agent has lost its way out. */
+/** A dead keeper, or a door port not served by it: the agent has lost its way out. */
 function doorProblems(handle: SandboxHandle): string[] {
-  const problems: string[] = [];
-  if (!handle.door || !isAlive(handle.door)) {
-    problems.push("the door's forwarders are not running");
-  }
-  const listening = listeningPortsOf(handle.inner.pid);
-  const closed = (handle.ports ?? []).filter((port) => !listening.has(port));
-  if (closed.length > 0) problems.push(`door port ${closed.join(", ")} is not listening inside`);
-  return problems;
+  const alive = handle.door !== undefined && isAlive(handle.door);
+  const problems = alive ? [] : ["the door's forwarders are not running"];
+  const ports = doorPorts(handle.inner, alive ? handle.door : null, handle.ports ?? []);
+  return [...problems, ...describeDoorPorts(ports)];
 }
 
 /**

@@ -5,6 +5,7 @@
  * network and mount namespaces: it listens on the sandbox's 127.0.0.1:PORT and connects to
  * the service's socket at /run/bottle/SOCKET, with no capabilities and no_new_privs.
  * A keeper restarts a forwarder that exits and takes them all down once the sandbox is gone.
+ * Each forwarder serves at most 256 connections at once (one host process each): more wait.
  */
 import type { DoorService } from "../backend.ts";
 import type { HostTools } from "../preflight.ts";
@@ -27,7 +28,7 @@ export const KEEPER_SCRIPT = [
   "}",
   "forward() {",
   "  while alive; do",
-  '    "${enter[@]}" "$socat" "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork" \\',
+  '    "${enter[@]}" "$socat" "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork,max-children=256" \\',
   `      "UNIX-CONNECT:${SANDBOX.run}/$2" &`,
   "    local socat_pid=$!",
   '    while alive && kill -0 "$socat_pid" 2>/dev/null; do sleep 1; done',

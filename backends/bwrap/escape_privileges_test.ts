@@ -69,7 +69,56 @@ Deno.test({
         );
         assert.equal(output, "ptrace-denied\nenviron-denied\nbottle-init \n");
         assert.equal(bwrapBackend.status(handle).state, "running");
+        // A flood of the one signal a perl init with a handler could not refuse, and limits.
+        await run(
+          "for i in 1 2 3; do (n=0; while [ $n -lt 4000 ]; do kill -CHLD 1; n=$((n+1)); done) & " +
+            "done; prlimit --pid 1 --cpu=1:1 2>/dev/null; kill -STOP 1; kill -SEGV 1; wait",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.deepEqual(bwrapBackend.status(handle), { state: "running", problems: [] });
       });
+
+      await t.step(
+        "exec: what the agent leaves behind gets none of the CLI's descriptors",
+        async () => {
+          // A leftover keeps the command's stdin and stdout, sleeps past its return, then reads
+          // what the operator types next and writes after the CLI has returned.
+          const payload = "exec 9<&0 8>&1; ( exec setsid sh -c 'sleep 1; " +
+            "cat <&9 > /workspace/stolen; echo LATE >&8' & ); echo done";
+          const child = new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "-A",
+              "--quiet",
+              new URL("./test_cli.ts", import.meta.url).pathname,
+              "exec",
+              JSON.stringify(handle),
+              JSON.stringify(spec),
+              JSON.stringify({ tty: false }),
+              "/bin/sh",
+              "-c",
+              payload,
+            ],
+            stdin: "piped",
+            stdout: "piped",
+            stderr: "null",
+          }).spawn();
+          const printed = new Response(child.stdout).text();
+          assert.equal((await child.status).code, 0);
+          const writer = child.stdin.getWriter();
+          await writer.write(new TextEncoder().encode("typed-after-return hunter2\n")).catch(
+            () => {},
+          );
+          await writer.close().catch(() => {});
+          const late = new Promise<string>((resolve) =>
+            setTimeout(() => resolve("(still open)"), 3000)
+          );
+          assert.equal(await Promise.race([printed, late]), "done\n");
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          const stolen = await run("cat /workspace/stolen 2>/dev/null; true");
+          assert.doesNotMatch(stolen.output, /hunter2/);
+        },
+      );
 
       await t.step(
         "door: kill -9 -1 inside takes the agent's processes, not the door",

@@ -95,28 +95,34 @@ export function buildExecCommand(request: ExecRequest): HostCommand {
 
 const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
 
+/** How long output written before the command ended may still be copied after it ends. */
+const DRAIN_MS = 250;
+
 /**
- * Runs the command with stdio passed through; resolves to its exit status (128+N when killed
- * by signal N). While it runs, termination signals sent to the CLI are passed on to it.
+ * Runs the command; resolves to its exit status (128+N when killed by signal N). While it
+ * runs, termination signals sent to the CLI are passed on to it.
+ *
+ * Without a TTY the sandbox never holds one of the CLI's own descriptors: stdin, stdout and
+ * stderr are pipes that the CLI copies, and stops copying once the command has ended (after
+ * a short drain). A process the agent leaves behind can then neither read what the operator
+ * types next nor write to their terminal or truncate the file their output went to.
+ * With a TTY, `script` holds the operator's terminal on the host; the sandbox gets its pty.
  */
 export async function runHostCommand(
   command: HostCommand,
   tty: boolean,
   capture?: CaptureFiles,
 ): Promise<number> {
-  const files = capture ? [openForCapture(capture.stdout), openForCapture(capture.stderr)] : [];
   const child = new Deno.Command(command.command, {
     args: command.args,
     env: command.env,
     clearEnv: true,
-    stdin: capture ? "null" : "inherit",
-    stdout: capture ? "piped" : "inherit",
-    stderr: capture ? "piped" : "inherit",
+    stdin: tty ? "inherit" : capture ? "null" : "piped",
+    stdout: tty ? "inherit" : "piped",
+    stderr: tty ? "inherit" : "piped",
   }).spawn();
-  const copying = Promise.all(
-    capture ? [child.stdout.pipeTo(files[0].writable), child.stderr.pipeTo(files[1].writable)] : [],
-  );
-  copying.catch(() => {}); // awaited (and so reported) once the command has ended
+  const stop = new AbortController();
+  const copying = tty ? Promise.resolve() : copyStdio(child, capture, stop.signal);
   // Without a TTY the command leads its own session and process group: signal all of it.
   const forward = (signal: Deno.Signal): void => {
     try {
@@ -133,11 +139,45 @@ export async function runHostCommand(
   for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
   try {
     const { code } = await child.status;
+    await Promise.race([copying, sleep(DRAIN_MS)]);
+    stop.abort(); // stdin always; the outputs too when something inside still holds them
     await copying;
     return code;
   } finally {
     for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
   }
+}
+
+async function copyStdio(
+  child: Deno.ChildProcess,
+  capture: CaptureFiles | undefined,
+  signal: AbortSignal,
+): Promise<void> {
+  const out = capture ? openForCapture(capture.stdout) : null;
+  const err = capture ? openForCapture(capture.stderr) : null;
+  const keep = { signal, preventClose: !capture, preventAbort: true };
+  const copies = [
+    child.stdout.pipeTo(out ? out.writable : Deno.stdout.writable, keep),
+    child.stderr.pipeTo(err ? err.writable : Deno.stderr.writable, keep),
+  ];
+  if (!capture) {
+    // The command may end before it reads all its input: that is no failure of ours.
+    Deno.stdin.readable.pipeTo(child.stdin, { signal, preventCancel: true }).catch(() => {});
+  }
+  const results = await Promise.allSettled(copies);
+  for (const file of [out, err]) {
+    try {
+      file?.close();
+    } catch {
+      // closed by pipeTo
+    }
+  }
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure && !signal.aborted) throw (failure as PromiseRejectedResult).reason;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function openForCapture(path: string): Deno.FsFile {

@@ -32,10 +32,14 @@ export function findSandbox(
   return null;
 }
 
-/** The door keeper serving the sandbox whose pid 1 is `inner` (see door.ts), if one runs. */
+/**
+ * The door keeper serving the sandbox whose pid 1 is `inner` (see door.ts), if one runs: the
+ * leader of the session whose members carry the keeper's command line (its forwarding loops
+ * are forks of it, with the same command line).
+ */
 export function findDoor(inner: ProcessIdentity): ProcessIdentity | null {
   for (const process of allProcesses()) {
-    if (process.state === "Z") continue;
+    if (process.state === "Z" || process.pid !== process.sid) continue;
     const argv = readCmdline(process.pid);
     if (
       argv && argv[3] === "bottle-door" && argv[4] === String(inner.pid) &&

@@ -26,11 +26,13 @@ const PRCTL: Record<string, number> = { x86_64: 157, aarch64: 167 };
 export const INIT_NAME = "bottle-init";
 
 /**
- * The sandbox's pid 1 (bwrap `--as-pid-1`): reaps orphans and otherwise sleeps. Nothing inside
- * can stop it: a pid namespace's init receives from inside only the signals it handles, and it
- * handles only SIGCHLD; it makes itself non-dumpable, so no process inside can ptrace it or
- * read its /proc entries; its command line is its name, so it shows no host path. It renames
- * itself last, so a pid 1 named INIT_NAME is set up.
+ * The sandbox's pid 1 (bwrap `--as-pid-1`): sleeps, and the kernel reaps the orphans it
+ * inherits (SIGCHLD ignored). Nothing inside can stop it: a pid namespace's init receives from
+ * inside only the signals it handles, and it handles none (a handler, even for SIGCHLD, let a
+ * flood of signals overrun perl's queue and kill it); it uses no CPU, so no limit set on it
+ * from inside bites; it makes itself non-dumpable, so no process inside can ptrace it or read
+ * its /proc entries; its command line is its name, so it shows no host path. It renames itself
+ * last, so a pid 1 named INIT_NAME is set up.
  */
 export function initArgv(perl: string, arch: string = Deno.build.arch): string[] {
   const prctl = PRCTL[arch];
@@ -38,8 +40,8 @@ export function initArgv(perl: string, arch: string = Deno.build.arch): string[]
   const script = [
     `syscall(${prctl}, 4, 0, 0, 0, 0) == 0 or die "bottle-init: PR_SET_DUMPABLE: $!\n";`,
     `$0 = "${INIT_NAME}";`,
-    "$SIG{CHLD} = sub {};",
-    "for (;;) { sleep 3600 if waitpid(-1, 0) == -1; }",
+    '$SIG{CHLD} = "IGNORE";',
+    "sleep 3600 while 1;",
   ].join(" ");
   return [perl, "-e", script];
 }

@@ -3,7 +3,6 @@ import {
   identify,
   isAlive,
   type ProcessIdentity,
-  signalGroupIfAlive,
   signalIfAlive,
   waitForExit,
 } from "../../lib/process.ts";
@@ -11,7 +10,8 @@ import type { DoorService } from "../backend.ts";
 import { type BwrapInvocation, INFO_FD } from "./args.ts";
 import { keeperArgv } from "./door.ts";
 import { INIT_NAME } from "./init.ts";
-import { listeningPortsOf } from "./listening.ts";
+import { doorPorts } from "./door_status.ts";
+import { allProcesses } from "../../lib/proc_table.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";
@@ -131,7 +131,7 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
     inner = await waitForInner(init, files.info, request.infoTimeoutMs ?? 2000);
     door = startDoor(request, inner);
     const ports = request.services.map((service) => service.port);
-    await waitUntilReady([init, inner, door], inner, ports, request.readyTimeoutMs ?? 3000);
+    await waitUntilReady([init, inner, door], inner, door, ports, request.readyTimeoutMs ?? 3000);
     return { init, inner, door };
   } catch (error) {
     await kill([inner, init], [door]);
@@ -175,7 +175,7 @@ export async function waitForDoor(
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
-  await waitUntilReady([door, inner], inner, ports, timeoutMs);
+  await waitUntilReady([door, inner], inner, door, ports, timeoutMs);
 }
 
 /** Resolves once a process this module launched has been reaped (or at once if not ours). */
@@ -211,19 +211,22 @@ async function waitForInner(
 async function waitUntilReady(
   processes: ProcessIdentity[],
   inner: ProcessIdentity,
+  door: ProcessIdentity,
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!processes.every(isAlive)) throw new Error("the sandbox or its door exited while starting");
-    const listening = listeningPortsOf(inner.pid);
-    const waiting = ports.filter((port) => !listening.has(port));
+    const status = doorPorts(inner, door, ports);
+    const waiting = [...status.closed, ...status.squatted];
     if (waiting.length === 0 && initRunning(inner.pid)) return;
     if (Date.now() > deadline) {
-      const what = waiting.length > 0
+      const what = status.squatted.length > 0
+        ? `door ports ${status.squatted.join(", ")} are held by a process inside the bottle`
+        : waiting.length > 0
         ? `door ports ${waiting.join(", ")} did not listen`
-        : "the sandbox's init script did not start";
+        : "the sandbox's init did not start";
       throw new Error(`${what} within ${timeoutMs} ms`);
     }
     await sleep(POLL_MS);
@@ -274,7 +277,7 @@ export async function kill(
 ): Promise<boolean> {
   let gone = true;
   for (const identity of groups) {
-    if (identity) signalGroupIfAlive(identity, "SIGKILL");
+    if (identity) killGroup(identity);
   }
   for (const identity of [...processes, ...groups]) {
     if (!identity) continue;
@@ -283,6 +286,23 @@ export async function kill(
     await reaped(identity.pid, 1000);
   }
   return gone;
+}
+
+/**
+ * SIGKILLs the process group `leader` led, also once the leader itself is gone (its forwarding
+ * loops live on): a group id is not reused while a member lives, and members are recognised by
+ * the group id and a start no earlier than the leader's.
+ */
+function killGroup(leader: ProcessIdentity): void {
+  const members = allProcesses().filter((process) =>
+    process.pgid === leader.pid && process.startTime >= leader.startTime && process.state !== "Z"
+  );
+  if (members.length === 0) return;
+  try {
+    Deno.kill(-leader.pid, "SIGKILL");
+  } catch {
+    // gone meanwhile
+  }
 }
 
 /** The log is copied by a reader process: wait (bounded) until it has something and is still. */

@@ -5,7 +5,7 @@
  * sandbox (the agent's processes keep running).
  */
 import { join } from "node:path";
-import { assert_, assertEquals } from "../assert.ts";
+import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
 import type { SandboxHandle } from "../../backends/backend.ts";
 import { signalGroupIfAlive } from "../../lib/process.ts";
@@ -52,6 +52,31 @@ Deno.test("door: kill -9 -1 inside cannot close it; a dead keeper is drift that 
       const alive = await inside(`kill -0 ${sleeper.stdout.trim()} && echo alive`);
       assertEquals(alive.stdout.trim(), "alive", "the sandbox was not replaced");
     });
+
+    await t.step(
+      "the agent squatting the door's port is drift; apply restarts the bottle",
+      async () => {
+        const handlePath = join(world.stateDir, "bottles", "dev", "sandbox.json");
+        const handle: SandboxHandle = JSON.parse(Deno.readTextFileSync(handlePath));
+        assert_(handle.door !== undefined && signalGroupIfAlive(handle.door, "SIGKILL"));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const fake = "HTTP/1.1 403 Forbidden\\r\\nX-Bot-Bottle-Reason: fake\\r\\n\\r\\n";
+        await inside(
+          `setsid socat TCP-LISTEN:3128,bind=127.0.0.1,reuseaddr,fork SYSTEM:'printf "${fake}"' ` +
+            ">/dev/null 2>&1 < /dev/null & sleep 0.3",
+        );
+        const drift = await world.cli(["drift"]);
+        expectCode(drift, 2, "drift with a squatted door");
+        assertMatch(drift.stdout, /held by a process inside the bottle/);
+        expectCode(await world.cli(["apply", "--yes"]), 0, "apply replaces the squatted bottle");
+        expectCode(await world.cli(["drift"]), 0, "no drift after");
+        const proxied = await inside(
+          "curl -sS -i --max-time 5 http://denied.example/ | grep -i reason",
+        );
+        assert_(!/fake/.test(proxied.stdout), proxied.stdout);
+        assertMatch(proxied.stdout, /X-Bot-Bottle-Reason/i);
+      },
+    );
   } finally {
     await world.cli(["destroy", "--yes"]);
   }
