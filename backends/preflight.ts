@@ -5,7 +5,6 @@ import { becomeOwner, ensureSandboxOwner } from "./bwrap/owner.ts";
 export interface HostTools {
   bwrap: string;
   socat: string;
-  nsenter: string;
   setpriv: string;
   setsid: string;
   script: string;
@@ -40,7 +39,6 @@ const SANDBOX_VISIBLE = ["/usr/", "/bin/", "/sbin/"];
 const PACKAGES: Record<keyof HostTools, { apt: string; dnf: string }> = {
   bwrap: { apt: "bubblewrap", dnf: "bubblewrap" },
   socat: { apt: "socat", dnf: "socat" },
-  nsenter: { apt: "util-linux", dnf: "util-linux-core" },
   setpriv: { apt: "util-linux", dnf: "util-linux" },
   setsid: { apt: "util-linux", dnf: "util-linux-core" },
   script: { apt: "bsdutils", dnf: "util-linux" },
@@ -78,7 +76,6 @@ async function runPreflight(): Promise<HostTools> {
   const tools = findTools();
   const checks = await Promise.allSettled([
     checkBwrapVersion(tools.bwrap),
-    checkNsenter(tools.nsenter),
     checkUserNamespaces(tools),
   ]);
   for (const check of checks) if (check.status === "rejected") throw check.reason;
@@ -145,16 +142,6 @@ async function checkBwrapVersion(bwrap: string): Promise<void> {
       })`,
       "upgrade bubblewrap (Debian 12 and Ubuntu 24.04 ship 0.8.0; on older releases use the " +
         "backports package, or choose `backend: docker` for this bottle)",
-    );
-  }
-}
-
-async function checkNsenter(nsenter: string): Promise<void> {
-  const { stdout } = await run(nsenter, ["--help"]);
-  if (!stdout.includes("--wdns")) {
-    throw new PreflightError(
-      "nsenter is too old: it lacks --wdns (util-linux 2.38 or newer is needed)",
-      "upgrade util-linux (Debian 12 and Ubuntu 24.04 ship a new enough one)",
     );
   }
 }

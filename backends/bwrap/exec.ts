@@ -28,7 +28,7 @@ export interface ExecRequest {
 
 /**
  * The environment crosses the host side under a prefix, so that no variable of the sandbox
- * (LD_PRELOAD, LD_LIBRARY_PATH …) can act on nsenter, which runs on the host as the operator.
+ * (LD_PRELOAD, LD_LIBRARY_PATH …) can act on the entry program, which starts on the host.
  */
 const ENV_PREFIX = "BOTTLE_ENV_";
 

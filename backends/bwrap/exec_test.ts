@@ -7,7 +7,6 @@ import type { SandboxOwner } from "./owner.ts";
 const TOOLS: HostTools = {
   bwrap: "/usr/bin/bwrap",
   socat: "/usr/bin/socat",
-  nsenter: "/usr/bin/nsenter",
   setpriv: "/usr/bin/setpriv",
   setsid: "/usr/bin/setsid",
   script: "/usr/bin/script",
@@ -69,7 +68,7 @@ Deno.test("exec for an ordinary operator: no setpriv, the operator is the owner"
   assert.deepEqual(program.slice(0, 3), ["/usr/bin/setsid", "--wait", "/usr/bin/perl"]);
 });
 
-Deno.test("exec env crosses the host prefixed: never in argv, never acting on nsenter", () => {
+Deno.test("exec env crosses the host prefixed: never in argv, never acting on the host side", () => {
   const command = buildExecCommand(REQUEST);
   assert.deepEqual(command.env, {
     PATH: "/usr/sbin:/usr/bin:/sbin:/bin",

@@ -2,7 +2,7 @@
  * The seccomp filter every process of a bottle runs under: a deny-list at least as strict as
  * Docker's default profile for a container without capabilities (moby/profiles seccomp v0.2.3,
  * `profiles/seccomp/default.json`), compiled to classic BPF for bwrap's `--seccomp` and for the
- * perl loader of `bottle exec` (loader.ts).
+ * entry program of `bottle exec` (backends/bwrap/enter.ts).
  *
  * Rules, in the order the program checks them:
  * 1. `seccomp_data.arch` is not the filter's own architecture → ERRNO(EPERM). On x86_64 that is
@@ -279,7 +279,7 @@ export function filterProgram(arch: SeccompArch): BpfStep[] {
 
 /**
  * The compiled filter for `arch` (default: this machine's), as the bytes of its
- * `struct sock_filter` array: what bwrap's `--seccomp FD` reads and what the loader installs.
+ * `struct sock_filter` array: what bwrap's `--seccomp FD` reads and what enter.ts installs.
  * Throws on an architecture other than x86_64 and aarch64.
  */
 export function seccompFilter(arch: SeccompArch = seccompArch()): Uint8Array {

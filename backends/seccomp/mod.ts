@@ -1,7 +1,7 @@
 /**
- * The seccomp filter of a bottle: `seccompFilter()` compiles it for bwrap's `--seccomp FD`, and
- * `seccompExecArgv()` puts it on a process bwrap did not start (`bottle exec`), with perl.
- * See filter.ts for the rules and how they compare with Docker's default profile.
+ * The seccomp filter of a bottle: `seccompFilter()` compiles it for bwrap's `--seccomp FD`
+ * (pid 1) and for the entry program of `bottle exec` (backends/bwrap/enter.ts). See filter.ts
+ * for the rules and how they compare with Docker's default profile.
  */
 
 export {
@@ -12,5 +12,4 @@ export {
   seccompFilter,
   SOCKET_DENIED_FAMILIES,
 } from "./filter.ts";
-export { seccompExecArgv } from "./loader.ts";
 export { AUDIT_ARCH, type SeccompArch, seccompArch, syscallNumber } from "./syscalls.ts";

@@ -1,7 +1,7 @@
 /**
  * Syscall numbers and audit architectures for the two architectures the seccomp filter supports.
  *
- * Only the names the filter (and its loader and tests) need are listed. Sources:
+ * Only the names the filter (and its tests) need are listed. Sources:
  * - x86_64: `arch/x86/entry/syscalls/syscall_64.tbl` in the Linux source, as installed in
  *   `/usr/include/x86_64-linux-gnu/asm/unistd_64.h` (Debian 12's linux-libc-dev 6.1, which ends at
  *   450); `syscalls_test.ts` compares every number against that header when it is present.

@@ -5,7 +5,7 @@
  *   fast peers, interleaved round-robin (the starting peer rotates every round):
  *     bare-bwrap, deno-startup, srt true, bottle --help (CLI start-up), bottle exec B true,
  *     and the anatomy of exec: Deno start-up in the repo, importing commander, importing
- *     node:fs + node:path, the bwrap preflight's subprocesses, a bare nsenter into the bottle
+ *     node:fs + node:path, the bwrap preflight's subprocesses, the bare entry program into the bottle
  *   lifecycle cycles, each in a fresh state dir:
  *     apply (cold) → apply (warm, no changes) → destroy
  *
@@ -20,7 +20,8 @@
 import { runEgressBench } from "./egress.ts";
 import { join } from "node:path";
 import { DEFAULT_TIMEOUTS, MAIN_TS, REPO_ROOT, World } from "./bottle.ts";
-import { bwrapSandboxInits, failureReason, reap, type RunResult, timedRun, which } from "./proc.ts";
+import { failureReason, reap, type RunResult, timedRun, which } from "./proc.ts";
+import { enterFloorArgv } from "./enter_floor.ts";
 import {
   msTarget,
   newMeasurement,
@@ -181,13 +182,13 @@ async function runBench(options: Options, workDir: string): Promise<number> {
   );
   const preflightCmds = newMeasurement(
     "preflight-subprocesses",
-    "  bwrap preflight's 3 subprocesses",
-    "bwrap --version; nsenter --help; bwrap --unshare-user --ro-bind / / true",
+    "  bwrap preflight's 2 subprocesses",
+    "bwrap --version; bwrap --unshare-user --ro-bind / / true",
   );
   const nsenterFloor = newMeasurement(
-    "nsenter-floor",
-    "  nsenter into the bottle, true",
-    "nsenter -t INNER --preserve-credentials -U -m -n -p -i -u -C -r /bin/true",
+    "enter-floor",
+    "  enter the bottle (enter.ts), true",
+    "[setpriv to the owner] perl ENTER INNER ipc,uts,net,cgroup,pid,mnt /workspace … /bin/true",
   );
   const anatomy = [repoDeno, importCommander, importNodeFs, preflightCmds, nsenterFloor];
   repoDeno.section = "anatomy of bottle exec (its parts, each on its own):";
@@ -247,26 +248,15 @@ async function runBench(options: Options, workDir: string): Promise<number> {
         );
       }
     }
-    const inits = bwrapSandboxInits(world.stateDir);
-    const nsenter = which("nsenter");
+    const enter = enterFloorArgv(world.stateDir, options.bottle);
     if (!applied.ok) {
       nsenterFloor.unavailable = "needs an applied bottle";
-    } else if (inits.length !== 1 || !nsenter) {
-      nsenterFloor.unavailable = !nsenter
-        ? "nsenter not on PATH"
-        : `found ${inits.length} bwrap sandbox init(s) for the bottle, expected 1`;
+    } else if (typeof enter === "string") {
+      nsenterFloor.unavailable = enter;
     }
-    const nsenterArgs = [
-      "-t",
-      String(inits[0]),
-      "--preserve-credentials",
-      ...["-U", "-m", "-n", "-p", "-i", "-u", "-C", "-r"],
-      "/bin/true",
-    ];
     const preflightRun = async (): Promise<RunResult> => {
       const steps: [string, string[]][] = [
         [bwrap, ["--version"]],
-        [nsenter ?? "nsenter", ["--help"]],
         [bwrap, ["--unshare-user", "--ro-bind", "/", "/", "true"]],
       ];
       let ms = 0;
@@ -285,7 +275,13 @@ async function runBench(options: Options, workDir: string): Promise<number> {
       { m: importCommander, run: denoProbe("import_commander.ts") },
       { m: importNodeFs, run: denoProbe("import_node_fs.ts") },
       { m: preflightCmds, run: preflightRun },
-      { m: nsenterFloor, run: () => timedRun(nsenter ?? "nsenter", nsenterArgs, fast) },
+      {
+        m: nsenterFloor,
+        run: () =>
+          typeof enter === "string"
+            ? Promise.reject(new Error(enter))
+            : timedRun(enter[0], enter.slice(1), fast),
+      },
       { m: bareBwrap, run: () => timedRun(bwrap, bwrapArgs, { cwd: workDir, ...fast }) },
       { m: denoStartup, run: () => timedRun(deno, ["run", "-A", emptyTs], { ...fast }) },
       { m: cliStartup, run: () => world.cli(["--help"], fast.timeoutMs) },
@@ -398,7 +394,7 @@ async function runBench(options: Options, workDir: string): Promise<number> {
       ratio("bottle exec / bare-bwrap", bottleExec, bareBwrap),
       ratio("bottle exec / deno-startup", bottleExec, denoStartup),
       ratio("bottle exec / bottle --help", bottleExec, cliStartup),
-      ratio("nsenter floor / bare-bwrap", nsenterFloor, bareBwrap),
+      ratio("enter floor / bare-bwrap", nsenterFloor, bareBwrap),
       ratio("bottle --help / deno-startup", cliStartup, denoStartup),
       ratio("srt / (bwrap + deno)", srtTrue, baseline),
       ratio("apply warm / apply cold", applyWarm, applyCold),
