@@ -4,8 +4,11 @@
  * must see nothing wrong with the bottle (a door that only comes back through `apply` is a
  * door the agent can shut).
  */
-import { doorRequestScript } from "./probes_network.ts";
-import { allOf, field, noOutput } from "./verdict.ts";
+import { type DoorSocketObservation, judgeDoorSocket } from "./door_socket.ts";
+import { observeDoorSocket } from "./door_socket_host.ts";
+import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
+import { DOOR_OUTPUT, doorRequestScript, httpStatus } from "./probes_network.ts";
+import { allOf, combine } from "./verdict.ts";
 import type { Judgement, Probe, ProbeIO, ScriptResult } from "./types.ts";
 
 /**
@@ -21,6 +24,10 @@ export const KILL_ALL_SCRIPT = [
   `printf 'error=%s\\n' "$(sed 's/.*: //' "$e")"; rm -f -- "$e"`,
 ].join("\n");
 
+export const KILL_ALL_OUTPUT: OutputSpec = {
+  once: ["kill", "before", "after", "stand-in", "error"],
+};
+
 /** How long the door may take to answer again (a forwarder restarting is not a closed door). */
 export const DOOR_GRACE_MS = 2000;
 
@@ -30,15 +37,19 @@ export interface KillAllObservation {
   door: string | null;
   status: { state: "running"; problems: string[] } | { state: "gone"; reason: string };
   drift: string[];
+  /** Who holds the door's port inside once it answered again (null: it did not). */
+  socket: DoorSocketObservation | null;
 }
 
 export function judgeKillAll(observation: KillAllObservation): Judgement {
-  const { kill, door, status, drift } = observation;
-  const code = field(kill.stdout, "kill");
-  const standIn = field(kill.stdout, "stand-in");
+  const { kill, door, status, drift, socket } = observation;
+  const read = readOutput(kill, KILL_ALL_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const code = read.value.get("kill");
+  const standIn = read.value.get("stand-in");
   const problems = status.state === "running" ? status.problems ?? [] : [status.reason];
-  return allOf([
-    { ok: code !== null && standIn !== "alive", evidence: killEvidence(kill) },
+  const checks = allOf([
+    { ok: code !== null && standIn === "killed", evidence: killEvidence(read.value) },
     {
       ok: door !== null,
       evidence: door === null
@@ -58,19 +69,20 @@ export function judgeKillAll(observation: KillAllObservation): Judgement {
       evidence: drift.length === 0 ? "drift: none" : `drift: ${drift.join("; ")}`,
     },
   ]);
+  return socket === null ? checks : combine(checks, judgeDoorSocket(socket));
 }
 
-/** What `kill -9 -1` did, from what the script could still print. */
-export function killEvidence(kill: ScriptResult): string {
-  const code = field(kill.stdout, "kill");
-  if (code === null) return `kill -9 -1 as the agent: ${noOutput(kill)}`;
-  const error = field(kill.stdout, "error");
-  const before = field(kill.stdout, "before");
-  const after = field(kill.stdout, "after");
-  const standIn = field(kill.stdout, "stand-in");
+/** What `kill -9 -1` did, from what the script printed. */
+export function killEvidence(kill: ProbeOutput): string {
+  const code = kill.get("kill");
+  if (code === null) return "kill -9 -1 as the agent: not tried";
+  const error = kill.get("error");
+  const before = kill.get("before");
+  const after = kill.get("after");
+  const standIn = kill.get("stand-in");
   return `kill -9 -1 as the agent: ${code === "0" ? "exit 0" : error || `exit ${code}`}` +
     (before && after ? `, ${before} processes before, ${after} after` : "") +
-    (standIn ? `, the stand-in agent process ${standIn}` : ", then the probe's own shell died");
+    `, the stand-in agent process ${standIn ?? "not reported"}`;
 }
 
 async function doorAnswer(io: ProbeIO): Promise<string | null> {
@@ -80,8 +92,9 @@ async function doorAnswer(io: ProbeIO): Promise<string | null> {
     // A sandbox that is gone cannot be entered: then there is no door either.
     const result = await io.inside(script).catch(() => null);
     if (result === null) return null;
-    const status = field(result.stdout, "status");
-    if (status && /^HTTP\/1\.[01] \d{3}/.test(status)) return status;
+    const read = readOutput(result, DOOR_OUTPUT);
+    const status = read.ok ? httpStatus(read.value) : null;
+    if (status !== null) return status;
     if (Date.now() > deadline) return null;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -102,6 +115,7 @@ export const DOOR_PROBES: Probe[] = [
         door,
         status: backend.status(handle),
         drift: await io.engine.drift(),
+        socket: door === null ? null : observeDoorSocket(handle, io.facts.doorPort),
       });
     },
   },

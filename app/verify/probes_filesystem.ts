@@ -4,7 +4,9 @@
  * harmless even where they succeed: a file that is removed again, the current value of
  * core_pattern written back, and /proc/sysrq-trigger only opened, never written.
  */
-import { allOf, fail, fields, noOutput, pass, perlQuote, scripted, shQuote } from "./verdict.ts";
+import { type OutputSpec, readOutput } from "./output.ts";
+import { PROC_SYS_PROBE } from "./probes_proc_sys.ts";
+import { allOf, fail, noOutput, pass, perlQuote, scripted, shQuote } from "./verdict.ts";
 import type { Facts, Judgement, Probe, ScriptResult } from "./types.ts";
 
 export const SYSTEM_DIRS = ["/", "/usr", "/etc"] as const;
@@ -20,11 +22,14 @@ export function absentPathsScript(paths: readonly string[]): string {
   ].join("\n");
 }
 
+export const ABSENT_OUTPUT: OutputSpec = { lists: ["absent", "visible", "hidden"] };
+
 export function judgeAbsentPaths(result: ScriptResult, facts: Facts): Judgement {
-  const found = fields(result.stdout);
-  const absent = found.get("absent") ?? [];
-  const visible = found.get("visible") ?? [];
-  const hidden = found.get("hidden") ?? [];
+  const read = readOutput(result, ABSENT_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const absent = read.value.list("absent");
+  const visible = read.value.list("visible");
+  const hidden = read.value.list("hidden");
   if (absent.length + visible.length + hidden.length === 0) return fail(noOutput(result));
   const unchecked = facts.forbiddenPaths.filter((path) =>
     ![...absent, ...visible].includes(path) && !hidden.some((line) => line.startsWith(`${path}:`))
@@ -46,14 +51,21 @@ export const SYSTEM_WRITE_SCRIPT = [
   "done",
 ].join("\n");
 
+export const SYSTEM_WRITE_OUTPUT: OutputSpec = { lists: ["wrote", "refused"] };
+
 export function judgeSystemReadOnly(result: ScriptResult): Judgement {
-  const found = fields(result.stdout);
-  const refused = found.get("refused") ?? [];
-  const wrote = found.get("wrote") ?? [];
+  const read = readOutput(result, SYSTEM_WRITE_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const refused = read.value.list("refused");
+  const wrote = read.value.list("wrote");
   if (refused.length + wrote.length === 0) return fail(noOutput(result));
   return allOf([
     ...wrote.map((file) => ({ ok: false, evidence: `created ${file}` })),
-    ...refused.map((line) => ({ ok: true, evidence: `write ${line}` })),
+    // A refusal names its error; none means the attempt died before it was made.
+    ...refused.map((line) => ({
+      ok: !/: $/.test(line),
+      evidence: /: $/.test(line) ? `write ${line}(no error: not tried)` : `write ${line}`,
+    })),
   ]);
 }
 
@@ -75,15 +87,20 @@ export function writeAttemptScript(path: string, writeBack: boolean): string {
   return `/usr/bin/perl -e ${shQuote(program)}`;
 }
 
+export const WRITE_ATTEMPT_OUTPUT: OutputSpec = { once: ["open", "write", "wrote", "opened"] };
+
 export function judgeNotWritable(path: string): (result: ScriptResult) => Judgement {
   return (result: ScriptResult): Judgement => {
-    const found = fields(result.stdout);
-    const open = found.get("open")?.[0];
-    const write = found.get("write")?.[0];
+    const read = readOutput(result, WRITE_ATTEMPT_OUTPUT);
+    if (!read.ok) return read.judgement;
+    const printed = read.value.keys();
+    if (printed.length > 1) return fail(`contradictory results for ${path}: ${printed.join(", ")}`);
+    const open = read.value.get("open");
+    const write = read.value.get("write");
     if (open) return pass(`open ${path} for writing: ${open}`);
     if (write) return pass(`write ${path}: ${write}`);
-    if (found.has("wrote")) return fail(`wrote ${path} (its own value, written back)`);
-    if (found.has("opened")) return fail(`opened ${path} for writing (nothing written)`);
+    if (printed[0] === "wrote") return fail(`wrote ${path} (its own value, written back)`);
+    if (printed[0] === "opened") return fail(`opened ${path} for writing (nothing written)`);
     return fail(noOutput(result));
   };
 }
@@ -125,4 +142,5 @@ export const FILESYSTEM_PROBES: Probe[] = [
     () => writeAttemptScript("/proc/sysrq-trigger", false),
     judgeNotWritable("/proc/sysrq-trigger"),
   ),
+  PROC_SYS_PROBE,
 ];

@@ -6,9 +6,10 @@ import {
   judgeSystemReadOnly,
   writeAttemptScript,
 } from "./probes_filesystem.ts";
-import type { Facts, ScriptResult } from "./types.ts";
+import { framed, raw } from "./testing.ts";
+import type { Facts } from "./types.ts";
 
-const out = (stdout: string, code = 0): ScriptResult => ({ code, stdout, stderr: "", ms: 10 });
+const out = framed;
 const facts = (forbiddenPaths: string[]): Facts => ({
   arch: "x86_64",
   doorPort: 3128,
@@ -32,6 +33,11 @@ Deno.test("host paths: all absent passes, listing them; visible or unreadable fa
   );
   assertEquals(judgeAbsentPaths(out("absent=/etc/shadow\n"), paths).evidence, "not checked: /root");
   assertEquals(judgeAbsentPaths(out(""), paths).verdict, "FAIL");
+  assertEquals(judgeAbsentPaths(raw(""), paths).verdict, "FAIL");
+  assertMatch(
+    judgeAbsentPaths(out("absent=/etc/shadow\nabsent=/root\nroot=absent\n"), paths).evidence,
+    /^probe output was tampered with: an unexpected key "root"/,
+  );
 });
 
 Deno.test("the absent-paths script quotes every path", () => {
@@ -51,6 +57,11 @@ Deno.test("system read-only: every write refused passes; one created file fails"
     verdict: "FAIL",
     evidence: "created /tmp/x",
   });
+  // The attempt killed before it was made: no error, nothing refused.
+  assertEquals(judgeSystemReadOnly(out("refused=/.bb-verify-9: \n")), {
+    verdict: "FAIL",
+    evidence: "write /.bb-verify-9: (no error: not tried)",
+  });
 });
 
 Deno.test("not writable: the error is the evidence; a write or an open that worked fails", () => {
@@ -65,7 +76,14 @@ Deno.test("not writable: the error is the evidence; a write or an open that work
     evidence: "wrote /proc/sys/kernel/core_pattern (its own value, written back)",
   });
   assertEquals(judge(out("opened=ok\n")).verdict, "FAIL");
-  assertEquals(judge(out("", 2)).verdict, "FAIL");
+  assertEquals(judge(raw("", 2)).verdict, "FAIL");
+  // A forged refusal after the real result, in the body or after the END line.
+  assertMatch(judge(out("wrote=ok\nopen=Permission denied\n")).evidence, /contradictory/);
+  assertMatch(judge(out("open=a\nopen=b\n")).evidence, /open printed more than once/);
+  assertMatch(
+    judge(raw(`${out("wrote=ok\n").stdout}open=Permission denied\n`)).evidence,
+    /after the END line/,
+  );
 });
 
 Deno.test("the write attempt writes back what it read, and sysrq only opens", () => {
@@ -85,6 +103,7 @@ Deno.test({
       stdout: "piped",
     }).output();
     assertEquals(new TextDecoder().decode(output.stdout), "wrote=ok\n");
+    assertEquals(judgeNotWritable(file)(framed("wrote=ok\n")).verdict, "FAIL");
     assertEquals(await Deno.readTextFile(file), "value\n");
     await Deno.remove(file);
   },

@@ -3,7 +3,10 @@
  * here sends a packet off the host: 10.0.0.1 is dialled only when the bottle has no route at
  * all, and the resolver is tried only then too.
  */
-import { allOf, fail, field, fields, noOutput, pass, scripted } from "./verdict.ts";
+import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
+import { judgeDoorSocket } from "./door_socket.ts";
+import { observeDoorSocket } from "./door_socket_host.ts";
+import { allOf, combine, fail, noOutput, pass, scripted } from "./verdict.ts";
 import type { Facts, Judgement, Probe, ScriptResult } from "./types.ts";
 
 export const OTHER_ADDRESS = "10.0.0.1";
@@ -41,26 +44,61 @@ export function doorRequestScript(port: number, host: string): string {
   ].join("\n");
 }
 
+/**
+ * sh: the interfaces of /proc/net/dev, as `if=NAME`, then their count: read by the framed
+ * shell itself (builtins only), so no process the agent could kill mid-way drops a line.
+ */
+export const ONLY_LO_SCRIPT = [
+  "n=0; line=0",
+  "while IFS=: read -r name rest; do",
+  '  line=$((line + 1)); [ "$line" -le 2 ] && continue',
+  '  name=${name#"${name%%[! ]*}"}; echo "if=$name"; n=$((n + 1))',
+  "done < /proc/net/dev",
+  'echo "interfaces=$n"',
+].join("\n");
+
+/** What each script may print. */
+export const ONLY_LO_OUTPUT: OutputSpec = { lists: ["if"], once: ["interfaces"] };
+const ROUTES = ["v4", "v6", "routes"];
+const DIALLED = ["rc", "ms", "error"];
+export const NO_ROUTE_OUTPUT: OutputSpec = { once: ROUTES };
+export const NO_RESOLVER_OUTPUT: OutputSpec = {
+  once: [...ROUTES, "resolv", "nameservers", "getent"],
+};
+export const DIAL_OUTPUT: OutputSpec = { once: DIALLED };
+export const OTHER_ADDRESS_OUTPUT: OutputSpec = { once: [...ROUTES, ...DIALLED, "dialled"] };
+export const DOOR_OUTPUT: OutputSpec = { once: ["rc", "status", "reason"] };
+
 export function judgeOnlyLo(result: ScriptResult): Judgement {
-  const names = fields(result.stdout).get("if") ?? [];
-  if (names.length === 0) return fail(noOutput(result));
+  const read = readOutput(result, ONLY_LO_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const names = read.value.list("if");
+  const count = read.value.get("interfaces");
+  if (names.length === 0 || count === null) return fail(noOutput(result));
+  if (Number(count) !== names.length) {
+    return fail(`${count} interface(s) counted, ${names.length} listed: ${names.join(", ")}`);
+  }
   const evidence = `interfaces: ${names.join(", ")}`;
   return names.length === 1 && names[0] === "lo" ? pass(evidence) : fail(evidence);
 }
 
 export function judgeNoRoute(result: ScriptResult): Judgement {
-  const v4 = field(result.stdout, "v4");
-  const v6 = field(result.stdout, "v6");
+  const read = readOutput(result, NO_ROUTE_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const v4 = read.value.get("v4");
+  const v6 = read.value.get("v6");
   if (v4 === null || v6 === null) return fail(noOutput(result));
   const evidence = `/proc/net/route: ${v4} IPv4 routes; /proc/net/ipv6_route: ${v6} off lo`;
   return v4 === "0" && v6 === "0" ? pass(evidence) : fail(evidence);
 }
 
 export function judgeNoResolver(result: ScriptResult): Judgement {
-  const resolv = field(result.stdout, "resolv");
-  const getent = field(result.stdout, "getent");
+  const read = readOutput(result, NO_RESOLVER_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const resolv = read.value.get("resolv");
+  const getent = read.value.get("getent");
   if (resolv === null || getent === null) return fail(noOutput(result));
-  const nameservers = Number(field(result.stdout, "nameservers") ?? "0");
+  const nameservers = Number(read.value.get("nameservers") ?? "0");
   const lookup = getent === "not-tried"
     ? "getent not tried: the bottle has routes"
     : `getent hosts example.com: exit ${getent}${getent === "2" ? " (not found)" : ""}`;
@@ -71,15 +109,16 @@ export function judgeNoResolver(result: ScriptResult): Judgement {
         ? "no /etc/resolv.conf"
         : `/etc/resolv.conf lists ${nameservers} nameserver(s)`,
     },
-    { ok: getent !== "not-tried" && getent !== "0", evidence: lookup },
+    // 2 is "not found"; 0 resolved, and 128+N is a lookup killed before it could answer.
+    { ok: getent === "2", evidence: lookup },
   ]);
 }
 
 /** A dial's `error=` as evidence (`timed out` for timeout's 124). */
-function dialError(result: ScriptResult): string {
-  const rc = field(result.stdout, "rc");
+function dialError(output: ProbeOutput): string {
+  const rc = output.get("rc");
   if (rc === "124") return "timed out";
-  return field(result.stdout, "error") || `exit ${rc}`;
+  return output.get("error") || `exit ${rc}`;
 }
 
 export interface LoopbackObservation {
@@ -91,13 +130,17 @@ export interface LoopbackObservation {
 
 export function judgeHostLoopback(observation: LoopbackObservation): Judgement {
   const { result, port, fromInside } = observation;
-  const rc = field(result.stdout, "rc");
+  const read = readOutput(result, DIAL_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const rc = read.value.get("rc");
   if (rc === null) return fail(noOutput(result));
   const dial = rc === "0"
     ? `connected to the host's 127.0.0.1:${port} from inside`
-    : `connect 127.0.0.1:${port}: ${dialError(result)}`;
+    : `connect 127.0.0.1:${port}: ${dialError(read.value)}`;
+  // 128+N: the dial was killed by signal N before it could connect or fail.
+  const killed = Number(rc) >= 128;
   return allOf([
-    { ok: rc !== "0", evidence: dial },
+    { ok: rc !== "0" && !killed, evidence: killed ? `${dial} (killed: nothing tested)` : dial },
     {
       ok: fromInside === 0,
       evidence: `the host listener saw ${fromInside} connection(s) from inside`,
@@ -106,24 +149,34 @@ export function judgeHostLoopback(observation: LoopbackObservation): Judgement {
 }
 
 export function judgeOtherAddress(result: ScriptResult): Judgement {
-  if (field(result.stdout, "dialled") === "no") {
+  const read = readOutput(result, OTHER_ADDRESS_OUTPUT);
+  if (!read.ok) return read.judgement;
+  if (read.value.get("dialled") === "no") {
     return fail(`${OTHER_ADDRESS} not dialled: the bottle has routes, a packet could leave`);
   }
-  const rc = field(result.stdout, "rc");
-  const ms = Number(field(result.stdout, "ms") ?? "NaN");
+  const rc = read.value.get("rc");
+  const ms = Number(read.value.get("ms") ?? "NaN");
   if (rc === null) return fail(noOutput(result));
   if (rc === "0") return fail(`connected to ${OTHER_ADDRESS}:80`);
-  const error = dialError(result);
+  const error = dialError(read.value);
   const evidence = `connect ${OTHER_ADDRESS}:80: ${error} after ${ms} ms`;
   return /unreachable/i.test(error) && ms < 1000 ? pass(evidence) : fail(evidence);
 }
 
+/** The status line of an answer through the door, when it is HTTP. */
+export function httpStatus(output: ProbeOutput): string | null {
+  const status = output.get("status");
+  return status && /^HTTP\/1\.[01] \d{3}/.test(status) ? status : null;
+}
+
 export function judgeDoorAnswers(result: ScriptResult, facts: Facts): Judgement {
-  const status = field(result.stdout, "status");
-  if (field(result.stdout, "rc") === "7") {
+  const read = readOutput(result, DOOR_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const status = read.value.get("status");
+  if (read.value.get("rc") === "7") {
     return fail(`nothing listens on 127.0.0.1:${facts.doorPort} inside`);
   }
-  if (!status || !/^HTTP\/1\.[01] \d{3}/.test(status)) {
+  if (httpStatus(read.value) === null) {
     return fail(
       `127.0.0.1:${facts.doorPort} gave no HTTP answer` + (status ? `: ${status}` : ""),
     );
@@ -132,18 +185,39 @@ export function judgeDoorAnswers(result: ScriptResult, facts: Facts): Judgement 
 }
 
 export function judgeDoorDenies(result: ScriptResult, facts: Facts): Judgement {
-  const status = field(result.stdout, "status");
-  const reason = field(result.stdout, "reason");
+  const read = readOutput(result, DOOR_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const status = read.value.get("status");
+  const reason = read.value.get("reason");
   const what = `GET http://${facts.deniedHost}/ through the door`;
-  if (!status) return fail(`${what}: no answer (exit ${field(result.stdout, "rc")})`);
+  if (!status) return fail(`${what}: no answer (exit ${read.value.get("rc")})`);
   const evidence = `${what}: ${status}${reason ? ` (${reason})` : ""}`;
   return / 403\b/.test(status) && reason !== null ? pass(evidence) : fail(evidence);
+}
+
+/**
+ * A request through the door, judged with who holds the socket it went to (seen from the host
+ * once the answer is in): an answer from a listener the agent bound is no answer of the door.
+ */
+function doorProbe(
+  meta: { id: string; property: string },
+  judge: (result: ScriptResult, facts: Facts) => Judgement,
+): Probe {
+  return {
+    ...meta,
+    group: "network",
+    run: async (io): Promise<Judgement> => {
+      const result = await io.inside(doorRequestScript(io.facts.doorPort, io.facts.deniedHost));
+      const socket = observeDoorSocket(io.target.handle, io.facts.doorPort);
+      return combine(judge(result, io.facts), judgeDoorSocket(socket));
+    },
+  };
 }
 
 export const NETWORK_PROBES: Probe[] = [
   scripted(
     { id: "network.only-lo", group: "network", property: "the only interface is lo" },
-    () => "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sed 's/^/if=/'",
+    () => ONLY_LO_SCRIPT,
     judgeOnlyLo,
   ),
   scripted(
@@ -207,18 +281,15 @@ export const NETWORK_PROBES: Probe[] = [
       ].join("\n"),
     judgeOtherAddress,
   ),
-  scripted(
-    { id: "network.door-answers", group: "network", property: "the egress proxy answers" },
-    (facts) => doorRequestScript(facts.doorPort, facts.deniedHost),
+  doorProbe(
+    { id: "network.door-answers", property: "the egress proxy answers, on the door's own socket" },
     judgeDoorAnswers,
   ),
-  scripted(
+  doorProbe(
     {
       id: "network.door-denies",
-      group: "network",
-      property: "a host not on the allowlist gets 403 from the proxy",
+      property: "a host not on the allowlist gets 403 from the proxy, on the door's own socket",
     },
-    (facts) => doorRequestScript(facts.doorPort, facts.deniedHost),
     judgeDoorDenies,
   ),
 ];

@@ -9,9 +9,10 @@ import {
   judgeOnlyLo,
   judgeOtherAddress,
 } from "./probes_network.ts";
-import type { Facts, ScriptResult } from "./types.ts";
+import { framed, raw } from "./testing.ts";
+import type { Facts } from "./types.ts";
 
-const out = (stdout: string, code = 0): ScriptResult => ({ code, stdout, stderr: "", ms: 10 });
+const out = framed;
 const facts: Facts = {
   arch: "x86_64",
   doorPort: 3128,
@@ -20,9 +21,36 @@ const facts: Facts = {
 };
 
 Deno.test("only-lo: lo alone passes; another interface or nothing fails", () => {
-  assertEquals(judgeOnlyLo(out("if=lo\n")), { verdict: "PASS", evidence: "interfaces: lo" });
-  assertEquals(judgeOnlyLo(out("if=lo\nif=eth0\n")).verdict, "FAIL");
-  assertMatch(judgeOnlyLo(out("", 1)).evidence, /printed nothing usable \(exit 1\)/);
+  assertEquals(judgeOnlyLo(out("if=lo\ninterfaces=1\n")), {
+    verdict: "PASS",
+    evidence: "interfaces: lo",
+  });
+  assertEquals(judgeOnlyLo(out("if=lo\nif=eth0\ninterfaces=2\n")).verdict, "FAIL");
+  // A line dropped (the count says 2): not the list the script read.
+  assertEquals(judgeOnlyLo(out("if=lo\ninterfaces=2\n")), {
+    verdict: "FAIL",
+    evidence: "2 interface(s) counted, 1 listed: lo",
+  });
+  assertMatch(judgeOnlyLo(raw("", 1)).evidence, /printed nothing usable \(exit 1\)/);
+  assertEquals(judgeOnlyLo(out("")).verdict, "FAIL");
+});
+
+Deno.test("network judges: forged lines, after the END line or repeated, are tampering", () => {
+  const tampered = /^probe output was tampered with: /;
+  // An interface line appended after the probe ended (through /proc/PID/fd/1).
+  assertMatch(judgeOnlyLo(raw(`${out("if=lo\ninterfaces=1\n").stdout}if=lo\n`)).evidence, tampered);
+  assertMatch(judgeNoRoute(out("v4=3\nv6=0\nroutes=3\nv4=0\n")).evidence, tampered);
+  assertMatch(judgeOtherAddress(out("rc=1\nms=3\nerror=x\nverdict=PASS\n")).evidence, tampered);
+  const denied = "rc=0\nstatus=HTTP/1.1 200 OK\n";
+  assertMatch(
+    judgeDoorDenies(out(`${denied}status=HTTP/1.1 403 Forbidden\n`), facts).evidence,
+    tampered,
+  );
+  assertMatch(
+    judgeHostLoopback({ result: out("rc=0\nms=1\nerror=\nrc=1\n"), port: 1, fromInside: 0 })
+      .evidence,
+    tampered,
+  );
 });
 
 Deno.test("no-route: IPv4 routes or IPv6 routes off lo fail", () => {
@@ -45,6 +73,12 @@ Deno.test("no-resolver: no resolv.conf and a failing lookup; not tried is a FAIL
   );
   assertEquals(judgeNoResolver(out("resolv=present\nnameservers=0\ngetent=2\n")).verdict, "PASS");
   assertEquals(judgeNoResolver(out("resolv=absent\ngetent=0\n")).verdict, "FAIL");
+  // A lookup killed before it answered tested nothing.
+  assertEquals(judgeNoResolver(out("resolv=absent\ngetent=137\n")).verdict, "FAIL");
+  assertMatch(
+    judgeNoResolver(out("resolv=absent\ngetent=2\nnameservers=0\nnameservers=3\n")).evidence,
+    /tampered/,
+  );
   assertEquals(
     judgeNoResolver(out("resolv=absent\ngetent=not-tried\n")).evidence,
     "getent not tried: the bottle has routes",
@@ -62,6 +96,13 @@ Deno.test("host-loopback: refused and unseen passes; a connection either side fa
     verdict: "FAIL",
     evidence: "the host listener saw 1 connection(s) from inside",
   });
+  assertEquals(
+    judgeHostLoopback({ result: out("rc=137\nms=3\nerror=\n"), port: 1, fromInside: 0 }),
+    {
+      verdict: "FAIL",
+      evidence: "connect 127.0.0.1:1: exit 137 (killed: nothing tested)",
+    },
+  );
   const connected = out("rc=0\nms=3\nerror=\n");
   assertEquals(
     judgeHostLoopback({ result: connected, port: 4242, fromInside: 1 }).evidence,

@@ -4,9 +4,10 @@
  */
 import { join } from "node:path";
 import { describeUid, procStatus, sandboxPids, statusField } from "./host.ts";
-import { DENIED_CALLS, deniedCallsScript, perlLine } from "./syscalls.ts";
+import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
+import { DENIED_CALLS, deniedCallsScript, EXPECTED_ERRNO, perlLine } from "./syscalls.ts";
 import { judgeNotWritable, writeAttemptScript } from "./probes_filesystem.ts";
-import { allOf, fail, field, noOutput, pass, scripted } from "./verdict.ts";
+import { allOf, fail, noOutput, pass, scripted } from "./verdict.ts";
 import type { Judgement, Probe, ProbeIO, ScriptResult } from "./types.ts";
 
 export const CAP_FIELDS = ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"] as const;
@@ -60,70 +61,108 @@ function idsOf(status: string, name: "Uid" | "Gid"): number[] {
   return (statusField(status, name) ?? "").split(" ").filter(Boolean).map(Number);
 }
 
-/** `/proc/PID/status` of an exec'd process (`self`) and of the sandbox's pid 1 (`init`). */
+/** The `/proc/PID/status` fields the status probes read. */
+export const STATUS_FIELDS = [...CAP_FIELDS, "NoNewPrivs", "Seccomp", "Seccomp_filters"] as const;
+
+/** sh: an exec'd process's STATUS_FIELDS as `Name=value` lines. */
+export const STATUS_SCRIPT = `sed -n -E 's/^(${STATUS_FIELDS.join("|")}):[[:space:]]*/\\1=/p' ` +
+  "/proc/self/status";
+
+export const STATUS_OUTPUT: OutputSpec = { once: STATUS_FIELDS };
+
+/**
+ * The status of an exec'd process (`self`: what STATUS_SCRIPT printed inside) and of the
+ * sandbox's pid 1 (`init`: `/proc/PID/status` as the host reads it, null when it could not).
+ */
 export interface StatusPair {
-  self: string | null;
+  self: ScriptResult;
   init: string | null;
 }
 
-/** One check over both processes' status fields. */
+type Field = (name: typeof STATUS_FIELDS[number]) => string | null;
+
+/** One check over both processes' status fields; tampered output inside is a FAIL. */
 function eachProcess(
   pair: StatusPair,
-  check: (status: string, who: string) => { ok: boolean; evidence: string },
+  check: (field: Field, who: string) => { ok: boolean; evidence: string },
 ): Judgement {
-  const checks = (["self", "init"] as const).map((key) => {
-    const who = key === "self" ? "exec'd process" : "pid 1";
-    const status = pair[key];
-    if (status === null) return { ok: false, evidence: `${who}: no /proc status` };
-    return check(status, who);
-  });
-  return allOf(checks);
+  const read = readOutput(pair.self, STATUS_OUTPUT);
+  if (!read.ok) return read.judgement;
+  const self: ProbeOutput = read.value;
+  if (self.get("CapEff") === null) return fail(`exec'd process: ${noOutput(pair.self)}`);
+  const { init } = pair;
+  return allOf([
+    check((name) => self.get(name), "exec'd process"),
+    init === null
+      ? { ok: false, evidence: "pid 1: no /proc status" }
+      : check((name) => statusField(init, name), "pid 1"),
+  ]);
 }
 
 export function judgeCapabilities(pair: StatusPair): Judgement {
-  return eachProcess(pair, (status, who) => {
-    const set = CAP_FIELDS.filter((name) => !/^0+$/.test(statusField(status, name) ?? "x"));
+  return eachProcess(pair, (field, who) => {
+    const set = CAP_FIELDS.filter((name) => !/^0+$/.test(field(name) ?? "x"));
     return set.length === 0 ? { ok: true, evidence: `${who}: ${CAP_FIELDS.join(" ")} all 0` } : {
       ok: false,
-      evidence: `${who}: ${set.map((name) => `${name} ${statusField(status, name)}`).join(", ")}`,
+      evidence: `${who}: ${set.map((name) => `${name} ${field(name)}`).join(", ")}`,
     };
   });
 }
 
 export function judgeNoNewPrivs(pair: StatusPair): Judgement {
-  return eachProcess(pair, (status, who) => {
-    const value = statusField(status, "NoNewPrivs");
+  return eachProcess(pair, (field, who) => {
+    const value = field("NoNewPrivs");
     return { ok: value === "1", evidence: `${who}: NoNewPrivs ${value}` };
   });
 }
 
+/**
+ * That a filter is loaded (mode 2, and how many where the kernel says); what the filter
+ * denies is privileges.denied-syscalls' to show, and the evidence says so.
+ */
 export function judgeSeccomp(pair: StatusPair): Judgement {
-  return eachProcess(pair, (status, who) => {
-    const value = statusField(status, "Seccomp");
+  const judged = eachProcess(pair, (field, who) => {
+    const value = field("Seccomp");
+    const filters = field("Seccomp_filters");
     const mode = value === "2" ? "filter" : value === "1" ? "strict" : "none";
-    return { ok: value === "2", evidence: `${who}: Seccomp ${value} (${mode})` };
+    const count = filters === null ? "" : `, ${filters} filter(s)`;
+    return {
+      ok: value === "2" && filters !== "0",
+      evidence: `${who}: Seccomp ${value} (${mode}${count})`,
+    };
   });
+  return judged.verdict === "PASS"
+    ? pass(
+      `${judged.evidence}; a filter is loaded — what it denies is tested by ` +
+        "privileges.denied-syscalls",
+    )
+    : judged;
 }
 
+export const DENIED_CALLS_OUTPUT: OutputSpec = { once: DENIED_CALLS };
+
 export function judgeDeniedCalls(result: ScriptResult): Judgement {
+  const read = readOutput(result, DENIED_CALLS_OUTPUT);
+  if (!read.ok) return read.judgement;
+  if (read.value.keys().length === 0) return fail(noOutput(result));
   const checks = DENIED_CALLS.map((name) => {
-    const value = field(result.stdout, name);
+    const value = read.value.get(name);
     if (value === null) return { ok: false, evidence: `${name}: not tried` };
     if (value === "ok") return { ok: false, evidence: `${name}: succeeded` };
     const [errno, , ...message] = value.split(" ");
+    const expected = EXPECTED_ERRNO[name];
     return {
-      ok: errno === "EPERM",
-      evidence: `${name}: ${errno}${errno === "EPERM" ? "" : ` (${message.join(" ")})`}`,
+      ok: errno === expected,
+      evidence: `${name}: ${errno}` +
+        (errno === expected ? "" : ` (${message.join(" ")}; ${expected} expected)`),
     };
   });
-  if (checks.every((check) => check.evidence.endsWith("not tried"))) return fail(noOutput(result));
   return allOf(checks);
 }
 
 async function statusPair(io: ProbeIO): Promise<StatusPair> {
-  const result = await io.inside("cat /proc/self/status");
   return {
-    self: result.stdout.includes("CapEff:") ? result.stdout : null,
+    self: await io.inside(STATUS_SCRIPT),
     init: procStatus(io.target.handle.inner.pid),
   };
 }
@@ -140,7 +179,9 @@ function statusProbe(id: string, property: string, judge: (pair: StatusPair) => 
 async function observeOwner(io: ProbeIO): Promise<OwnerObservation> {
   const name = `.bb-verify-owner-${crypto.randomUUID().slice(0, 8)}`;
   const result = await io.inside(`: > /workspace/${name} && echo made=yes`);
-  if (field(result.stdout, "made") !== "yes") {
+  const read = readOutput(result, { once: ["made"] });
+  if (!read.ok) return { file: null, uid: null, uidName: "", error: read.judgement.evidence };
+  if (read.value.get("made") !== "yes") {
     return { file: null, uid: null, uidName: "", error: result.stderr.trim() };
   }
   const host = join(io.target.spec.workspaceDir, name);
@@ -204,14 +245,15 @@ export const PRIVILEGE_PROBES: Probe[] = [
   ),
   statusProbe(
     "privileges.seccomp",
-    "a seccomp filter on an exec'd process and pid 1",
+    "a seccomp filter is loaded in an exec'd process and pid 1 (what it denies: denied-syscalls)",
     judgeSeccomp,
   ),
   scripted(
     {
       id: "privileges.denied-syscalls",
       group: "privileges",
-      property: "keyctl, bpf, perf_event_open, userfaultfd, mount, unshare(CLONE_NEWUSER): EPERM",
+      property: "keyctl, bpf, perf_event_open, userfaultfd, ptrace, io_uring_setup, mount, " +
+        "unshare(CLONE_NEWUSER): EPERM; clone3: ENOSYS",
     },
     (facts) => perlLine(deniedCallsScript(facts.arch)),
     judgeDeniedCalls,

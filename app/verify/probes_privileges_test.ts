@@ -7,9 +7,10 @@ import {
   judgeSeccomp,
   judgeWorkspaceOwner,
 } from "./probes_privileges.ts";
+import { framed, raw } from "./testing.ts";
 import type { ScriptResult } from "./types.ts";
 
-const out = (stdout: string, code = 0): ScriptResult => ({ code, stdout, stderr: "", ms: 10 });
+const out = framed;
 
 function status(fields: Record<string, string>): string {
   const base: Record<string, string> = {
@@ -23,8 +24,16 @@ function status(fields: Record<string, string>): string {
     CapAmb: "0000000000000000",
     NoNewPrivs: "1",
     Seccomp: "2",
+    Seccomp_filters: "1",
   };
   return Object.entries({ ...base, ...fields }).map(([k, v]) => `${k}:\t${v}`).join("\n") + "\n";
+}
+
+/** What STATUS_SCRIPT prints inside for the same fields. */
+function printed(fields: Record<string, string>): ScriptResult {
+  const text = status(fields).split("\n").filter((line) => /^(Cap|NoNewPrivs|Seccomp)/.test(line))
+    .map((line) => line.replace(/:\t/, "=")).join("\n");
+  return framed(`${text}\n`);
 }
 
 Deno.test("workspace owner: a non-root host owner passes, root fails", () => {
@@ -57,41 +66,71 @@ Deno.test("host ids: any root uid or gid fails and is shown first", () => {
 });
 
 Deno.test("capabilities, no_new_privs and seccomp are judged in both processes", () => {
-  const clean = { self: status({}), init: status({}) };
+  const clean = { self: printed({}), init: status({}) };
   assertEquals(judgeCapabilities(clean).verdict, "PASS");
   assertEquals(judgeNoNewPrivs(clean).verdict, "PASS");
   assertEquals(judgeSeccomp(clean), {
     verdict: "PASS",
-    evidence: "exec'd process: Seccomp 2 (filter); pid 1: Seccomp 2 (filter)",
+    evidence: "exec'd process: Seccomp 2 (filter, 1 filter(s)); pid 1: Seccomp 2 (filter, 1 " +
+      "filter(s)); a filter is loaded — what it denies is tested by privileges.denied-syscalls",
   });
-  assertEquals(judgeCapabilities({ ...clean, self: status({ CapBnd: "000001ffffffffff" }) }), {
+  assertEquals(judgeCapabilities({ ...clean, self: printed({ CapBnd: "000001ffffffffff" }) }), {
     verdict: "FAIL",
     evidence: "exec'd process: CapBnd 000001ffffffffff",
   });
-  assertEquals(judgeSeccomp({ ...clean, init: status({ Seccomp: "0" }) }), {
+  assertEquals(judgeSeccomp({ ...clean, init: status({ Seccomp: "0", Seccomp_filters: "0" }) }), {
     verdict: "FAIL",
-    evidence: "pid 1: Seccomp 0 (none)",
+    evidence: "pid 1: Seccomp 0 (none, 0 filter(s))",
   });
-  assertEquals(judgeNoNewPrivs({ self: null, init: status({}) }), {
+  assertEquals(judgeNoNewPrivs({ self: printed({}), init: null }), {
     verdict: "FAIL",
-    evidence: "exec'd process: no /proc status",
+    evidence: "pid 1: no /proc status",
   });
+  assertMatch(
+    judgeNoNewPrivs({ self: raw("", 1), init: status({}) }).evidence,
+    /printed nothing usable/,
+  );
 });
 
-Deno.test("denied syscalls: EPERM everywhere passes; success or another errno fails", () => {
+Deno.test("status: a forged field inside, or one after the END line, is tampering", () => {
+  const self = printed({ CapEff: "000001ffffffffff" });
+  const forged = { self: raw(`${self.stdout}CapEff=0000000000000000\n`), init: status({}) };
+  assertMatch(judgeCapabilities(forged).evidence, /after the END line/);
+  const twice = framed(`CapEff=000001ffffffffff\nCapEff=0000000000000000\n`);
+  assertMatch(
+    judgeCapabilities({ self: twice, init: status({}) }).evidence,
+    /CapEff printed more than once/,
+  );
+});
+
+Deno.test("denied syscalls: EPERM (clone3: ENOSYS) everywhere passes; else fails", () => {
   const eperm = "keyctl=EPERM 1 Operation not permitted\nbpf=EPERM 1 x\n" +
-    "perf_event_open=EPERM 1 x\nuserfaultfd=EPERM 1 x\nmount=EPERM 1 x\n" +
+    "perf_event_open=EPERM 1 x\nuserfaultfd=EPERM 1 x\nptrace=EPERM 1 x\n" +
+    "io_uring_setup=EPERM 1 x\nmount=EPERM 1 x\nclone3=ENOSYS 38 Function not implemented\n" +
     "unshare(CLONE_NEWUSER)=EPERM 1 x\n";
   assertEquals(judgeDeniedCalls(out(eperm)), {
     verdict: "PASS",
     evidence: "keyctl: EPERM; bpf: EPERM; perf_event_open: EPERM; userfaultfd: EPERM; " +
-      "mount: EPERM; unshare(CLONE_NEWUSER): EPERM",
+      "ptrace: EPERM; io_uring_setup: EPERM; mount: EPERM; clone3: ENOSYS; " +
+      "unshare(CLONE_NEWUSER): EPERM",
   });
   const today = eperm.replace("keyctl=EPERM 1 Operation not permitted", "keyctl=ok")
-    .replace("unshare(CLONE_NEWUSER)=EPERM 1 x", "unshare(CLONE_NEWUSER)=ENOSPC 28 No space left");
+    .replace("unshare(CLONE_NEWUSER)=EPERM 1 x", "unshare(CLONE_NEWUSER)=ENOSPC 28 No space left")
+    .replace("clone3=ENOSYS 38 Function not implemented", "clone3=EPERM 1 Operation not permitted");
   assertEquals(judgeDeniedCalls(out(today)), {
     verdict: "FAIL",
-    evidence: "keyctl: succeeded; unshare(CLONE_NEWUSER): ENOSPC (No space left)",
+    evidence: "keyctl: succeeded; clone3: EPERM (Operation not permitted; ENOSYS expected); " +
+      "unshare(CLONE_NEWUSER): ENOSPC (No space left; EPERM expected)",
   });
-  assertMatch(judgeDeniedCalls(out("", 127)).evidence, /printed nothing usable/);
+  assertMatch(
+    judgeDeniedCalls(out(eperm.replace(/^io_uring_setup=.*\n/m, ""))).evidence,
+    /^io_uring_setup: not tried$/,
+  );
+  assertMatch(judgeDeniedCalls(raw("", 127)).evidence, /printed nothing usable/);
+  assertMatch(judgeDeniedCalls(out("")).evidence, /printed nothing usable/);
+  // The red team's forgery: a succeeded call overwritten by a later EPERM line.
+  assertMatch(
+    judgeDeniedCalls(out(eperm.replace("bpf=EPERM 1 x", "bpf=ok") + "bpf=EPERM 1 x\n")).evidence,
+    /^probe output was tampered with: bpf printed more than once/,
+  );
 });

@@ -3,22 +3,47 @@
  * on the host (the bundle's secrets file); they are looked for in what the agent can read,
  * and never sent into the bottle to do so.
  */
-import { combineSearch, DUMP_SCRIPT, type Hit, type Needle, splitDump } from "./search.ts";
+import {
+  decodeHex,
+  type OutputSpec,
+  readOutput,
+  type ReadResult,
+  tampered,
+  unframe,
+} from "./output.ts";
+import {
+  type BottleSearch,
+  combineSearch,
+  DUMP_SCRIPT,
+  type Hit,
+  type Needle,
+  splitDump,
+} from "./search.ts";
+import { perlLine } from "./syscalls.ts";
 import { allOf, fail, noOutput, pass, skip } from "./verdict.ts";
 import type { BottleSecret, Judgement, Probe, ProbeIO, ScriptResult } from "./types.ts";
 
 export const PLACEHOLDER_PREFIX = "bb_placeholder_";
 
-/** NAME=VALUE lines of `env` (a value with a newline keeps only its first line). */
-export function parseEnv(text: string): Map<string, string> {
+/** Perl: the environment, one `HEX(NAME)=HEX(VALUE)` line per variable (any byte survives). */
+export const ENVIRONMENT_SCRIPT = perlLine(
+  'for my $k (sort keys %ENV) { print unpack("H*", $k), "=", unpack("H*", $ENV{$k}), "\\n" }',
+);
+
+export const ENVIRONMENT_OUTPUT: OutputSpec = { names: /^(?:[0-9a-f]{2})+$/ };
+
+/** The environment ENVIRONMENT_SCRIPT printed, read strictly (see output.ts). */
+export function parseEnvironment(result: ScriptResult): ReadResult<Map<string, string>> {
+  const read = readOutput(result, ENVIRONMENT_OUTPUT);
+  if (!read.ok) return read;
   const env = new Map<string, string>();
-  for (const line of text.split("\n")) {
-    const at = line.indexOf("=");
-    if (at > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, at))) {
-      env.set(line.slice(0, at), line.slice(at + 1));
-    }
+  for (const key of read.value.keys()) {
+    const name = decodeHex(key);
+    const value = decodeHex(read.value.get(key) ?? "");
+    if (name === null || value === null) return tampered(`${key}=${read.value.get(key)}`);
+    env.set(name, value);
   }
-  return env;
+  return { ok: true, value: env };
 }
 
 export function judgePlaceholders(
@@ -26,7 +51,9 @@ export function judgePlaceholders(
   secrets: readonly BottleSecret[],
 ): Judgement {
   if (secrets.length === 0) return skip("the bottle injects no secret (no route with auth)");
-  const env = parseEnv(result.stdout);
+  const read = parseEnvironment(result);
+  if (!read.ok) return read.judgement;
+  const env = read.value;
   if (env.size === 0) return fail(noOutput(result));
   const checks = secrets.flatMap((secret) => {
     const holders = [...env].filter(([, value]) => value === secret.placeholder).map(([n]) => n);
@@ -64,14 +91,30 @@ export function judgeNotInside(
   return pass(`no secret (${count}) in ${search.searched}`);
 }
 
-/** Looks for `needles` in everything the agent can read (see search.ts). */
+/**
+ * Looks for `needles` in everything the agent can read (see search.ts); a dump that is not
+ * framed as its run frames it (cut short, or written into) is no search.
+ */
 export async function searchBottle(
   io: ProbeIO,
   needles: readonly Needle[],
-): Promise<{ hits: Hit[]; searched: string }> {
-  const dump = await io.inside(DUMP_SCRIPT);
-  if (!dump.stdout.includes("==BB-VERIFY-SECTION")) throw new Error(noOutput(dump));
-  return combineSearch(splitDump(dump.stdout), needles);
+): Promise<ReadResult<BottleSearch>> {
+  return searchDump(await io.inside(DUMP_SCRIPT), needles);
+}
+
+/** The search of one dump (pure). */
+export function searchDump(
+  dump: ScriptResult,
+  needles: readonly Needle[],
+): ReadResult<BottleSearch> {
+  const framed = unframe(dump);
+  if (!framed.ok) return framed;
+  const { body, status } = framed.value;
+  if (status !== 0) {
+    return { ok: false, judgement: fail(`the dump did not finish (status ${status})`) };
+  }
+  if (!body.includes("==BB-VERIFY-SECTION")) return { ok: false, judgement: fail(noOutput(dump)) };
+  return { ok: true, value: combineSearch(splitDump(body), needles) };
 }
 
 export const SECRET_PROBES: Probe[] = [
@@ -80,7 +123,7 @@ export const SECRET_PROBES: Probe[] = [
     group: "secrets",
     property: "the agent's environment holds placeholders (bb_placeholder_…), not secrets",
     run: async (io): Promise<Judgement> =>
-      judgePlaceholders(await io.inside("env"), io.target.secrets),
+      judgePlaceholders(await io.inside(ENVIRONMENT_SCRIPT), io.target.secrets),
   },
   {
     id: "secrets.not-inside",
@@ -89,7 +132,8 @@ export const SECRET_PROBES: Probe[] = [
     run: async (io): Promise<Judgement> => {
       const needles = needlesOf(io.target.secrets);
       if (needles.length === 0) return judgeNotInside({ hits: [], searched: "" }, 0);
-      return judgeNotInside(await searchBottle(io, needles), needles.length);
+      const search = await searchBottle(io, needles);
+      return search.ok ? judgeNotInside(search.value, needles.length) : search.judgement;
     },
   },
 ];

@@ -4,9 +4,12 @@
  * the agent replaced with a symlink must never lead the engine's writes (or reads that end
  * up inside) to a host file.
  */
+import { checkRelative } from "../../resources/confined_wire.ts";
+import { decodeHex, type OutputSpec, readOutput, type ReadResult, tampered } from "./output.ts";
 import type { Hit } from "./search.ts";
-import { fail, pass, shQuote } from "./verdict.ts";
-import type { ApplyOutcome, HomeWrite, Judgement } from "./types.ts";
+import { perlLine } from "./syscalls.ts";
+import { fail, pass, perlQuote, shQuote } from "./verdict.ts";
+import type { ApplyOutcome, HomeWrite, Judgement, ScriptResult } from "./types.ts";
 
 export const HOME_INSIDE = "/home/agent";
 /** Marks what the planting moved out of the way (`NAME.bb-verify-aside-PID`). */
@@ -84,6 +87,64 @@ export function plantScript(links: readonly Link[]): string {
   ].join("\n");
 }
 
+export const PLANT_OUTPUT: OutputSpec = { lists: ["planted", "failed"] };
+
+/** What the planting did: the links planted and those it could not plant, with why. */
+export function plantedLinks(
+  result: ScriptResult,
+): ReadResult<{ planted: string[]; failed: string[] }> {
+  const read = readOutput(result, PLANT_OUTPUT);
+  if (!read.ok) return read;
+  return {
+    ok: true,
+    value: { planted: read.value.list("planted"), failed: read.value.list("failed") },
+  };
+}
+
+/**
+ * sh, run as the agent after the rounds: removes the links still planted, then (Perl) lists
+ * what the planting moved aside anywhere in the home, as `aside=HEX(PATH)` relative to it
+ * (not descending into what it lists). Nothing of the home is walked on the host.
+ */
+export function cleanupScript(links: readonly string[]): string {
+  return [
+    ...links.map((rel) => `p=${shQuote(`${HOME_INSIDE}/${rel}`)}; [ -L "$p" ] && rm -f -- "$p"`),
+    perlLine([
+      `use strict; use File::Find; my $h = ${perlQuote(HOME_INSIDE)};`,
+      "find({ no_chdir => 1, wanted => sub { my @parts = split m{/}, $_;",
+      `  return unless index($parts[-1], ${perlQuote(ASIDE)}) >= 0;`,
+      '  print "aside=", unpack("H*", substr($_, length($h) + 1)), "\\n";',
+      "  $File::Find::prune = 1 } }, $h);",
+    ].join("\n")),
+  ].join("\n");
+}
+
+export const CLEANUP_OUTPUT: OutputSpec = { lists: ["aside"] };
+
+/** The asides the cleanup listed: plain paths relative to the home, each once. */
+export function asidesListed(result: ScriptResult): ReadResult<string[]> {
+  const read = readOutput(result, CLEANUP_OUTPUT);
+  if (!read.ok) return read;
+  const paths = new Set<string>();
+  for (const hex of read.value.list("aside")) {
+    const path = decodeHex(hex);
+    if (path === null || !path.includes(ASIDE) || !plain(path)) {
+      return tampered(`aside=${hex}`);
+    }
+    paths.add(path);
+  }
+  return { ok: true, value: [...paths] };
+}
+
+function plain(path: string): boolean {
+  try {
+    checkRelative(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What a canary looked like: per path (the file, the directory, each entry) its content (a
  * directory's: its entry names) and mtime.
@@ -112,6 +173,8 @@ export function canaryChanges(before: CanarySnapshot, after: CanarySnapshot): st
 
 export interface RoundObservation {
   name: string;
+  /** Output of the round's scripts that could not be read (tampered, cut short). */
+  problems: string[];
   planted: string[];
   failed: string[];
   drift: string[];
@@ -131,19 +194,22 @@ function describeRound(round: RoundObservation): string {
   const token = round.tokenHits.length === 0
     ? "its token nowhere inside"
     : `its token inside: ${round.tokenHits.map((hit) => hit.where).join(", ")}`;
-  return `${round.name}: planted ${list || "nothing"}` +
+  return `${round.name}: ` +
+    (round.problems.length > 0 ? `${round.problems.join("; ")}; ` : "") +
+    `planted ${list || "nothing"}` +
     (round.failed.length > 0 ? ` (could not: ${round.failed.join(", ")})` : "") +
     `; drift seen in ${round.drift.length} item(s); apply ${round.apply.ok ? "ok" : "failed"}` +
     ` (${round.apply.summary}); ${canary}; ${token}`;
 }
 
 /**
- * FAIL when a canary changed or its token got inside; also when nothing could be planted (the
- * probe proved nothing). A failed apply alone is no FAIL: refusing is a safe answer.
+ * FAIL when a canary changed or its token got inside; also when nothing could be planted or
+ * a script's output could not be read (the probe proved nothing). A failed apply alone is no FAIL: refusing is a safe answer.
  */
 export function judgeSymlinks(rounds: readonly RoundObservation[]): Judgement {
   const bad = rounds.filter((round) =>
-    round.planted.length === 0 || round.canary.length > 0 || round.tokenHits.length > 0
+    round.problems.length > 0 || round.planted.length === 0 || round.canary.length > 0 ||
+    round.tokenHits.length > 0
   );
   const evidence = [...bad, ...rounds.filter((round) => !bad.includes(round))]
     .map(describeRound)

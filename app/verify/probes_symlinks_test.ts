@@ -1,11 +1,17 @@
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
 import {
+  ASIDE,
+  asidesListed,
   canaryChanges,
+  cleanupScript,
   judgeSymlinks,
+  plantedLinks,
   plantScript,
   type RoundObservation,
   roundsFor,
 } from "./probes_symlinks.ts";
+import { frameScript } from "./output.ts";
+import { framed, raw, TEST_NONCE } from "./testing.ts";
 import type { HomeWrite } from "./types.ts";
 
 const canary = { file: "/tmp/c/canary.json", dir: "/tmp/c/canary.d", token: "tok" };
@@ -96,6 +102,7 @@ Deno.test("canary changes: rewritten, new entries, mtime, gone", () => {
 
 const round = (overrides: Partial<RoundObservation>): RoundObservation => ({
   name: "files",
+  problems: [],
   planted: [".gitconfig"],
   failed: [],
   drift: ["gitconfig.b: edited"],
@@ -128,4 +135,57 @@ Deno.test("symlinks judge: a changed canary, the token inside or nothing planted
   const leaked = judgeSymlinks([round({ tokenHits: [{ label: "t", where: "home: x" }] })]);
   assertMatch(leaked.evidence, /its token inside: home: x/);
   assertEquals(judgeSymlinks([round({ planted: [] })]).verdict, "FAIL");
+  const tampered = judgeSymlinks([
+    round({ problems: ["probe output was tampered with: planted printed more than once"] }),
+  ]);
+  assertEquals(tampered.verdict, "FAIL");
+  assertMatch(tampered.evidence, /^files: probe output was tampered with: /);
+});
+
+Deno.test("plantedLinks: planted and failed lists; anything else is tampering", () => {
+  const read = plantedLinks(framed("planted=.gitconfig\nfailed=.x: Permission denied\n"));
+  assertEquals(read.ok && read.value, {
+    planted: [".gitconfig"],
+    failed: [".x: Permission denied"],
+  });
+  const forged = plantedLinks(
+    raw(`${framed("failed=.gitconfig: x\n").stdout}planted=.gitconfig\n`),
+  );
+  assertEquals(forged.ok, false);
+});
+
+const hex = (text: string): string =>
+  Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+
+Deno.test("asidesListed: plain relative paths that are asides; a path out of the home is tampering", () => {
+  const aside = `.bot-bottle${ASIDE}42`;
+  const read = asidesListed(framed(`aside=${hex(aside)}\naside=${hex(aside)}\n`));
+  assertEquals(read.ok && read.value, [aside]);
+  for (const bad of [`../../etc${ASIDE}1`, `/etc${ASIDE}1`, "plain", `a//b${ASIDE}1`]) {
+    const listed = asidesListed(framed(`aside=${hex(bad)}\n`));
+    assertEquals(listed.ok, false, bad);
+  }
+  assertEquals(asidesListed(framed("aside=zz\n")).ok, false);
+});
+
+Deno.test({
+  name: "the cleanup script, run here on a scratch home, removes links and lists asides only",
+  ignore: Deno.build.os !== "linux",
+  async fn(): Promise<void> {
+    const home = await Deno.makeTempDir();
+    await Deno.mkdir(`${home}/.bot-bottle${ASIDE}7/agents`, { recursive: true });
+    await Deno.mkdir(`${home}/a/b${ASIDE}8`, { recursive: true });
+    await Deno.symlink("/nonexistent", `${home}/.gitconfig`);
+    await Deno.writeTextFile(`${home}/kept`, "x");
+    const script = cleanupScript([".gitconfig", "kept"]).replaceAll("/home/agent", home);
+    const output = await new Deno.Command("/bin/sh", {
+      args: ["-c", frameScript(script, TEST_NONCE)],
+      stdout: "piped",
+    }).output();
+    const read = asidesListed(raw(new TextDecoder().decode(output.stdout)));
+    assertEquals(read.ok && read.value.sort(), [`.bot-bottle${ASIDE}7`, `a/b${ASIDE}8`]);
+    assertEquals(Deno.lstatSync(`${home}/kept`).isFile, true);
+    assertEquals([...Deno.readDirSync(home)].some((e) => e.name === ".gitconfig"), false);
+    await Deno.remove(home, { recursive: true });
+  },
 });

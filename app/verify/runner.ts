@@ -1,6 +1,7 @@
 /** Runs probes against a target: the facts, the I/O they get, SKIPs, errors and time limits. */
 import { join } from "node:path";
 import { resolveStateDir } from "../../engine/state_dir.ts";
+import { frameScript, newNonce } from "./output.ts";
 import { ALL_PROBES } from "./probes.ts";
 import { fail, skip } from "./verdict.ts";
 import type {
@@ -170,21 +171,22 @@ async function judged(probe: Probe, io: ProbeIO): Promise<Judgement> {
 
 let runs = 0;
 
-/** `inside` for a target: `/bin/sh -c SCRIPT` as the agent, output captured in host files. */
+/**
+ * `inside` for a target: `/bin/sh -c SCRIPT` as the agent, framed by a nonce of its own
+ * (output.ts), output captured in host files.
+ */
 function insideWith(
   target: VerifyTarget,
   scratch: string,
 ): (script: string, env?: Record<string, string>) => Promise<ScriptResult> {
   return async (script, env = {}): Promise<ScriptResult> => {
     const n = runs++;
+    const nonce = newNonce();
     const capture = { stdout: join(scratch, `${n}.out`), stderr: join(scratch, `${n}.err`) };
     const started = performance.now();
-    const code = await target.backend.exec(target.handle, target.spec, ["/bin/sh", "-c", script], {
-      tty: false,
-      cwd: "/",
-      env,
-      capture,
-    });
+    const argv = ["/bin/sh", "-c", frameScript(script, nonce)];
+    const options = { tty: false, cwd: "/", env, capture };
+    const code = await target.backend.exec(target.handle, target.spec, argv, options);
     const ms = performance.now() - started;
     const read = (path: string): string => {
       try {
@@ -193,7 +195,13 @@ function insideWith(
         return "";
       }
     };
-    const result = { code, stdout: read(capture.stdout), stderr: read(capture.stderr), ms };
+    const result = {
+      code,
+      stdout: read(capture.stdout),
+      stderr: read(capture.stderr),
+      ms,
+      nonce,
+    };
     await Deno.remove(capture.stdout).catch(() => {});
     await Deno.remove(capture.stderr).catch(() => {});
     return result;

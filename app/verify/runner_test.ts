@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
 import type { Backend, ExecOptions, SandboxHandle, SandboxSpec } from "../../backends/backend.ts";
 import { forbiddenPaths, runProbes, skipReason } from "./runner.ts";
+import { readOutput } from "./output.ts";
 import { pass } from "./verdict.ts";
 import type { EngineView, Probe, VerifyTarget } from "./types.ts";
 
@@ -29,7 +30,7 @@ Deno.test("forbidden paths: host paths, never a path every bottle has", () => {
   );
 });
 
-/** A backend whose exec writes a script's `echo` line into the capture file (no sandbox). */
+/** A backend whose exec runs the script on the host, output into the capture files. */
 function fakeBackend(): Backend {
   return {
     name: "fake",
@@ -39,10 +40,11 @@ function fakeBackend(): Backend {
     find: () => null,
     repair: (handle: SandboxHandle) => Promise.resolve(handle),
     stop: () => Promise.resolve(),
-    exec: (_h: SandboxHandle, _s: SandboxSpec, argv: string[], options: ExecOptions) => {
-      Deno.writeTextFileSync(options.capture!.stdout, `ran=${argv.at(-1)}\n`);
-      Deno.writeTextFileSync(options.capture!.stderr, "");
-      return Promise.resolve(0);
+    exec: async (_h: SandboxHandle, _s: SandboxSpec, argv: string[], options: ExecOptions) => {
+      const output = await new Deno.Command(argv[0], { args: argv.slice(1) }).output();
+      Deno.writeFileSync(options.capture!.stdout, output.stdout);
+      Deno.writeFileSync(options.capture!.stderr, output.stderr);
+      return output.code;
     },
   };
 }
@@ -82,7 +84,10 @@ const probes: Probe[] = [
     id: "t.inside",
     group: "network",
     property: "runs a script",
-    run: async (io) => pass((await io.inside("echo hi")).stdout.trim()),
+    run: async (io) => {
+      const read = readOutput(await io.inside("echo ran=hi"), { once: ["ran"] });
+      return read.ok ? pass(`ran=${read.value.get("ran")}`) : read.judgement;
+    },
   },
   {
     id: "t.throws",
@@ -106,7 +111,7 @@ Deno.test("runProbes: inside output captured, a throw is FAIL, destructive SKIPs
     onResult: (r) => seen.push(r.id),
   });
   assertEquals(results.map((r) => r.verdict), ["PASS", "FAIL", "SKIP"]);
-  assertEquals(results[0].evidence, "ran=echo hi");
+  assertEquals(results[0].evidence, "ran=hi");
   assertEquals(results[1].evidence, "the probe could not run: boom");
   assertMatch(results[2].evidence, /pass --destructive/);
   assertEquals(seen, ["t.inside", "t.throws", "t.destructive"]);

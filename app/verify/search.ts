@@ -40,6 +40,8 @@ export const DUMP_SCRIPT = perlLine([
   'for my $d (glob "/proc/[0-9]*") { emit("$d/environ"); emit("$d/cmdline") }',
   `for my $top (${SEARCHED_TREES.map((tree) => `"${tree}"`).join(", ")}) { next unless -d $top;`,
   "  find({ no_chdir => 1, wanted => sub { lstat($_); emit($_) if -f _ } }, $top) }",
+  // The frame's END line must start a line of its own.
+  'print "\\n";',
 ].join("\n"));
 
 /** The sections of a dump: where each came from and its text. */

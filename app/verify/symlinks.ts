@@ -1,23 +1,27 @@
 /**
  * apply-symlinks, the I/O half: makes the canaries, plants the links as the agent, lets the
- * engine see the drift and apply, then compares the canaries and looks for their token.
+ * engine see the drift and apply, then compares the canaries and looks for their token. The
+ * agent's home is never read, walked or changed on the host: what the planting moved aside
+ * is listed inside and removed in a confined sandbox as the agent (confined_files.ts).
  */
 import { join } from "node:path";
 import { statSync } from "node:fs";
+import { removePaths } from "../../resources/confined_files.ts";
 import { searchBottle } from "./probes_secrets.ts";
 import {
-  ASIDE,
+  asidesListed,
   type Canary,
   canaryChanges,
   type CanarySnapshot,
-  HOME_INSIDE,
+  cleanupScript,
   judgeSymlinks,
+  plantedLinks,
   plantScript,
   type Round,
   type RoundObservation,
   roundsFor,
 } from "./probes_symlinks.ts";
-import { fields, shQuote, skip } from "./verdict.ts";
+import { skip } from "./verdict.ts";
 import type { Judgement, Probe, ProbeIO } from "./types.ts";
 
 export async function makeCanary(): Promise<{ canary: Canary; remove: () => Promise<void> }> {
@@ -74,49 +78,39 @@ export function snapshot(canary: Canary): CanarySnapshot {
 async function runRound(io: ProbeIO, used: Canary, round: Round): Promise<RoundObservation> {
   const canary = await refill(used);
   const before = snapshot(canary);
-  const planting = await io.inside(plantScript(round.links));
-  const found = fields(planting.stdout);
+  const planting = plantedLinks(await io.inside(plantScript(round.links)));
   const drift = await io.engine.drift();
   const apply = await io.engine.apply();
   const changes = canaryChanges(before, snapshot(canary));
   const search = await searchBottle(io, [{ label: "the canary's token", value: canary.token }]);
+  const problems = [planting, search].flatMap((read) => read.ok ? [] : [read.judgement.evidence]);
   return {
     name: round.name,
-    planted: found.get("planted") ?? [],
-    failed: found.get("failed") ?? [],
+    problems,
+    planted: planting.ok ? planting.value.planted : [],
+    failed: planting.ok ? planting.value.failed : [],
     drift,
     apply,
     canary: changes,
-    tokenHits: search.hits,
+    tokenHits: search.ok ? search.value.hits : [],
   };
 }
 
-/** Removes what is left of the planted links, as the agent (they are its own). */
-function cleanupScript(rounds: readonly Round[]): string {
-  const links = rounds.flatMap((round) => round.links.map((link) => link.rel));
-  return [
-    ...links.map((rel) => `p=${shQuote(`${HOME_INSIDE}/${rel}`)}; [ -L "$p" ] && rm -f -- "$p"`),
-    "true",
-  ].join("\n");
-}
-
 /**
- * Removes, on the host, what the planting moved aside (the engine's own files, which the
- * agent may not be able to delete). Only real directories are descended into, and removal
- * never follows a symlink.
+ * Puts a named bottle's home back: the links still planted go (as the agent, inside), and
+ * what the planting moved aside (the engine's own files, which the agent may not be able to
+ * delete), listed inside, is removed in a confined sandbox as the agent, never following a
+ * link; then the engine repairs the rest. Throws (a FAIL of the probe) when the listing is
+ * not what the script prints.
  */
-export function removeAsides(dir: string): void {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch {
-    return;
+async function restoreHome(io: ProbeIO, rounds: readonly Round[]): Promise<void> {
+  const links = [...new Set(rounds.flatMap((round) => round.links.map((link) => link.rel)))];
+  const listed = asidesListed(await io.inside(cleanupScript(links)));
+  if (!listed.ok) {
+    throw new Error(`could not list what the planting moved aside: ${listed.judgement.evidence}`);
   }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (entry.name.includes(ASIDE)) Deno.removeSync(path, { recursive: true });
-    else if (entry.isDirectory && !entry.isSymlink) removeAsides(path);
-  }
+  await removePaths(io.target.spec.homeDir, listed.value);
+  await io.engine.apply();
 }
 
 export const SYMLINK_PROBES: Probe[] = [
@@ -135,12 +129,11 @@ export const SYMLINK_PROBES: Probe[] = [
         for (const round of rounds) observed.push(await runRound(io, canary, round));
         return judgeSymlinks(observed);
       } finally {
-        if (io.target.kind === "named") {
-          await io.inside(cleanupScript(rounds));
-          removeAsides(io.target.spec.homeDir);
-          await io.engine.apply();
+        try {
+          if (io.target.kind === "named") await restoreHome(io, rounds);
+        } finally {
+          await remove();
         }
-        await remove();
       }
     },
   },

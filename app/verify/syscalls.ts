@@ -14,7 +14,9 @@ export type SyscallName =
   | "keyctl"
   | "perf_event_open"
   | "bpf"
-  | "userfaultfd";
+  | "userfaultfd"
+  | "io_uring_setup"
+  | "clone3";
 
 /** Syscall numbers per architecture (`Deno.build.arch`). */
 export const SYSCALL_NUMBERS: Record<string, Record<SyscallName, number>> = {
@@ -27,6 +29,8 @@ export const SYSCALL_NUMBERS: Record<string, Record<SyscallName, number>> = {
     perf_event_open: 298,
     bpf: 321,
     userfaultfd: 323,
+    io_uring_setup: 425,
+    clone3: 435,
   },
   aarch64: {
     ptrace: 117,
@@ -37,18 +41,40 @@ export const SYSCALL_NUMBERS: Record<string, Record<SyscallName, number>> = {
     perf_event_open: 241,
     bpf: 280,
     userfaultfd: 282,
+    io_uring_setup: 425,
+    clone3: 435,
   },
 };
 
-/** The calls `privileges.denied-syscalls` expects refused, in the order they are tried. */
+/**
+ * The calls `privileges.denied-syscalls` expects refused, in the order they are tried, with
+ * the errno the seccomp filter answers: EPERM, but ENOSYS for clone3 (its flags cannot be
+ * inspected, so libc is told to fall back to clone).
+ */
 export const DENIED_CALLS = [
   "keyctl",
   "bpf",
   "perf_event_open",
   "userfaultfd",
+  "ptrace",
+  "io_uring_setup",
   "mount",
+  "clone3",
   "unshare(CLONE_NEWUSER)",
 ] as const;
+export type DeniedCall = typeof DENIED_CALLS[number];
+
+export const EXPECTED_ERRNO: Record<DeniedCall, "EPERM" | "ENOSYS"> = {
+  keyctl: "EPERM",
+  bpf: "EPERM",
+  perf_event_open: "EPERM",
+  userfaultfd: "EPERM",
+  ptrace: "EPERM",
+  io_uring_setup: "EPERM",
+  mount: "EPERM",
+  clone3: "ENOSYS",
+  "unshare(CLONE_NEWUSER)": "EPERM",
+};
 
 export class UnsupportedArch extends Error {
   constructor(arch: string) {
@@ -87,11 +113,22 @@ export function deniedCallsScript(arch: string): string {
     'POSIX::close($r) if report("perf_event_open", $r);',
     // UFFD_USER_MODE_ONLY: what an unprivileged process may ask for (closed again).
     `$r = syscall(${nr.userfaultfd}, 1); POSIX::close($r) if report("userfaultfd", $r);`,
+    // PTRACE_SEIZE of a child of our own (which any policy but a filter allows; killed after).
+    "my $kid = fork(); if (defined $kid && $kid == 0) { sleep 10; POSIX::_exit(0) }",
+    `report("ptrace", syscall(${nr.ptrace}, 0x4206, $kid, 0, 0));`,
+    "kill 'KILL', $kid; waitpid($kid, 0);",
+    // A one-entry io_uring with default parameters (closed again).
+    'my $u = "\\0" x 120;',
+    `$r = syscall(${nr.io_uring_setup}, 1, $u); POSIX::close($r) if report("io_uring_setup", $r);`,
     // A tmpfs on a fresh directory of our own (unmounted again).
     'my ($d, $src, $fs) = ("/tmp/.bb-verify-mnt-$$", "none", "tmpfs"); mkdir $d;',
     `if (report("mount", syscall(${nr.mount}, $src, $d, $fs, 0, 0))) {`,
     `  syscall(${nr.umount2}, $d, 2) }`,
     "rmdir $d;",
+    // A plain fork through clone3 (SIGCHLD on exit, no flags): the child exits at once.
+    'my $c = pack("Q8", 0, 0, 0, 0, 17, 0, 0, 0);',
+    `$r = syscall(${nr.clone3}, $c, length $c); POSIX::_exit(0) if $r == 0;`,
+    'waitpid($r, 0) if report("clone3", $r);',
     // Last: a new user namespace for this process only (it exits right after).
     `report("unshare(CLONE_NEWUSER)", syscall(${nr.unshare}, 0x10000000));`,
   ].join("\n");

@@ -1,5 +1,12 @@
-import { assertMatch, assertThrows } from "../../tests/assert.ts";
-import { deniedCallsScript, perlLine, ptraceScript, syscallNumbers } from "./syscalls.ts";
+import { assertEquals, assertMatch, assertThrows } from "../../tests/assert.ts";
+import {
+  DENIED_CALLS,
+  deniedCallsScript,
+  EXPECTED_ERRNO,
+  perlLine,
+  ptraceScript,
+  syscallNumbers,
+} from "./syscalls.ts";
 
 Deno.test("syscall numbers: x86_64 and aarch64, another arch is a clear error", () => {
   assertMatch(String(syscallNumbers("x86_64").ptrace), /^101$/);
@@ -19,6 +26,20 @@ Deno.test("the Perl programs use the architecture's numbers", () => {
   }
   assertMatch(arm, /syscall\(97, 0x10000000\)/);
   assertMatch(arm, /syscall\(40, \$src, \$d, \$fs, 0, 0\)/);
+  assertMatch(arm, /syscall\(117, 0x4206, \$kid, 0, 0\)/);
+  assertMatch(arm, /syscall\(425, 1, \$u\)/);
+  assertMatch(arm, /syscall\(435, \$c, length \$c\)/);
+});
+
+Deno.test("every denied call is tried, and each expects EPERM but clone3 ENOSYS", () => {
+  const script = deniedCallsScript("x86_64");
+  for (const call of DENIED_CALLS) {
+    assertMatch(script, new RegExp(`report\\("${call.replace(/[()]/g, "\\$&")}"`));
+  }
+  assertEquals(
+    DENIED_CALLS.filter((call) => EXPECTED_ERRNO[call] !== "EPERM"),
+    ["clone3"],
+  );
 });
 
 Deno.test("perlLine quotes the program for /bin/sh", () => {

@@ -5,12 +5,14 @@
  * in the engine's environment), a `claude` agent with a skill (the CLI's install is a stub in
  * a scratch cache: nothing is downloaded, and the agent is never run) and a git identity.
  */
-import { realpathSync } from "node:fs";
+import { lstatSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
 import { makeDestroyPlan } from "../../cli/plan_command.ts";
 import type { Session } from "../../cli/session.ts";
 import { StateStore } from "../../engine/state.ts";
+import { bottleDir } from "../../engine/state_dir.ts";
+import { clearDirectory } from "../../resources/confined_files.ts";
 import { allProviders } from "../../resources/mod.ts";
 import { applyProject, runPlan } from "./engine_ops.ts";
 
@@ -76,6 +78,27 @@ async function writeProject(base: string): Promise<{ projectDir: string; cacheDi
   return { projectDir: realpathSync(projectDir), cacheDir };
 }
 
+/**
+ * The directories the agent writes (its home, the workspace), should destroy have left them:
+ * emptied as the agent in a confined sandbox (never walked on the host, where a link or a
+ * directory swapped for one mid-walk would be followed as the operator), then removed.
+ * Returns what could not be removed; the caller then leaves everything around them alone.
+ */
+export async function removeAgentDirs(stateDir: string): Promise<string[]> {
+  const left: string[] = [];
+  for (const name of ["home", "workspace"]) {
+    const dir = join(bottleDir(stateDir, TEMP_BOTTLE), name);
+    if (!lstatSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    try {
+      await clearDirectory(dir);
+      await Deno.remove(dir);
+    } catch (error) {
+      left.push(`${dir}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return left;
+}
+
 /** Makes and applies the temporary bottle; on failure nothing of it is left. */
 export async function createTempBottle(): Promise<TempBottle> {
   // Short: the door's Unix socket path must stay under 108 bytes.
@@ -94,8 +117,11 @@ export async function createTempBottle(): Promise<TempBottle> {
         session.store.close();
       }
     }
+    const agentDirs = await removeAgentDirs(stateDir);
+    left.push(...agentDirs);
     try {
-      await Deno.remove(base, { recursive: true });
+      // Only the engine's and verify's own files are left below base now.
+      if (agentDirs.length === 0) await Deno.remove(base, { recursive: true });
     } catch (error) {
       left.push(`${base}: ${(error as Error).message}`);
     }

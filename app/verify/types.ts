@@ -31,10 +31,13 @@ export interface ProbeResult extends Judgement {
 /** What a script run inside (as the agent) left: its status and captured output. */
 export interface ScriptResult {
   code: number;
+  /** Framed by `nonce` (see output.ts): read it only through `readOutput` or `unframe`. */
   stdout: string;
   stderr: string;
   /** Wall time of the whole exec, host side. */
   ms: number;
+  /** This run's nonce: the script printed `BEGIN <nonce>` first and `END <nonce>` last. */
+  nonce: string;
 }
 
 /** What is known before any probe runs; scripts and judges are functions of it. */
@@ -107,7 +110,10 @@ export interface ProbeIO {
   facts: Facts;
   target: VerifyTarget;
   engine: EngineView;
-  /** Runs a `/bin/sh` script inside as the agent; output is captured on the host. */
+  /**
+   * Runs a `/bin/sh` script inside as the agent, framed by a fresh nonce (output.ts); output
+   * is captured on the host.
+   */
   inside(script: string, env?: Record<string, string>): Promise<ScriptResult>;
 }
 

@@ -1,9 +1,14 @@
-/** Small pure helpers shared by the judges: verdicts, script output fields, quoting. */
+/** Small pure helpers shared by the judges: verdicts, quoting, the usual probe shape. */
 import type { Facts, Group, Judgement, Probe, ScriptResult } from "./types.ts";
 
 export const pass = (evidence: string): Judgement => ({ verdict: "PASS", evidence });
 export const fail = (evidence: string): Judgement => ({ verdict: "FAIL", evidence });
 export const skip = (evidence: string): Judgement => ({ verdict: "SKIP", evidence });
+
+/** PASS when every judgement passes (all their evidence), else FAIL with the failing ones'. */
+export function combine(...judgements: Judgement[]): Judgement {
+  return allOf(judgements.map((j) => ({ ok: j.verdict !== "FAIL", evidence: j.evidence })));
+}
 
 /** PASS when every check holds, else FAIL with the failing checks' evidence first. */
 export function allOf(checks: { ok: boolean; evidence: string }[]): Judgement {
@@ -13,32 +18,15 @@ export function allOf(checks: { ok: boolean; evidence: string }[]): Judgement {
   return bad.length > 0 ? fail(evidence) : pass(evidence);
 }
 
-/**
- * The `key=value` lines a probe script prints (other lines are ignored). A key printed more
- * than once keeps every value, in order.
- */
-export function fields(stdout: string): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const line of stdout.split("\n")) {
-    const at = line.indexOf("=");
-    if (at <= 0 || !/^[A-Za-z0-9_.()\-/]+$/.test(line.slice(0, at))) continue;
-    const key = line.slice(0, at);
-    map.set(key, [...(map.get(key) ?? []), line.slice(at + 1)]);
-  }
-  return map;
-}
-
-/** The last value printed for `key`, or null. */
-export function field(stdout: string, key: string): string | null {
-  return fields(stdout).get(key)?.at(-1) ?? null;
-}
-
 /** A script's output when it printed nothing usable: status and the start of stderr. */
 export function noOutput(result: ScriptResult): string {
+  return `the probe script printed nothing usable (${exitStatus(result)})`;
+}
+
+/** `exit 127: sh: perl: not found / more`: the status and the start of stderr. */
+export function exitStatus(result: ScriptResult): string {
   const stderr = result.stderr.trim().split("\n").slice(0, 2).join(" / ");
-  return `the probe script printed nothing usable (exit ${result.code}${
-    stderr ? `: ${stderr}` : ""
-  })`;
+  return `exit ${result.code}${stderr ? `: ${stderr}` : ""}`;
 }
 
 /** Single-quotes `value` for /bin/sh. */

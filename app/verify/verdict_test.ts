@@ -1,15 +1,6 @@
 import { assertEquals } from "../../tests/assert.ts";
-import { allOf, field, fields, noOutput, perlQuote, shQuote } from "./verdict.ts";
-
-Deno.test("fields: key=value lines only, every value of a repeated key in order", () => {
-  const out = "noise\nrc=1\nerror=a: b=c\nrc=2\n=x\nunshare(CLONE_NEWUSER)=EPERM 1 x\n";
-  const map = fields(out);
-  assertEquals(map.get("rc"), ["1", "2"]);
-  assertEquals(map.get("error"), ["a: b=c"]);
-  assertEquals(map.get("unshare(CLONE_NEWUSER)"), ["EPERM 1 x"]);
-  assertEquals(field(out, "rc"), "2");
-  assertEquals(field(out, "missing"), null);
-});
+import { allOf, combine, fail, noOutput, pass, perlQuote, shQuote, skip } from "./verdict.ts";
+import { raw } from "./testing.ts";
 
 Deno.test("allOf: PASS shows every check, FAIL only the failing ones", () => {
   assertEquals(allOf([{ ok: true, evidence: "a" }, { ok: true, evidence: "b" }]), {
@@ -22,9 +13,14 @@ Deno.test("allOf: PASS shows every check, FAIL only the failing ones", () => {
   });
 });
 
+Deno.test("combine: any FAIL fails with its evidence; a SKIP does not fail", () => {
+  assertEquals(combine(pass("a"), fail("b"), fail("c")), { verdict: "FAIL", evidence: "b; c" });
+  assertEquals(combine(pass("a"), skip("b")), { verdict: "PASS", evidence: "a; b" });
+});
+
 Deno.test("noOutput names the exit status and the start of stderr", () => {
   assertEquals(
-    noOutput({ code: 127, stdout: "", stderr: "sh: perl: not found\nmore\nand more", ms: 1 }),
+    noOutput(raw("", 127, "sh: perl: not found\nmore\nand more")),
     "the probe script printed nothing usable (exit 127: sh: perl: not found / more)",
   );
 });
