@@ -79,7 +79,11 @@ export interface Backend {
   preflight(): Promise<void>;
   /** Starts the sandbox and returns once its door forwarders listen. */
   start(spec: SandboxSpec): Promise<SandboxHandle>;
-  status(handle: SandboxHandle): SandboxStatus;
+  /**
+   * Whether it runs, and what is wrong with it. `door: false` skips the door's health (a scan
+   * of the process table): for callers that only need to know it runs, such as `exec`.
+   */
+  status(handle: SandboxHandle, options?: { door: boolean }): SandboxStatus;
   /**
    * Finds this bottle's sandbox when no handle was recorded (a start interrupted by a
    * crash), so the engine can stop it instead of leaving an orphan.

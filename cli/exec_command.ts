@@ -22,7 +22,7 @@ export async function execCommand(
   if (argv.length === 0) throw new UserError("nothing to run", "bottle exec BOTTLE -- CMD [ARG…]");
   const { handle, spec } = findSandbox(bottle);
   const backend = getBackend(handle.backend);
-  const status = backend.status(handle);
+  const status = backend.status(handle, { door: false });
   if (status.state === "gone") {
     throw new UserError(
       `bottle "${bottle}" is not running (${status.reason})`,

@@ -54,6 +54,7 @@ export function keeperArgv(request: KeeperRequest): string[] {
   checkServices(services);
   const enter = enterArgv({
     perl: tools.perl,
+    owner: null,
     pid: inner.pid,
     namespaces: ["net", "mnt"],
     cwd: "/",

@@ -6,6 +6,9 @@
  * capability bounding set can be emptied only while the joined namespace's capabilities are
  * still held, before the exec that drops them. So this program:
  *
+ *   0. becomes the sandbox owner when started as root (setgroups, then setresgid and setresuid:
+ *      real, effective and saved ids all the owner's — it never execs before it forks, so
+ *      an exec would not have reset the saved ones);
  *   1. opens B (/proc/PID/ns/user), A (its parent) and the other namespaces of PID;
  *   2. joins A (unless it is already ours), ipc, uts, net, cgroup, pid, mnt (then the cwd),
  *      and B when asked;
@@ -17,9 +20,12 @@
  * Any failure exits 126 with a message and never runs the command.
  */
 
-const SYSCALLS: Record<string, { setns: number; prctl: number }> = {
-  x86_64: { setns: 308, prctl: 157 },
-  aarch64: { setns: 268, prctl: 167 },
+const SYSCALLS: Record<
+  string,
+  { setns: number; prctl: number; setresuid: number; setresgid: number }
+> = {
+  x86_64: { setns: 308, prctl: 157, setresuid: 117, setresgid: 119 },
+  aarch64: { setns: 268, prctl: 167, setresuid: 147, setresgid: 149 },
 };
 
 /** Namespaces in the order they are joined; `mnt` last, since paths change after it. */
@@ -37,9 +43,16 @@ const CLONE_FLAGS: Record<Namespace | "user", number> = {
 const ORDER: readonly Namespace[] = ["ipc", "uts", "net", "cgroup", "pid", "mnt"];
 
 export const ENTER_SCRIPT = String.raw`
-use strict; use warnings; use Fcntl;
-my ($pid, $nslist, $cwd, $inner, $filter, $setns, $prctl, @cmd) = @ARGV;
+my ($owner, $pid, $nslist, $cwd, $inner, $filter, $setns, $prctl, $setresuid, $setresgid, @cmd) =
+  @ARGV;
 sub fail { print STDERR "bottle-enter: @_\n"; exit 126; }
+if ($owner ne "-") {
+  my ($uid, $gid) = split /:/, $owner;
+  $) = "$gid $gid";
+  syscall($setresgid, $gid + 0, $gid + 0, $gid + 0) == 0 or fail("setresgid $gid: $!");
+  syscall($setresuid, $uid + 0, $uid + 0, $uid + 0) == 0 or fail("setresuid $uid: $!");
+  ($< == $uid && $> == $uid && "$)" eq "$gid $gid") or fail("become $uid:$gid: $!");
+}
 my %flag = (${Object.entries(CLONE_FLAGS).map(([name, flag]) => `${name} => ${flag}`).join(", ")});
 open(my $b, "<", "/proc/$pid/ns/user") or fail("/proc/$pid/ns/user: $!");
 my $a = ioctl($b, 0xb702, 0); defined $a or fail("NS_GET_PARENT: $!");
@@ -81,6 +94,8 @@ exec { $cmd[0] } @cmd or fail("exec $cmd[0]: $!");
 
 export interface EnterOptions {
   perl: string;
+  /** Whom to become first (a root operator's sandbox owner); null: stay who we are. */
+  owner: { uid: number; gid: number } | null;
   /** Host pid of a process inside (the sandbox's pid 1). */
   pid: number;
   namespaces: readonly Namespace[];
@@ -103,6 +118,7 @@ export function enterArgv(options: EnterOptions): string[] {
     options.perl,
     "-e",
     ENTER_SCRIPT,
+    options.owner ? `${options.owner.uid}:${options.owner.gid}` : "-",
     String(options.pid),
     namespaces.join(","),
     options.cwd,
@@ -110,6 +126,8 @@ export function enterArgv(options: EnterOptions): string[] {
     filter,
     String(numbers.setns),
     String(numbers.prctl),
+    String(numbers.setresuid),
+    String(numbers.setresgid),
   ];
 }
 

@@ -1,7 +1,7 @@
 import type { CaptureFiles } from "../backend.ts";
 import type { HostTools } from "../preflight.ts";
 import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
-import { becomeOwner, type SandboxOwner } from "./owner.ts";
+import type { SandboxOwner } from "./owner.ts";
 import { enterArgv } from "./enter.ts";
 
 /** A host command line, ready for `Deno.Command`. */
@@ -50,8 +50,7 @@ export const ENV_SCRIPT = [
 const CLOSE_AND_EXEC = `${closeFdsAbove(2)}\nexec "$@"`;
 
 /**
- * How to run `argv` inside: as the sandbox owner (setpriv, for a root operator), enter.ts
- * joins every namespace of the sandbox, empties the capability sets, sets no_new_privs and
+ * How to run `argv` inside: enter.ts becomes the sandbox owner (for a root operator), joins every namespace of the sandbox, empties the capability sets, sets no_new_privs and
  * loads the seccomp filter, then the command runs. Without a TTY the command runs in a new session
  * (no controlling terminal, so no TIOCSTI into the operator's); with one, `script` allocates
  * a fresh pty on the host and the sandbox holds only its slave.
@@ -64,9 +63,9 @@ export function buildExecCommand(request: ExecRequest): HostCommand {
   }
   const names = Object.keys(env).sort();
   const enter = [
-    ...becomeOwner(owner, tools.setpriv),
     ...enterArgv({
       perl: tools.perl,
+      owner: owner.switched ? owner : null,
       pid: innerPid,
       namespaces: ["ipc", "uts", "net", "cgroup", "pid", "mnt"],
       cwd,

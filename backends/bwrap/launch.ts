@@ -86,6 +86,7 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
   Deno.writeTextFileSync(files.args, environment.map((arg) => `${arg}\0`).join(""), {
     mode: 0o600,
   });
+  // Kept while the sandbox runs: exec loads the same filter from it (see seccomp.ts).
   if (request.seccomp) Deno.writeFileSync(files.seccomp, request.seccomp, { mode: 0o600 });
   const bwrap = ownedBwrapArgv({
     tools,
@@ -140,7 +141,6 @@ export async function launch(request: LaunchRequest): Promise<Launched> {
     throw new Error(`bwrap sandbox failed to start: ${reason}${logTail(files.log)}`);
   } finally {
     removeQuietly(files.args);
-    removeQuietly(files.seccomp);
   }
 }
 

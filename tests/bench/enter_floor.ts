@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { findTools } from "../../backends/preflight.ts";
 import { enterArgv } from "../../backends/bwrap/enter.ts";
-import { becomeOwner, sandboxOwner } from "../../backends/bwrap/owner.ts";
+import { sandboxOwner } from "../../backends/bwrap/owner.ts";
 import { sandboxSeccomp } from "../../backends/bwrap/seccomp.ts";
 
 /**
@@ -9,7 +9,10 @@ import { sandboxSeccomp } from "../../backends/bwrap/seccomp.ts";
  * entry program (namespaces, capabilities, seccomp) and `/bin/true`. A reason when there is
  * no such bottle.
  */
-export function enterFloorArgv(stateDir: string, bottle: string): string[] | string {
+export async function enterFloorArgv(
+  stateDir: string,
+  bottle: string,
+): Promise<string[] | string> {
   let inner: number;
   try {
     const handle = JSON.parse(
@@ -21,15 +24,16 @@ export function enterFloorArgv(stateDir: string, bottle: string): string[] | str
   }
   if (!Number.isInteger(inner) || inner <= 0) return `no sandbox pid in ${bottle}'s handle`;
   const tools = findTools();
+  const owner = sandboxOwner();
   return [
-    ...becomeOwner(sandboxOwner(), tools.setpriv),
     ...enterArgv({
       perl: tools.perl,
+      owner: owner.switched ? owner : null,
       pid: inner,
       namespaces: ["ipc", "uts", "net", "cgroup", "pid", "mnt"],
       cwd: "/workspace",
       inner: true,
-      seccomp: sandboxSeccomp(),
+      seccomp: await sandboxSeccomp(),
     }),
     "/bin/true",
   ];

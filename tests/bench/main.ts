@@ -248,7 +248,7 @@ async function runBench(options: Options, workDir: string): Promise<number> {
         );
       }
     }
-    const enter = enterFloorArgv(world.stateDir, options.bottle);
+    const enter = await enterFloorArgv(world.stateDir, options.bottle);
     if (!applied.ok) {
       nsenterFloor.unavailable = "needs an applied bottle";
     } else if (typeof enter === "string") {
