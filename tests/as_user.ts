@@ -4,6 +4,7 @@
  * its own HOME and TMPDIR inside it, so nothing of root's is needed or reachable.
  */
 import { copySync } from "./copy.ts";
+import { createSystemUser, parsePasswd, type PasswdEntry } from "../backends/bwrap/owner.ts";
 
 export const TEST_USER = "bbtester";
 
@@ -61,31 +62,16 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
   };
 }
 
-async function ensureUser(): Promise<{ uid: number; gid: number }> {
-  let found = lookup();
-  if (!found) {
-    await run("useradd", [
-      "--system",
-      "--user-group",
-      "--no-create-home",
-      "--home-dir",
-      "/nonexistent",
-      "--shell",
-      "/usr/sbin/nologin",
-      TEST_USER,
-    ]);
-    found = lookup();
-  }
-  if (!found) throw new Error(`could not create the test user ${TEST_USER}`);
+async function ensureUser(): Promise<PasswdEntry> {
+  const complaint = lookup() ? "" : await createSystemUser(TEST_USER, "bot-bottle tests");
+  const found = lookup();
+  if (!found) throw new Error(`could not create the test user ${TEST_USER}: ${complaint}`);
   return found;
 }
 
-function lookup(): { uid: number; gid: number } | null {
-  for (const line of Deno.readTextFileSync("/etc/passwd").split("\n")) {
-    const [name, , uid, gid] = line.split(":");
-    if (name === TEST_USER) return { uid: Number(uid), gid: Number(gid) };
-  }
-  return null;
+function lookup(): PasswdEntry | null {
+  const passwd = parsePasswd(Deno.readTextFileSync("/etc/passwd"));
+  return passwd.find((entry) => entry.name === TEST_USER) ?? null;
 }
 
 async function trackedFiles(): Promise<string[]> {

@@ -65,6 +65,24 @@ export async function ensureSandboxOwner(): Promise<SandboxOwner> {
   } catch (error) {
     if (Deno.uid() !== 0 || Deno.env.get(SANDBOX_USER_ENV)) throw error;
   }
+  const detail = await createSystemUser(SANDBOX_USER, "bot-bottle sandboxes");
+  // Another apply may have created it in the meantime: only its absence afterwards is an error.
+  try {
+    return sandboxOwner();
+  } catch {
+    throw new PreflightError(
+      `could not create the sandbox user "${SANDBOX_USER}" (${detail || "useradd failed"})`,
+      `create it yourself: \`useradd --system --user-group --no-create-home --home-dir ` +
+        `/nonexistent --shell /usr/sbin/nologin ${SANDBOX_USER}\`, or run as an ordinary user`,
+    );
+  }
+}
+
+/**
+ * `useradd` of a system account with its own group, no home and no login shell. Returns
+ * useradd's complaint ("" on success); whether the account exists is for the caller to check.
+ */
+export async function createSystemUser(name: string, comment: string): Promise<string> {
   const output = await new Deno.Command("useradd", {
     args: [
       "--system",
@@ -75,11 +93,11 @@ export async function ensureSandboxOwner(): Promise<SandboxOwner> {
       "--shell",
       "/usr/sbin/nologin",
       "--comment",
-      "bot-bottle sandboxes",
-      SANDBOX_USER,
+      comment,
+      name,
     ],
     stdin: "null",
-    stdout: "piped",
+    stdout: "null",
     stderr: "piped",
     clearEnv: true,
     env: { ...HOST_ENV },
@@ -87,17 +105,7 @@ export async function ensureSandboxOwner(): Promise<SandboxOwner> {
     success: false,
     stderr: new TextEncoder().encode(error.message),
   }));
-  // Another apply may have created it in the meantime: only its absence afterwards is an error.
-  try {
-    return sandboxOwner();
-  } catch {
-    const detail = new TextDecoder().decode(output.stderr).trim();
-    throw new PreflightError(
-      `could not create the sandbox user "${SANDBOX_USER}" (${detail || "useradd failed"})`,
-      `create it yourself: \`useradd --system --user-group --no-create-home --home-dir ` +
-        `/nonexistent --shell /usr/sbin/nologin ${SANDBOX_USER}\`, or run as an ordinary user`,
-    );
-  }
+  return output.success ? "" : new TextDecoder().decode(output.stderr).trim();
 }
 
 export function parsePasswd(text: string): PasswdEntry[] {
