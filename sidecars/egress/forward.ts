@@ -19,12 +19,14 @@ import {
   type RequestHead,
   serializeRequestHead,
 } from "./http_head.ts";
+import type { Block } from "./inspect.ts";
 import { dialOrigin, ExchangeError, type Upstream, upstreamKey } from "./origin_conn.ts";
 import { newRequestState, startRequestBody } from "./request_body.ts";
 import { type Plan, planRequest } from "./request_plan.ts";
 import { plainChunked, requestTarget, type SessionMode, type Target } from "./request_target.ts";
 import { type Bytes, readFinalResponse, relayResponse } from "./response_relay.ts";
 import { proxyErrorResponse } from "./responses.ts";
+import { type SplitCheck, SplitWatch } from "./split_watch.ts";
 
 export type { SessionMode } from "./request_target.ts";
 
@@ -41,6 +43,8 @@ interface Exchange {
   decision: Decision;
   plan: Plan;
   config: ProxyConfig;
+  /** Pieces of the bottle's secrets across requests: the body's watch (null: not watched). */
+  split: SplitCheck | null;
   audit: AuditRecorder;
   /** Names the request in error pages (`GET https://host/path`). */
   what: string;
@@ -52,6 +56,8 @@ export class Forwarder {
   private upstream: Upstream | null = null;
   /** Everything written to the client goes through here. */
   private readonly out: CoalescingWriter;
+  /** Pieces of the bottle's secrets sent on this connection (and in the bottle). */
+  private readonly splits = new SplitWatch();
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -128,14 +134,7 @@ export class Forwarder {
       path: target.path,
       headers: head.headers,
     });
-    if (!planned.ok) {
-      const { rule, reason, where } = planned.block;
-      audit.decision({ verdict: "deny", rule, reason }, 403, undefined, {
-        hidePath: where === "url",
-      });
-      await this.reply(403, origin, reason);
-      return false;
-    }
+    if (!planned.ok) return await this.refuse(audit, origin, planned.block);
     if (planned.plan.checkBody && !plainChunked(head, framing.framing)) {
       const reason = "request bodies may use no transfer coding but chunked (it could hide " +
         "content from inspection)";
@@ -143,6 +142,9 @@ export class Forwarder {
       await this.reply(400, what, reason);
       return false;
     }
+    const split = config.dlp !== null ? this.splits.request(config.secrets) : null;
+    const splitBlock = split?.head(target.path, planned.plan.agentHeaders) ?? null;
+    if (splitBlock !== null) return await this.refuse(audit, origin, splitBlock);
     const exchange: Exchange = {
       head,
       target,
@@ -150,6 +152,7 @@ export class Forwarder {
       decision,
       plan: planned.plan,
       config,
+      split,
       audit,
       what,
       origin,
@@ -163,7 +166,7 @@ export class Forwarder {
   }
 
   private async attempt(exchange: Exchange): Promise<Outcome> {
-    const { head, target, framing, decision, plan, config, audit, what } = exchange;
+    const { head, target, framing, decision, plan, config, split, audit, what } = exchange;
     const extras: AuditExtras & { warnings: DlpFinding[] } = {
       testResolve: false,
       injected: plan.secret?.id ?? null,
@@ -200,7 +203,7 @@ export class Forwarder {
       bytes.up += outgoing.length;
       if (framing.kind !== "none") {
         startRequestBody(
-          { client: this.client, head, host: target.host, framing, plan, config },
+          { client: this.client, head, host: target.host, framing, plan, config, split },
           upstream,
           state,
           (n) => bytes.up += n,
@@ -269,6 +272,16 @@ export class Forwarder {
     const pinned = this.mode.kind === "intercepted" ? this.mode.pinned : null;
     this.upstream = await dialOrigin(this.ctx, plan, decision, pinned);
     return this.upstream;
+  }
+
+  /** A request refused before anything of it went upstream: audited, and the agent told why. */
+  private async refuse(audit: AuditRecorder, origin: string, block: Block): Promise<false> {
+    const { rule, reason, where } = block;
+    audit.decision({ verdict: "deny", rule, reason }, 403, undefined, {
+      hidePath: where === "url",
+    });
+    await this.reply(403, origin, reason);
+    return false;
   }
 
   private async reply(status: number, what: string, reason: string): Promise<void> {

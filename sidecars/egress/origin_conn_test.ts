@@ -36,9 +36,11 @@ function plainPlan(host: string, port: number): Plan {
     override: false,
     caPem: null,
     headers: [],
+    agentHeaders: [],
     warnings: [],
     redact: false,
     checkBody: false,
+    conversation: false,
   };
 }
 

@@ -14,6 +14,7 @@ import { type Block, BodyCheck } from "./inspect.ts";
 import type { Needle } from "./needles.ts";
 import type { Upstream } from "./origin_conn.ts";
 import type { Plan } from "./request_plan.ts";
+import type { SplitCheck } from "./split_watch.ts";
 
 /** What the request side of an exchange found, read by the response side. */
 export interface RequestState {
@@ -44,6 +45,8 @@ export function startRequestBody(
     framing: Framing;
     plan: Plan;
     config: ProxyConfig;
+    /** The request's fragment watch (split_watch.ts), if any. */
+    split: SplitCheck | null;
   },
   upstream: Upstream,
   state: RequestState,
@@ -56,12 +59,14 @@ export function startRequestBody(
   } else {
     const contentType = headerList(head.headers, "content-type")[0] ?? null;
     const encoding = headerList(head.headers, "content-encoding").join(", ") || null;
-    const check = new BodyCheck(
-      config.dlp?.scanBody(host, contentType, encoding) ?? null,
-      bodyPlaceholders(plan, config),
+    const check = new BodyCheck({
+      scan: config.dlp?.scanBody(host, contentType, encoding) ?? null,
+      placeholders: bodyPlaceholders(plan, config),
       host,
-      config.policy.bottle,
-    );
+      bottle: config.policy.bottle,
+      conversation: plan.conversation,
+      split: input.split?.body() ?? null,
+    });
     state.check = check;
     const body = new BodyReader(client, new BodyScanner(framing));
     relaying = relayCheckedBody(body, framing.kind === "chunked", upstream.stream, check, onBytes)
@@ -89,5 +94,5 @@ export function startRequestBody(
  * refused with the reason, since it cannot work there.
  */
 function bodyPlaceholders(plan: Plan, config: ProxyConfig): readonly Needle[] {
-  return plan.secret === null ? config.secrets.placeholderNeedles : [];
+  return plan.conversation ? [] : config.secrets.placeholderNeedles;
 }

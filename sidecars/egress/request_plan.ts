@@ -38,11 +38,20 @@ export interface Plan {
   caPem: string | null;
   /** Outgoing header fields, `Host` first. */
   headers: HeaderField[];
+  /** What the agent sent, without hop-by-hop fields, `Host` and the credential's header. */
+  agentHeaders: HeaderField[];
   warnings: DlpFinding[];
   /** Responses must have real secret values replaced by placeholders. */
   redact: boolean;
   /** The request body must be checked before it is forwarded. */
   checkBody: boolean;
+  /**
+   * The body is the agent's conversation with the party that receives the credential (a
+   * credentialed route): only the bottle's own secrets and fail-closed findings block in it,
+   * other DLP findings warn, and placeholders pass (conversation.ts). URL and headers keep
+   * full DLP.
+   */
+  conversation: boolean;
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; block: Block };
@@ -92,9 +101,11 @@ export function planRequest(input: PlanInput): PlanResult {
       override: override !== null,
       caPem: route?.upstreamCaPem ?? null,
       headers: [{ name: "Host", value: host }, ...headers],
+      agentHeaders,
       warnings: check.warnings,
       redact,
       checkBody: input.dlp !== null || secrets.placeholderNeedles.length > 0,
+      conversation: secret !== null,
     },
   };
 }

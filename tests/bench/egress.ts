@@ -1,9 +1,12 @@
 /**
  * The egress part of `deno task bench`: added latency per intercepted HTTPS request, 100 MB
- * transfers direct / passthrough / intercepted / intercepted with DLP, and DLP scan speed
- * per core — printed with ratios and the issue's targets.
+ * transfers direct / passthrough / intercepted / intercepted with DLP, DLP scan speed per
+ * core, and the DLP corpus's figures through the proxy (recall, evasions per family, benign
+ * false positives, leaks; reported, not asserted) — printed with ratios and the issue's
+ * targets.
  */
 import { benchEgress, renderEgressBench } from "../../sidecars/egress/bench_support.ts";
+import { renderCorpusReport, runDlpCorpus } from "../../sidecars/egress/corpus/run.ts";
 import { measureDlpThroughput } from "../../sidecars/egress/dlp/throughput.ts";
 import type { SrtSetup } from "./srt.ts";
 import { measureSrtProxyLatency } from "./srt_proxy.ts";
@@ -47,6 +50,13 @@ export async function runEgressBench(
   lines.push("DLP scan, per core (benign corpus):");
   for (const [kind, value] of Object.entries(dlp)) {
     lines.push(`  ${kind.padEnd(34)} ${value.toFixed(1)} MB/s`);
+  }
+  lines.push("DLP corpus through the proxy (plain HTTP and intercepted HTTPS):");
+  try {
+    const corpus = await runDlpCorpus();
+    lines.push(...renderCorpusReport(corpus, 10).split("\n").map((line) => `  ${line}`));
+  } catch (error) {
+    lines.push(`  not measured: ${(error as Error).message}`);
   }
   lines.push("ratios:");
   for (const direction of ["download", "upload"]) {

@@ -5,10 +5,15 @@ import { createDlpEngine } from "./engine.ts";
 import type { DlpFinding } from "./types.ts";
 import {
   base64Image,
+  configFiles,
+  DOCUMENTATION_SNIPPETS,
   gitPack,
   idsJson,
+  lockfiles,
+  modelRequestBody,
   ordinaryHeaders,
   packageJson,
+  presignedUrls,
   registryMetadata,
   sourceCode,
   tarball,
@@ -124,4 +129,61 @@ Deno.test("benign: code that names secrets without holding them", () => {
   ].join("\n");
   const findings = pushChunked(engine, encoder.encode(code), "text/plain", null, new Rng(2));
   assert.deepEqual(findings, [], describe(findings));
+});
+
+Deno.test("benign: lockfiles and configuration files, raw and inside JSON", () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const r = new Rng(seed);
+    for (const [name, text] of [...lockfiles(r), ...configFiles(r)]) {
+      for (
+        const [type, body] of [["text/plain", text], ["application/json", JSON.stringify({ text })]]
+      ) {
+        const findings = pushChunked(engine, encoder.encode(body), type, null, r);
+        assert.deepEqual(findings, [], `${name} as ${type}: ${describe(findings)}`);
+      }
+    }
+  }
+});
+
+Deno.test("benign: presigned downloads in URLs, bodies and headers", () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    const r = new Rng(seed);
+    for (const [host, url] of presignedUrls(r)) {
+      assert.deepEqual(engine.scanUrl(host, url), [], url);
+      const body = JSON.stringify({ url: `https://${host}${url}` });
+      const findings = pushChunked(engine, encoder.encode(body), "application/json", null, r);
+      assert.deepEqual(findings, [], `${url}: ${describe(findings)}`);
+      const headers = [{ name: "Location", value: `https://${host}${url}` }];
+      assert.deepEqual(engine.scanHeaders(host, headers), [], url);
+    }
+  }
+  const token = Buffer.from(new Rng(3).bytes(400)).toString("base64");
+  assert.deepEqual(
+    engine.scanHeaders("s3.amazonaws.com", [{ name: "X-Amz-Security-Token", value: token }]),
+    [],
+  );
+});
+
+Deno.test("benign: model API requests carrying tool output", () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const r = new Rng(seed);
+    const body = modelRequestBody(r, sourceCode(r, 300));
+    const findings = pushChunked(engine, encoder.encode(body), "application/json", null, r);
+    assert.deepEqual(findings, [], describe(findings));
+    const gz = pushChunked(engine, zlib.gzipSync(body), "application/json", "gzip", r);
+    assert.deepEqual(gz, [], describe(gz));
+  }
+});
+
+Deno.test("benign: documentation examples and public-by-design values", () => {
+  const r = new Rng(4);
+  for (const snippet of DOCUMENTATION_SNIPPETS) {
+    const raw = pushChunked(engine, encoder.encode(`${snippet}\n`), "text/plain", null, r);
+    assert.deepEqual(raw, [], `${snippet}: ${describe(raw)}`);
+    const json = JSON.stringify({ content: snippet });
+    const inJson = pushChunked(engine, encoder.encode(json), "application/json", null, r);
+    assert.deepEqual(inJson, [], `${snippet} in JSON: ${describe(inJson)}`);
+    const inUrl = engine.scanUrl("example.com", `/search?q=${encodeURIComponent(snippet)}`);
+    assert.deepEqual(inUrl, [], `${snippet} in a URL: ${describe(inUrl)}`);
+  }
 });

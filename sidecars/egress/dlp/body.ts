@@ -16,9 +16,10 @@ import { bytesToBinary } from "./binary.ts";
 import { DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
 import { scanFormText } from "./form.ts";
 import type { Matcher, Sink } from "./matcher.ts";
-import { multipartBoundary, parseMultipart } from "./multipart.ts";
+import { multipartBoundary, type MultipartPart, parseMultipart } from "./multipart.ts";
+import { type ArchiveKind, archiveKind } from "./archive.ts";
 import { FindingCollector, type RulePolicy } from "./policy.ts";
-import { ALL_VIEWS, scanText, TextStreamScanner } from "./text_scan.ts";
+import { ALL_VIEWS, scanArchive, scanText, TextStreamScanner } from "./text_scan.ts";
 import type { BodyScan, DlpFinding } from "./types.ts";
 
 export const BODY_TOO_LARGE = "body-too-large";
@@ -35,11 +36,24 @@ function isForm(contentType: string | null): boolean {
   return /^\s*application\/x-www-form-urlencoded\b/i.test(contentType ?? "");
 }
 
-/** A decoded document (e.g. a multipart part) scanned whole according to its type. */
-function scanDocument(matcher: Matcher, text: string, type: string | null, sink: Sink): void {
-  scanText(matcher, text, sink, ALL_VIEWS, "multipart part, transfer-decoded");
-  if (isForm(type)) scanFormText(matcher, text, sink);
+/** A multipart part scanned whole according to its type (an archive is opened). */
+function scanPart(context: BodyContext, part: MultipartPart, sink: Sink): void {
+  const archive = archiveKind(part.content);
+  if (archive !== null) {
+    scanArchive(context.matcher, sink, archive, part.content, {
+      label: "multipart part",
+      depth: 0,
+      maxBytes: context.maxBodyBytes,
+    });
+  }
+  if (part.transferDecoded) {
+    scanText(context.matcher, part.content, sink, ALL_VIEWS, "multipart part, transfer-decoded");
+  }
+  if (isForm(part.contentType)) scanFormText(context.matcher, part.content, sink);
 }
+
+/** Decoded bytes needed to tell an archive by its magic. */
+const SNIFF_BYTES = 4;
 
 export class BodyScanner implements BodyScan {
   readonly #matcher: Matcher;
@@ -48,9 +62,13 @@ export class BodyScanner implements BodyScan {
   readonly #text: TextStreamScanner;
   readonly #decompressor: Decompressor | null = null;
   readonly #unknownEncoding: boolean = false;
+  readonly #context: BodyContext;
   readonly #kind: "text" | "form" | "multipart";
   readonly #boundary: string | null = null;
-  readonly #buffer: string[] | null = null;
+  /** Kept whole for the end: form and multipart bodies, archives, and a text body's start. */
+  #buffer: string[] | null = [];
+  /** The body is an archive (by its first bytes); undecided until SNIFF_BYTES arrive. */
+  #archive: ArchiveKind | null | undefined = undefined;
   #received = 0;
   #decoded = 0;
   #failed = false;
@@ -64,6 +82,7 @@ export class BodyScanner implements BodyScan {
     contentEncoding: string | null,
   ) {
     this.#matcher = context.matcher;
+    this.#context = context;
     this.#maxBytes = context.maxBodyBytes;
     this.#collector = new FindingCollector(context.policy, host, "body");
     const codings = parseContentEncoding(contentEncoding);
@@ -77,7 +96,6 @@ export class BodyScanner implements BodyScan {
       ? "multipart"
       : "text";
     if (this.#kind === "multipart") this.#boundary = multipartBoundary(contentType ?? "");
-    if (this.#kind !== "text") this.#buffer = [];
     // A form is percent-decoded whole at the end (with `+` as space), not while it streams.
     const views = this.#kind === "form" ? ["json" as const] : ALL_VIEWS;
     this.#text = new TextStreamScanner(context.matcher, this.#collector, views);
@@ -128,20 +146,33 @@ export class BodyScanner implements BodyScan {
     const text = bytesToBinary(bytes);
     this.#text.push(text);
     this.#buffer?.push(text);
+    if (this.#archive === undefined && this.#decoded >= SNIFF_BYTES) this.#sniff();
+  }
+
+  /** A body that is a gzip or zip file is kept whole, to be opened at the end. */
+  #sniff(): void {
+    const head = this.#buffer!.join("");
+    this.#buffer = [head];
+    this.#archive = archiveKind(head);
+    if (this.#archive === null && this.#kind === "text") this.#buffer = null;
   }
 
   #scanWhole(): void {
     if (this.#buffer === null) return;
     const body = this.#buffer.join("");
     this.#buffer.length = 0;
+    if (this.#archive === undefined) this.#archive = archiveKind(body);
+    if (this.#archive) {
+      scanArchive(this.#matcher, this.#collector, this.#archive, body, {
+        label: "",
+        depth: 0,
+        maxBytes: this.#maxBytes,
+      });
+    }
     if (this.#kind === "form") scanFormText(this.#matcher, body, this.#collector);
     if (this.#kind === "multipart" && this.#boundary !== null) {
       for (const part of parseMultipart(body, this.#boundary)) {
-        if (part.transferDecoded) {
-          scanDocument(this.#matcher, part.content, part.contentType, this.#collector);
-        } else if (isForm(part.contentType)) {
-          scanFormText(this.#matcher, part.content, this.#collector);
-        }
+        scanPart(this.#context, part, this.#collector);
       }
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The bottle's own secrets, as literal needles in every encoding they may leave in: raw
- * UTF-8 (and latin1, JSON-escaped, `+` for spaces, where those differ), hex (both cases),
+ * UTF-8 (and latin1, JSON-escaped, `+` for spaces, where those differ), backwards, hex (both cases),
  * and the alignment-stable cores of base64 / base64url at the three byte offsets a secret
  * can start at inside a longer encoded string. Percent-encoding and `\u` escapes are
  * decoded by the scanner's views, so they need no needles.
@@ -44,6 +44,7 @@ export function secretNeedles(value: string): Needle[] {
     needles.push({ text: value, encoding: "latin1" });
   }
   if (raw.includes(" ")) needles.push({ text: raw.replaceAll(" ", "+"), encoding: "form-encoded" });
+  needles.push({ text: raw.split("").reverse().join(""), encoding: "written backwards" });
   const jsonString = JSON.stringify(raw).slice(1, -1);
   if (jsonString !== raw) needles.push({ text: jsonString, encoding: "JSON-escaped" });
   const head = raw.slice(0, MAX_NEEDLE / 2);

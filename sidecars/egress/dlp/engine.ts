@@ -5,6 +5,7 @@ import { scanHeaderList } from "./headers.ts";
 import { Matcher } from "./matcher.ts";
 import { FindingCollector, RulePolicy } from "./policy.ts";
 import { SECRET_RULES } from "./rules/mod.ts";
+import { reversedAnchors } from "./reversed.ts";
 import { ruleAnchors } from "./targets.ts";
 import type { BodyScan, DlpConfig, DlpEngine, DlpFinding, DlpHeader } from "./types.ts";
 import { scanUrlText } from "./url.ts";
@@ -13,7 +14,11 @@ import { toBinary } from "./binary.ts";
 /** Throws HostRuleError when an `exemptHosts` entry is not a valid host rule. */
 export function createDlpEngine(config: DlpConfig): DlpEngine {
   const policy = new RulePolicy(config.rules);
-  const matcher = new Matcher(ruleAnchors(SECRET_RULES), bottleSecretNeedles(config.bottleSecrets));
+  const anchors = ruleAnchors(SECRET_RULES);
+  const matcher = new Matcher(
+    [...anchors, ...reversedAnchors(anchors)],
+    bottleSecretNeedles(config.bottleSecrets),
+  );
   const context = { matcher, policy, maxBodyBytes: config.maxBodyBytes };
   return {
     scanUrl(host: string, pathAndQuery: string): DlpFinding[] {

@@ -32,7 +32,10 @@ export function scanSplit(
     }
     return lo;
   };
-  const tryTarget = (target: MatchTarget, start: number): void => {
+  /** Whether the target may match at `start` in joined[from, end) at all. */
+  type May = (from: number, end: number, start: number, target: MatchTarget) => boolean;
+  const always: May = () => true;
+  const tryTarget = (target: MatchTarget, start: number, may: May = always): void => {
     if (sink.seen(target.id)) return;
     const part = partAt(start);
     for (let first = part; first >= Math.max(0, part - MAX_PARTS_BEFORE); first--) {
@@ -43,7 +46,10 @@ export function scanSplit(
         : offsets[first];
       for (let last = part; last < pieces.length && last <= part + MAX_PARTS_AFTER; last++) {
         if (offsets[last] - start > matcher.ahead) break;
-        if (target.test(joined.slice(from, offsets[last + 1]), start - from)) {
+        const end = offsets[last + 1];
+        if (
+          may(from, end, start, target) && target.test(joined.slice(from, end), start - from)
+        ) {
           sink.report(target.id, `${target.title}, ${label}`);
           return;
         }
@@ -51,7 +57,19 @@ export function scanSplit(
     }
   };
   matcher.visitAnchors(joined, 0, joined.length, (anchor, start) => {
-    for (const target of anchor.targets) tryTarget(target, start);
+    // Per window, the targets whose pattern matches there, found in one regex run.
+    const possible = new Map<string, Set<MatchTarget>>();
+    const may: May = (from, end, at, target) => {
+      const key = `${from}:${end}`;
+      let targets = possible.get(key);
+      if (targets === undefined) {
+        const found = new Set<MatchTarget>();
+        anchor.filter.forEach(joined.slice(from, end), at - from, (t) => found.add(t));
+        possible.set(key, targets = found);
+      }
+      return targets.has(target);
+    };
+    for (const target of anchor.targets) tryTarget(target, start, may);
   });
   matcher.visitNeedles(joined, 0, joined.length, tryTarget);
 }

@@ -55,3 +55,69 @@ Deno.test("rules: validators reject broken checksums and near misses", () => {
   assert.deepEqual(bodyFindings(" xAKIA1234567890ABCDEF "), []);
   assert.deepEqual(bodyFindings('-----BEGIN RSA PRIVATE KEY-----" in pem.ts'), []);
 });
+
+Deno.test("rules: distinctive prefixes match after any punctuation, even as a header name", () => {
+  const r = new Rng(11);
+  for (const id of ["anthropic-api-key", "github-pat", "slack-bot-token", "gitlab-pat"]) {
+    const token = sample(id, r).text;
+    const asName = engine.scanHeaders("h", [{ name: `X-${token}`, value: "1" }]);
+    assert.ok(asName.some((f) => f.rule === id), `${id} as a header name`);
+    for (const before of ["-", "_", ".", "/", ":"]) {
+      assert.ok(bodyFindings(`x${before}${token} `).includes(id), `${id} after ${before}`);
+    }
+    assert.deepEqual(
+      bodyFindings(`x${token} `).filter((f) => f === id),
+      [],
+      `${id} after a letter`,
+    );
+  }
+  assert.deepEqual(bodyFindings(" cache-key-5d41402abc4b2a76b9719d911017c592 "), []);
+});
+
+Deno.test("rules: Mailgun's current key format, not UUIDs or dashed hashes", () => {
+  assert.deepEqual(bodyFindings(" 5d41402abc4b2a76b9719d911017c592-1a2b3c4d-5e6f7a8b "), [
+    "mailgun-api-key",
+  ]);
+  for (
+    const text of [
+      "5d41402a-bc4b-2a76-b971-9d911017c592",
+      "5d41402abc4b2a76b9719d911017c592-1a2b3c4d-5e6f7a8b-00",
+      "x-5d41402abc4b2a76b9719d911017c592-1a2b3c4d-5e6f7a8b",
+      "00000000000000000000000000000000-11111111-22222222",
+      "aaaabbbbccccddddeeeeffffaaaabbbb-abcdefab-cdefabcd",
+      "5d41402abc4b2a76b9719d911017c592f00ba8b9-1a2b3c4d-5e6f7a8b",
+    ]
+  ) {
+    assert.deepEqual(bodyFindings(` ${text} `), [], text);
+  }
+});
+
+Deno.test("rules: a presigned URL's credential still counts when it holds an AWS key", () => {
+  const key = sample("aws-access-key-id", new Rng(3)).text;
+  const url = `/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${key}` +
+    `%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=${"ab".repeat(32)}`;
+  assert.deepEqual(engine.scanUrl("b.s3.amazonaws.com", url).map((f) => f.rule), [
+    "aws-access-key-id",
+  ]);
+});
+
+Deno.test("rules: a generic value that is base64 of text is judged decoded", () => {
+  assert.deepEqual(bodyFindings(`data:\n  password: ${btoa("changeme")}\n`), []);
+  assert.deepEqual(bodyFindings(`data:\n  password: ${btoa("admin")}\n`), []);
+  assert.deepEqual(bodyFindings(`data:\n  password: ${btoa("Zq8#vN2$kLp9wX")}\n`), [
+    "generic-secret-assignment",
+  ]);
+});
+
+Deno.test("rules: public-by-design JWTs pass, credentials with the same header do not", () => {
+  const header = btoa(JSON.stringify({ alg: "HS256", typ: "JWT" })).replace(/=+$/, "");
+  const jwt = (payload: Record<string, unknown>): string =>
+    `${header}.${btoa(JSON.stringify(payload)).replace(/=+$/, "")}.${"Sig_-0".repeat(7)}`;
+  assert.deepEqual(bodyFindings(` ${jwt({ sub: "1234567890", name: "John Doe" })} `), []);
+  assert.deepEqual(bodyFindings(` ${jwt({ iss: "supabase", role: "anon", ref: "abc" })} `), []);
+  assert.deepEqual(bodyFindings(` ${jwt({ iss: "supabase-demo", role: "service_role" })} `), []);
+  const asset = jwt({ iss: "github.com", aud: "release-assets.githubusercontent.com" });
+  assert.deepEqual(bodyFindings(` ${asset} `), []);
+  assert.deepEqual(bodyFindings(` ${jwt({ iss: "supabase", role: "service_role" })} `), ["jwt"]);
+  assert.deepEqual(bodyFindings(` ${jwt({ sub: "u_1", aud: "api.example.com" })} `), ["jwt"]);
+});

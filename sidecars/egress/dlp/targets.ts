@@ -1,4 +1,5 @@
 import type { AnchorSpec, MatchTarget } from "./matcher.ts";
+import { isPublicExample } from "./placeholders.ts";
 import type { SecretRule } from "./rules/mod.ts";
 
 function ruleTarget(rule: SecretRule): MatchTarget {
@@ -7,10 +8,11 @@ function ruleTarget(rule: SecretRule): MatchTarget {
     title: rule.title,
     ahead: rule.reach.ahead,
     behind: rule.reach.behind,
+    pattern: rule.pattern,
     test(text: string, start: number): boolean {
       rule.pattern.lastIndex = start;
       const m = rule.pattern.exec(text);
-      return m !== null && rule.validate(m);
+      return m !== null && rule.validate(m) && !isPublicExample(rule.secret(m));
     },
   };
 }

@@ -1,5 +1,13 @@
+import { decodeBase64 } from "../checksum.ts";
 import { characterClasses, shannonEntropy } from "../entropy.ts";
-import { caseless, defineRule, KEY_END, type SecretRule, VALUE_AHEAD } from "./rule.ts";
+import {
+  caseless,
+  defineRule,
+  KEY_END,
+  KEYED_BEFORE,
+  type SecretRule,
+  VALUE_AHEAD,
+} from "./rule.ts";
 
 /** A key must end with one of these (case-insensitive) for its value to be checked. */
 const KEY_ENDINGS = [
@@ -50,6 +58,13 @@ const NOT_A_SECRET_KEY = new RegExp(
     "version",
     "rotation",
     "ref$",
+    // Presigned URLs: the signature and credential scope are a capability, not a secret.
+    "^x-(?:amz|goog)-",
+    // Public by design: publishable keys, public keys, reCAPTCHA site keys, anon keys.
+    "publishable",
+    "public",
+    "site_?key",
+    "anon_?key",
   ].join("|"),
   "i",
 );
@@ -86,6 +101,7 @@ const NOT_A_SECRET_VALUE = new RegExp(
     "null",
     "undefined",
     "bb_placeholder_",
+    "^pk_(?:live|test)_",
     "://",
     "^(?:\\.{1,2}|~)?/",
     "(.)\\1{5}",
@@ -116,6 +132,23 @@ export function plausibleSecretAssignment(key: string, value: string, quoted = t
 const KEY_RE = caseless(`(?:${KEY_ENDINGS.join("|")})`);
 
 /**
+ * The text a value encodes when it is base64 of printable ASCII without spaces (Kubernetes
+ * Secret `data:` holds base64 of the password), else null. Random keys that happen to be
+ * valid base64 decode to binary.
+ */
+export function base64Text(value: string): string | null {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return null;
+  const text = decodeBase64(value);
+  return text !== null && /^[\x21-\x7e]+$/.test(text) ? text : null;
+}
+
+/** `plausibleSecretAssignment` of what the value says: decoded when it is base64 text. */
+function plausibleValue(key: string, value: string, quoted: boolean): boolean {
+  const text = base64Text(value);
+  return plausibleSecretAssignment(key, text ?? value, quoted || text !== null);
+}
+
+/**
  * `password = "…"`, `"api_key": "…"`, `DB_TOKEN=…` with a value that looks random. The
  * anchor is the assignment operator; the key before it (captured by lookbehind, up to 30
  * identifier characters in front of the ending) is checked against `NOT_A_SECRET_KEY`.
@@ -125,14 +158,14 @@ export const GENERIC_RULES: SecretRule[] = [
     id: "generic-secret-assignment",
     title: "high-entropy value assigned to a password / secret / token key",
     anchors: [":", "="],
-    anchorBefore: `${KEY_RE}${KEY_END}`,
+    anchorBefore: KEYED_BEFORE,
     anchorAfter: VALUE_AHEAD,
     pattern: `(?<=(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{0,30})(${KEY_RE})${KEY_END})` +
       String.raw`(?:=>|:=|=|:)\s{0,4}` +
       `(?:\\\\?"(${QUOTED}{8,256}={0,2})\\\\?"|'(${QUOTED}{8,256}={0,2})'|` +
       // Unquoted and followed by `=` or `(`: code (`a = b = c`, `token = make(…)`).
       `([${VALUE_CHARS}]{8,256})(?![${VALUE_CHARS}])(?!\\s{0,4}[=(]))`,
-    validate: (m) =>
-      plausibleSecretAssignment(m[1] + m[2], m[3] ?? m[4] ?? m[5], m[5] === undefined),
+    validate: (m) => plausibleValue(m[1] + m[2], m[3] ?? m[4] ?? m[5], m[5] === undefined),
+    secret: (m) => m[3] ?? m[4] ?? m[5],
   }),
 ];

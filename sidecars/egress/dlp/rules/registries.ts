@@ -1,5 +1,6 @@
 import { validBase62Crc } from "../checksum.ts";
-import { B, BU, E, EU, prefixRule, type SecretRule } from "./rule.ts";
+import { characterClasses } from "../entropy.ts";
+import { B, defineRule, E, EU, prefixRule, type SecretRule } from "./rule.ts";
 
 export const REGISTRY_RULES: SecretRule[] = [
   prefixRule(
@@ -13,7 +14,7 @@ export const REGISTRY_RULES: SecretRule[] = [
     "pypi-api-token",
     "PyPI API token",
     ["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
-    `${BU}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}${EU}`,
+    `${B}pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,1000}${EU}`,
   ),
   prefixRule(
     "rubygems-api-key",
@@ -29,4 +30,23 @@ export const REGISTRY_RULES: SecretRule[] = [
     `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,40}${EU}`,
   ),
   prefixRule("pulumi-access-token", "Pulumi access token", ["pul-"], `${B}pul-[a-f0-9]{40}${E}`),
+  // API keys ("AKCp…") and reference tokens (base64 "reftkn:01:…", anchored past "cmVm").
+  // Anchors of letters and digits only share one alternation of literals, whose scan of
+  // base64 text slows sharply with some additions: measure throughput when adding one.
+  prefixRule(
+    "jfrog-token",
+    "JFrog Artifactory API key",
+    ["AKCp"],
+    `${B}AKCp[A-Za-z0-9]{69}${E}`,
+    (m) => characterClasses(m[0].slice(4)) >= 3,
+  ),
+  defineRule({
+    id: "jfrog-token",
+    title: "JFrog Artifactory reference token",
+    anchors: ["dGtuOjAxOj"],
+    anchorBefore: "cmVm",
+    pattern: `(?<=${B}cmVm)dGtuOjAxOj[A-Za-z0-9]{50}${E}`,
+    validate: (m) => characterClasses(m[0].slice(10)) >= 3,
+    secret: (m) => "cmVm" + m[0],
+  }),
 ];

@@ -1,3 +1,4 @@
+import { pivotIndex } from "../pivots.ts";
 import { type RegexReach, regexReach } from "../regex_reach.ts";
 
 /** One secret format. Several rules may share an id (variants of one format). */
@@ -17,6 +18,8 @@ export interface SecretRule {
   readonly pattern: RegExp;
   readonly reach: RegexReach;
   readonly validate: (match: RegExpExecArray) => boolean;
+  /** The secret value in a match (without its key or context), checked against placeholders. */
+  readonly secret: (match: RegExpExecArray) => string;
 }
 
 export interface RuleSpec {
@@ -29,6 +32,8 @@ export interface RuleSpec {
   /** Regex source (no flags; see `caseless` for case-insensitive parts). */
   pattern: string;
   validate?: (match: RegExpExecArray) => boolean;
+  /** Defaults to the whole match. */
+  secret?: (match: RegExpExecArray) => string;
 }
 
 export function defineRule(spec: RuleSpec): SecretRule {
@@ -42,13 +47,20 @@ export function defineRule(spec: RuleSpec): SecretRule {
     pattern: new RegExp(spec.pattern, "y"),
     reach: regexReach(spec.pattern),
     validate: spec.validate ?? ((): boolean => true),
+    secret: spec.secret ?? ((m): string => m[0]),
   };
 }
 
-/** Not preceded / followed by an alphanumeric. */
+/**
+ * Not preceded / followed by an alphanumeric: the boundary for distinctive prefixes, which
+ * may follow any punctuation (`X-sk-ant-api03-…` as a header name, `MY_ghp_…`).
+ */
 export const B = "(?<![A-Za-z0-9])";
 export const E = "(?![A-Za-z0-9])";
-/** Not preceded / followed by a base64url character. */
+/**
+ * Not preceded / followed by a base64url character: for short or ambiguous prefixes
+ * (`key-`), and after any token whose alphabet has `_` and `-`.
+ */
 export const BU = "(?<![A-Za-z0-9_-])";
 export const EU = "(?![A-Za-z0-9_-])";
 /**
@@ -75,6 +87,12 @@ export const KEY_WORD_ENDING = caseless(
 
 /** Quotes (maybe JSON-escaped, as in JSON inside a JSON string) and spaces after a key. */
 export const KEY_END = String.raw`\\?["']?\s{0,4}`;
+/**
+ * What every keyed rule's anchor requires before the operator: a key ending in a KEY_WORD.
+ * All keyed rules share this one anchor, so the prefilter checks one key pattern however
+ * many keyed rules there are; each rule's own key is checked by its pattern.
+ */
+export const KEYED_BEFORE = `${caseless(`(?:${KEY_WORDS.join("|")})`)}${KEY_END}`;
 /** `=`, `:`, `=>` or `:=`, then spaces and an optional (maybe escaped) quote. */
 export const ASSIGN = String.raw`(?:=>|:=|=|:)\s{0,4}\\?["']?`;
 /**
@@ -101,11 +119,22 @@ export function contextRule(
     id,
     title,
     anchors: [":", "="],
-    anchorBefore: `(?:${caseless(key)})${KEY_END}`,
+    anchorBefore: KEYED_BEFORE,
     anchorAfter: VALUE_AHEAD,
     pattern: `(?<=(?:${caseless(key)})${KEY_END})${ASSIGN}(${value})${E}`,
     validate,
+    secret: (m) => m[1],
   });
+}
+
+/**
+ * The part of a prefix the prefilter needs: up to its pivot (`sk-` of `sk-ant-api03-`).
+ * Prefixes that end at their pivot share one check per pivot character; what follows the
+ * pivot is left to the rule's pattern, which runs at far fewer places than the prefilter.
+ */
+function anchorOf(prefix: string): string {
+  const pivot = pivotIndex(prefix);
+  return pivot >= 2 ? prefix.slice(0, pivot + 1) : prefix;
 }
 
 /** A token that starts with a fixed prefix: `pattern` must start with that prefix. */
@@ -115,8 +144,10 @@ export function prefixRule(
   prefixes: string[],
   pattern: string,
   validate?: (match: RegExpExecArray) => boolean,
+  secret?: (match: RegExpExecArray) => string,
 ): SecretRule {
-  return defineRule({ id, title, anchors: prefixes, pattern, validate });
+  const anchors = [...new Set(prefixes.map(anchorOf))];
+  return defineRule({ id, title, anchors, pattern, validate, secret });
 }
 
 /**

@@ -207,3 +207,27 @@ export function mixedCorpus(rng: Rng, size: number): string {
   }
   return parts.join("\n").slice(0, size);
 }
+
+export {
+  cargoLock,
+  denoLock,
+  goSum,
+  lockfiles,
+  packageLockJson,
+  pnpmLock,
+  poetryLock,
+  requirementsWithHashes,
+  yarnLock,
+} from "./benign_lockfiles.ts";
+export {
+  configFiles,
+  dockerCompose,
+  envOutput,
+  githubWorkflow,
+  gitlabCi,
+  kubernetesSecret,
+  npmrc,
+  supabasePublicJwt,
+  terraform,
+} from "./benign_configs.ts";
+export { DOCUMENTATION_SNIPPETS, modelRequestBody, presignedUrls } from "./benign_requests.ts";

@@ -4,60 +4,26 @@
  * (`MISTRAL_API_KEY="…"` for rules that need a key) and the secret value itself, which no
  * finding may contain.
  */
-import { Buffer } from "node:buffer";
-import { base62, bech32Checksum, crc32 } from "../checksum.ts";
+import { bech32Checksum } from "../checksum.ts";
 import { plausibleSecretAssignment } from "../rules/generic.ts";
 import { ALNUM, BASE64URL, DIGITS, HEX, LOWER, type Rng, UPPER } from "./random.ts";
+import {
+  b64,
+  b64url,
+  BASE64,
+  checksummed,
+  context,
+  digits,
+  type Generator,
+  mixed,
+  pem,
+  type Sample,
+  uuid,
+} from "./sample_parts.ts";
+import { SERVICE_SAMPLES } from "./samples_services.ts";
+import { URL_CREDENTIAL_SAMPLES } from "./samples_url.ts";
 
-export interface Sample {
-  /** The text to scan: the secret with whatever context its rule needs. */
-  text: string;
-  /** The secret value; findings must never contain it. */
-  secret: string;
-}
-
-type Generator = (r: Rng) => Sample | string;
-
-const BASE64 = ALNUM + "+/";
-
-function digits(r: Rng, n: number): string {
-  return r.pick([..."123456789"]) + r.chars(DIGITS, n - 1);
-}
-
-/** Random characters with at least one upper, lower and digit. */
-function mixed(r: Rng, alphabet: string, n: number): string {
-  for (;;) {
-    const s = r.chars(alphabet, n);
-    if (/[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s)) return s;
-  }
-}
-
-function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64");
-}
-
-function b64url(text: string): string {
-  return Buffer.from(text, "latin1").toString("base64url");
-}
-
-function checksummed(r: Rng, prefix: string): string {
-  const body = r.chars(ALNUM, 30);
-  return prefix + body + base62(crc32(body), 6);
-}
-
-function pem(r: Rng, label: string, armor = ""): string {
-  const lines = Array.from({ length: 4 }, () => b64(r.bytes(48)));
-  return `-----BEGIN ${label}-----\n${armor}${lines.join("\n")}\n-----END ${label}-----\n`;
-}
-
-function context(key: string, value: string, quote = ""): Sample {
-  return { text: `${key}=${quote}${value}${quote}`, secret: value };
-}
-
-function uuid(r: Rng): string {
-  const h = r.chars(HEX, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+export type { Sample } from "./sample_parts.ts";
 
 function jwt(r: Rng): string {
   const alg = r.pick(["HS256", "RS256", "ES256", "EdDSA"]);
@@ -83,7 +49,7 @@ function genericValue(r: Rng): string {
   }
 }
 
-export const SAMPLES: Record<string, Generator> = {
+const CORE_SAMPLES: Record<string, Generator> = {
   "aws-access-key-id": (r) => r.pick(["AKIA", "ASIA"]) + r.chars(UPPER + "234567", 16),
   "aws-secret-access-key": (r) =>
     context(r.pick(["aws_secret_access_key", "AWS_SECRET_ACCESS_KEY"]), mixed(r, BASE64, 40)),
@@ -152,11 +118,12 @@ export const SAMPLES: Record<string, Generator> = {
       "sk-proj-" + r.chars(BASE64URL, 74) + "T3BlbkFJ" + r.chars(BASE64URL, 74),
       "sk-" + r.chars(ALNUM, 20) + "T3BlbkFJ" + r.chars(ALNUM, 20),
       "sk-svcacct-" + r.chars(BASE64URL, 60) + "T3BlbkFJ" + r.chars(BASE64URL, 60),
+      "sk-admin-" + r.chars(BASE64URL, 58) + "T3BlbkFJ" + r.chars(BASE64URL, 58),
     ]),
   "cohere-api-key": (r) => context(r.pick(["COHERE_API_KEY", "CO_API_KEY"]), mixed(r, ALNUM, 40)),
   "mistral-api-key": (r) => context("MISTRAL_API_KEY", mixed(r, ALNUM, 32), '"'),
   "groq-api-key": (r) => "gsk_" + r.chars(ALNUM, 52),
-  "huggingface-token": (r) => "hf_" + mixed(r, UPPER + LOWER + DIGITS, 34),
+  "huggingface-token": (r) => r.pick(["hf_", "api_org_"]) + mixed(r, ALNUM, 34),
   "replicate-api-token": (r) => "r8_" + r.chars(ALNUM, 37),
   "perplexity-api-key": (r) => "pplx-" + r.chars(ALNUM, 48),
   "xai-api-key": (r) => "xai-" + r.chars(ALNUM, 80),
@@ -174,7 +141,13 @@ export const SAMPLES: Record<string, Generator> = {
   "discord-webhook-url": (r) =>
     `https://discord.com/api/webhooks/${digits(r, 18)}/${r.chars(BASE64URL, 68)}`,
   "telegram-bot-token": (r) => `${digits(r, 9 + r.int(2))}:AA${r.chars(BASE64URL, 33)}`,
-  "twilio-api-key": (r) => "SK" + r.chars(HEX, 32),
+  "twilio-api-key": (r) => {
+    const secret = mixed(r, ALNUM, 32);
+    return r.pick([
+      { text: `SK${r.chars(HEX, 32)}:${secret}`, secret },
+      context("TWILIO_API_SECRET", secret),
+    ]);
+  },
   "twilio-credentials": (r) => {
     const token = r.chars(HEX, 32);
     return r.pick([
@@ -184,7 +157,11 @@ export const SAMPLES: Record<string, Generator> = {
   },
   "sendgrid-api-key": (r) => `SG.${r.chars(BASE64URL, 22)}.${r.chars(BASE64URL, 43)}`,
   "mailgun-api-key": (r) =>
-    "key-" + r.chars("0123456789", 4) + r.chars("abcdef", 2) + r.chars(HEX, 26),
+    r.int(2)
+      ? "key-" + r.chars("0123456789", 4) + r.chars("abcdef", 2) + r.chars(HEX, 26)
+      : `${r.chars("0123456789", 2)}${r.chars("abcdef", 2)}${r.chars(HEX, 28)}-${r.chars(HEX, 8)}-${
+        r.chars(HEX, 8)
+      }`,
   "mailchimp-api-key": (r) => `${r.chars(HEX, 32)}-us${1 + r.int(20)}`,
   "stripe-secret-key": (r) => "sk_live_" + r.chars(ALNUM, 24 + r.int(76)),
   "stripe-restricted-key": (r) => "rk_live_" + r.chars(ALNUM, 24 + r.int(76)),
@@ -217,14 +194,6 @@ export const SAMPLES: Record<string, Generator> = {
   "newrelic-user-api-key": (r) => "NRAK-" + r.chars(UPPER + DIGITS, 27),
   "newrelic-insert-key": (r) => "NRII-" + r.chars(BASE64URL, 32),
   "newrelic-license-key": (r) => r.chars(HEX, 36) + "NRAL",
-  "sentry-dsn": (r) => {
-    const key = r.chars(HEX, 32);
-    const host = r.pick([
-      `o${digits(r, 6)}.ingest.sentry.io`,
-      `o${digits(r, 6)}.ingest.us.sentry.io`,
-    ]);
-    return { text: `https://${key}@${host}/${digits(r, 7)}`, secret: key };
-  },
   "sentry-auth-token": (r) =>
     r.int(2) ? "sntrys_" + b64(r.bytes(120)).replace(/=+$/, "") : "sntryu_" + r.chars(HEX, 64),
   "grafana-cloud-token": (r) => "glc_" + b64(r.bytes(60 + r.int(60))),
@@ -240,8 +209,9 @@ export const SAMPLES: Record<string, Generator> = {
   "vault-batch-token": (r) => "hvb." + mixed(r, BASE64URL, 130),
   "terraform-cloud-token": (r) => `${r.chars(ALNUM, 14)}.atlasv1.${r.chars(BASE64URL, 67)}`,
   "databricks-token": (r) => "dapi" + r.chars(HEX, 32),
-  "doppler-token": (r) => r.pick(["dp.pt.", "dp.st.", "dp.sa."]) + r.chars(ALNUM, 43),
-  "supabase-token": (r) => "sbp_" + r.chars(HEX, 40),
+  "doppler-token": (r) => r.pick(["dp.pt.", "dp.st.", "dp.sa.", "dp.st.prd."]) + r.chars(ALNUM, 43),
+  "supabase-token": (r) =>
+    r.int(2) ? "sbp_" + r.chars(HEX, 40) : "sb_secret_" + r.chars(BASE64URL, 31 + r.int(10)),
   "generic-secret-assignment": (r) => {
     const value = genericValue(r);
     const key = r.pick([
@@ -258,6 +228,12 @@ export const SAMPLES: Record<string, Generator> = {
       { text: `${key}: '${value}'`, secret: value },
     ]);
   },
+};
+
+export const SAMPLES: Record<string, Generator> = {
+  ...CORE_SAMPLES,
+  ...SERVICE_SAMPLES,
+  ...URL_CREDENTIAL_SAMPLES,
 };
 
 /** A sample of `rule`; `secret` defaults to the whole text for bare tokens. */
