@@ -5,7 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
-import { HEX, LOWER, type Rng } from "./random.ts";
+import { HEX, LOWER, type Rng, uuid } from "./random.ts";
 
 function b64(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("base64");
@@ -13,13 +13,6 @@ function b64(bytes: Uint8Array): string {
 
 function hex(rng: Rng, n: number): string {
   return rng.chars(HEX, n);
-}
-
-function uuid(rng: Rng): string {
-  const h = hex(rng, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${
-    h.slice(20)
-  }`;
 }
 
 function word(rng: Rng): string {

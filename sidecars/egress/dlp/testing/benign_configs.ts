@@ -4,17 +4,10 @@
  * Terraform variables, Kubernetes Secrets with placeholder values, `.npmrc`.
  */
 import { Buffer } from "node:buffer";
-import { ALNUM, HEX, LOWER, type Rng } from "./random.ts";
+import { ALNUM, HEX, LOWER, type Rng, uuid } from "./random.ts";
 
 function hex(rng: Rng, n: number): string {
   return rng.chars(HEX, n);
-}
-
-function uuid(rng: Rng): string {
-  const h = hex(rng, 32);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${
-    h.slice(20)
-  }`;
 }
 
 function b64(text: string): string {

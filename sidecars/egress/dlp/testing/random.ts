@@ -50,3 +50,11 @@ export const DIGITS = "0123456789";
 export const ALNUM = UPPER + LOWER + DIGITS;
 export const HEX = "0123456789abcdef";
 export const BASE64URL = ALNUM + "-_";
+
+/** A random version-4-shaped UUID. */
+export function uuid(rng: Rng): string {
+  const h = rng.chars(HEX, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${
+    h.slice(20)
+  }`;
+}

@@ -6,6 +6,8 @@
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
 import { utf8 } from "./wire.ts";
+import { bytesToBinary } from "../../binary.ts";
+import { crc32 } from "../../checksum.ts";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -53,20 +55,9 @@ export function utf16(text: string, endian: "le" | "be", bom = false): Uint8Arra
   return out;
 }
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
+/** CRC-32 of bytes (the zip format's checksum). */
 export function crc32Bytes(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return crc32(bytesToBinary(bytes));
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
