@@ -15,7 +15,9 @@ import {
   waitForExit,
 } from "../../lib/process.ts";
 import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
-import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "./deno_cmd.ts";
+import { findOnPath } from "../../backends/preflight.ts";
+import { sidecarEnv, sidecarScript } from "./deno_cmd.ts";
+import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
 import { allProcesses, readCmdline, sessionMembers } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
@@ -30,7 +32,6 @@ const SUPERVISOR_GRACE_MS = 4000;
 const MAX_SOCKET_PATH_BYTES = 107;
 const LOG_TAIL_BYTES = 4096;
 
-const SUPERVISOR_SCRIPT = sidecarScript("./main.ts");
 const SIDECARS_DIR = sidecarScript("../");
 
 /**
@@ -59,42 +60,48 @@ export async function startBundle(input: BundleSpec): Promise<BundleHandle> {
   if (Object.keys(spec.testResolve).length > 0) {
     env[TEST_RESOLVE_ENV] = JSON.stringify(spec.testResolve);
   }
+  const perl = findOnPath("perl", env.PATH);
+  if (perl === null) {
+    closeSync(logFd);
+    throw new Error(
+      "the sidecar bundle's supervisor needs perl: install perl-base (Debian/Ubuntu) " +
+        "or perl-interpreter (Fedora)",
+    );
+  }
+  const egress = egressChild({
+    bottle: spec.bottle,
+    runDir: spec.runDir,
+    policy: spec.policyFile,
+    logDir: spec.logDir,
+    caDir: spec.caDir,
+    secrets: spec.secretsFile,
+  }, env);
+  const supervisor = supervisorCommand(spec.bottle, spec.runDir, egress);
   let pid: number | undefined;
   try {
-    const child = spawn(Deno.execPath(), [
-      ...DENO_RUN_FLAGS,
-      "-A",
-      SUPERVISOR_SCRIPT,
-      "--bottle",
-      spec.bottle,
-      "--run-dir",
-      spec.runDir,
-      "--policy",
-      spec.policyFile,
-      "--log-dir",
-      spec.logDir,
-      "--ca-dir",
-      spec.caDir,
-      "--secrets",
-      spec.secretsFile,
-    ], { detached: true, stdio: ["ignore", logFd, logFd], env, cwd: "/" });
+    const child = spawn(perl, supervisor.args, {
+      detached: true,
+      stdio: ["ignore", logFd, logFd],
+      env: supervisor.env,
+      cwd: "/",
+    });
     child.on("error", () => {});
     child.unref();
     pid = child.pid;
   } finally {
     closeSync(logFd);
   }
-  const supervisor = pid === undefined ? null : identify(pid);
-  if (supervisor === null) {
+  const identity = pid === undefined ? null : identify(pid);
+  if (identity === null) {
     throw new Error(
       `sidecar bundle for bottle "${spec.bottle}" did not start${logTail(logPath, logOffset)}`,
     );
   }
-  const handle: BundleHandle = { supervisor, sockets };
+  const handle: BundleHandle = { supervisor: identity, sockets };
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (let delay = 2;; delay = Math.min(delay * 2, 20)) {
     if (await accepts(sockets.egress)) return handle;
-    const problem = !isAlive(supervisor)
+    const problem = !isAlive(identity)
       ? "exited during start-up"
       : Date.now() > deadline
       ? `did not open ${sockets.egress} within ${START_TIMEOUT_MS} ms`

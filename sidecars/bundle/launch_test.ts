@@ -10,6 +10,11 @@ import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
+import { SUPERVISOR_SCRIPT } from "./main.ts";
+import { readProcessMemory } from "../../tests/bench/smaps.ts";
+
+/** The perl supervisor takes ~6 MB RSS; the Deno one it replaced took ~40 MB. */
+const SUPERVISOR_RSS_LIMIT_KB = 16 * 1024;
 
 /** The tests tunnel raw TCP to an echo server, so allowed.test is a passthrough route. */
 function writePolicy(path: string, allow: string[]): void {
@@ -126,6 +131,9 @@ Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL"
   const echo = startEchoServer();
   const handle = await startBundle(spec);
   try {
+    assert.equal(readCmdline(handle.supervisor.pid)?.[1], SUPERVISOR_SCRIPT);
+    const memory = readProcessMemory(handle.supervisor.pid);
+    assert.ok(memory !== null && memory.rssKb < SUPERVISOR_RSS_LIMIT_KB, `${memory?.rssKb} kB`);
     const first = egressPid(handle);
     assert.ok(first !== null);
     Deno.kill(first, "SIGKILL");

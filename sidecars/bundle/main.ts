@@ -1,22 +1,24 @@
 /**
- * The bundle supervisor process, started detached by launch.ts:
- *   deno run -A sidecars/bundle/main.ts --bottle NAME --run-dir DIR --policy FILE --log-dir DIR
- *     --ca-dir DIR --secrets FILE
- * Its stdout and stderr are the bundle log. Exit status: 0 stopped, 1 a daemon failed for
- * good, 2 a daemon could not start (bad configuration).
+ * What a bundle runs: the supervisor (supervisor.pl, one small perl process per bottle) and
+ * under it the egress daemon (egress/main.ts in Deno):
+ *   perl supervisor.pl --bottle NAME --run-dir DIR --name egress --socket PATH
+ *     --config-error-code 2 --restart-policy … -- deno run … egress/main.ts …
+ * The supervisor's stdout and stderr are the bundle log. Exit status: 0 stopped, 1 the daemon
+ * failed for good, 2 it could not start (bad configuration).
  */
 
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "./deno_cmd.ts";
-import type { ChildSpec } from "./child.ts";
+import type { ChildSpec } from "./types.ts";
 import { EGRESS_SOCKET } from "./layout.ts";
-import { runSupervisor } from "./supervisor.ts";
+import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from "./restart_policy.ts";
 import type { EgressPolicy } from "../egress/policy.ts";
 import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
 
 /** egress/main.ts exits with this code when its arguments or policy are unusable. */
 const EGRESS_CONFIG_ERROR = 2;
+
+export const SUPERVISOR_SCRIPT = sidecarScript("./supervisor.pl");
 
 export interface Args {
   bottle: string;
@@ -29,28 +31,41 @@ export interface Args {
   secrets: string;
 }
 
-const USAGE = "usage: main.ts --bottle NAME --run-dir DIR --policy FILE --log-dir DIR " +
-  "--ca-dir DIR --secrets FILE";
-
-function parse(argv: string[]): Args {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      bottle: { type: "string" },
-      "run-dir": { type: "string" },
-      policy: { type: "string" },
-      "log-dir": { type: "string" },
-      "ca-dir": { type: "string" },
-      secrets: { type: "string" },
-    },
-    strict: true,
-  });
-  const { bottle, policy, secrets } = values;
-  const runDir = values["run-dir"];
-  const logDir = values["log-dir"];
-  const caDir = values["ca-dir"];
-  if (!bottle || !runDir || !policy || !logDir || !caDir || !secrets) throw new Error(USAGE);
-  return { bottle, runDir, policy, logDir, caDir, secrets };
+/** The supervisor's argv (after the perl binary) and environment for one daemon. */
+export function supervisorCommand(
+  bottle: string,
+  runDir: string,
+  child: ChildSpec,
+  policy: RestartPolicyOptions = DEFAULT_RESTART_POLICY,
+): { args: string[]; env: Record<string, string> } {
+  const restart = [
+    policy.initialDelayMs,
+    policy.maxDelayMs,
+    policy.healthyAfterMs,
+    policy.maxRestarts,
+    policy.windowMs,
+  ];
+  return {
+    args: [
+      SUPERVISOR_SCRIPT,
+      "--bottle",
+      bottle,
+      "--run-dir",
+      runDir,
+      "--name",
+      child.name,
+      "--socket",
+      child.socket,
+      "--config-error-code",
+      String(child.configErrorCode ?? -1),
+      "--restart-policy",
+      restart.join(","),
+      "--",
+      child.command,
+      ...child.args,
+    ],
+    env: child.env,
+  };
 }
 
 /**
@@ -114,20 +129,4 @@ function routeCaFiles(policyFile: string): string[] {
   } catch {
     return [];
   }
-}
-
-function log(line: string): void {
-  console.error(`${new Date().toISOString()} ${line}`);
-}
-
-if (import.meta.main) {
-  let args: Args;
-  try {
-    args = parse(Deno.args);
-  } catch (error) {
-    log(`bundle: ${(error as Error).message}`);
-    Deno.exit(2);
-  }
-  const code = await runSupervisor({ children: [egressChild(args, Deno.env.toObject())], log });
-  Deno.exit(code);
 }

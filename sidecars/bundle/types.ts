@@ -26,3 +26,19 @@ export interface BundleHandle {
   /** Socket paths by service name, e.g. `{ egress: "/…/run/egress.sock" }`. */
   sockets: Record<string, string>;
 }
+
+/** One supervised daemon of a bundle (see supervisor.pl). */
+export interface ChildSpec {
+  /** e.g. `egress`; used in log lines. */
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** The daemon is ready once this Unix socket accepts a connection. */
+  socket: string;
+  /**
+   * Exit code meaning "bad configuration": on a first start it is final (no restarts).
+   * Any other early exit is retried under the restart policy.
+   */
+  configErrorCode?: number;
+}

@@ -10,7 +10,8 @@
  *     apply (cold) → apply (warm, no changes) → destroy
  *
  * Prints medians, p90, ratios against the peers and a PASS/MISS line per target:
- *   bottle exec / (bare bwrap + deno start-up) ≤ 2x;  apply (cold) < 1000 ms.
+ *   bottle exec / (bare bwrap + deno start-up) ≤ 2x;  apply (cold) < 1000 ms; then the egress
+ *   section and the sidecar memory of 10 bundles (one bottle's sidecars ≤ 60 MB RSS).
  *
  * Options: --iterations N (fast peers, default 15), --slow-iterations N (lifecycle cycles,
  * default max(3, N/3)), --warmup N (default 2), --json [FILE] (JSON to FILE, or to stdout with
@@ -18,6 +19,7 @@
  * --no-srt, --strict (exit 1 when a target is missed).
  */
 import { runEgressBench } from "./egress.ts";
+import { benchBundleMemory, stopLiveBundles } from "./bundle_memory.ts";
 import { join } from "node:path";
 import { DEFAULT_TIMEOUTS, MAIN_TS, REPO_ROOT, World } from "./bottle.ts";
 import { failureReason, reap, type RunResult, timedRun, which } from "./proc.ts";
@@ -71,6 +73,7 @@ async function withWorld<T>(label: string, body: (world: World) => Promise<T>): 
 const scratchDirs = new Set<string>();
 
 async function disposeAll(): Promise<void> {
+  await stopLiveBundles();
   for (const world of [...liveWorlds]) {
     await world.dispose();
     teardownNotes.push(...world.teardownNotes);
@@ -429,7 +432,11 @@ async function runBench(options: Options, workDir: string): Promise<number> {
   log("egress: latency, 100 MB transfers, DLP scan speed …");
   const egress = await runEgressBench(100, srt, workDir);
   console.log(`\negress\n${egress.text}`);
-  const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass);
+  log("bundle memory: 10 sidecar bundles …");
+  const bundleMemory = await benchBundleMemory(10);
+  console.log(`\nbundle memory\n${bundleMemory.text}`);
+  const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass) ||
+    !bundleMemory.pass;
   return options.strict && missed ? 1 : 0;
 }
 

@@ -26,7 +26,7 @@ function countByKind(world: World): { bwrap: number; supervisor: number } {
   for (const pid of world.processes()) {
     const cmdline = Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ");
     if (/^(\S*\/)?bwrap /.test(cmdline) && !isBwrap(parentOf(pid))) bwrap++;
-    if (cmdline.includes("sidecars/bundle/main.ts")) supervisor++;
+    if (cmdline.includes("sidecars/bundle/supervisor.pl")) supervisor++;
   }
   return { bwrap, supervisor };
 }
