@@ -9,7 +9,7 @@ export function toBottleManifest(
   extendsChain: string[],
   notes: string,
 ): BottleManifest {
-  return structuredClone({
+  const manifest = structuredClone({
     name,
     file,
     backend: raw.backend ?? "bwrap",
@@ -19,7 +19,7 @@ export function toBottleManifest(
     ...(raw.git_user === undefined ? {} : { git_user: raw.git_user }),
     supervise: raw.supervise ?? { enabled: false },
     ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
-    extends_chain: extendsChain,
-    notes,
   });
+  // Cloned apart: a chain of n bottles has O(n²) names in all, and a plain copy is cheap.
+  return { ...manifest, extends_chain: [...extendsChain], notes };
 }

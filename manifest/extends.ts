@@ -29,17 +29,64 @@ export function resolveBottles(
 ): Resolved {
   const errors = [...edgeErrors(sources, existing), ...cycleErrors(sources)];
   const bottles = new Map<string, BottleManifest>();
+  const resolved = new Map<string, Lineage | null>();
   for (const source of sources.values()) {
-    const chain = ancestors(source.name, sources);
-    if (chain === undefined) continue;
-    const merged = [...chain].reverse().map((name) => sources.get(name)!.raw)
-      .reduce(mergeRaw, {});
+    const lineage = lineageOf(source.name, sources, resolved);
+    if (lineage === null) continue;
     bottles.set(
       source.name,
-      toBottleManifest(source.name, source.file, mergeRaw(merged, source.raw), chain, source.notes),
+      toBottleManifest(source.name, source.file, lineage.merged, lineage.chain, source.notes),
     );
   }
   return { bottles, errors };
+}
+
+/** A bottle merged over its ancestors, and those ancestors nearest first. */
+interface Lineage {
+  merged: RawBottle;
+  chain: string[];
+}
+
+/**
+ * The lineage of `name`, each ancestor's computed once (`memo`), so that resolving every
+ * bottle of a chain costs one merge per bottle. Null when the chain is broken: a cycle or a
+ * missing or invalid parent (reported elsewhere).
+ */
+function lineageOf(
+  name: string,
+  sources: ReadonlyMap<string, BottleSource>,
+  memo: Map<string, Lineage | null>,
+): Lineage | null {
+  const pending: string[] = [];
+  const onPath = new Set<string>();
+  let current: string | undefined = name;
+  let base: Lineage | null | undefined;
+  while (current !== undefined) {
+    if (memo.has(current)) {
+      base = memo.get(current)!;
+      break;
+    }
+    if (onPath.has(current) || !sources.has(current)) {
+      base = null;
+      break;
+    }
+    onPath.add(current);
+    pending.push(current);
+    current = sources.get(current)!.raw.extends;
+  }
+  let lineage: Lineage | null = base === undefined ? { merged: {}, chain: [] } : base;
+  let parent = base === undefined ? undefined : current;
+  for (const child of pending.reverse()) {
+    if (lineage !== null) {
+      lineage = {
+        merged: mergeRaw(lineage.merged, sources.get(child)!.raw),
+        chain: parent === undefined ? [] : [parent, ...lineage.chain],
+      };
+    }
+    memo.set(child, lineage);
+    parent = child;
+  }
+  return lineage;
 }
 
 /** Child over parent: `env` and `git_user` merge per key, the other keys replace whole. */
@@ -62,18 +109,6 @@ export function mergeRaw(parent: RawBottle, child: RawBottle): RawBottle {
   const workspace = child.workspace ?? parent.workspace;
   if (workspace !== undefined) merged.workspace = workspace;
   return merged;
-}
-
-/** Ancestors nearest first, or undefined when the chain is broken (errors are elsewhere). */
-function ancestors(name: string, sources: ReadonlyMap<string, BottleSource>): string[] | undefined {
-  const chain: string[] = [];
-  let parent = sources.get(name)?.raw.extends;
-  while (parent !== undefined) {
-    if (parent === name || chain.includes(parent) || !sources.has(parent)) return undefined;
-    chain.push(parent);
-    parent = sources.get(parent)?.raw.extends;
-  }
-  return chain;
 }
 
 function edgeErrors(
@@ -109,24 +144,27 @@ function edgeErrors(
   return errors;
 }
 
-/** One error per cycle, reported at the member whose name sorts first. */
+/** One error per cycle, reported at the member whose name sorts first; linear overall. */
 function cycleErrors(sources: ReadonlyMap<string, BottleSource>): ManifestError[] {
-  const reported = new Set<string>();
+  const done = new Set<string>();
   const errors: ManifestError[] = [];
   for (const start of sources.keys()) {
     const path: string[] = [];
+    const index = new Map<string, number>();
     let current: string | undefined = start;
-    while (current !== undefined && sources.has(current) && !path.includes(current)) {
+    while (current !== undefined && sources.has(current) && !done.has(current)) {
+      if (index.has(current)) break;
+      index.set(current, path.length);
       path.push(current);
       current = sources.get(current)?.raw.extends;
     }
-    if (current === undefined || !path.includes(current)) continue;
-    const cycle = path.slice(path.indexOf(current));
+    for (const name of path) done.add(name);
+    if (current === undefined || !index.has(current)) continue;
+    const cycle = path.slice(index.get(current));
     if (cycle.length < 2) continue;
     const first = [...cycle].sort()[0];
-    if (reported.has(first)) continue;
-    reported.add(first);
-    const rotated = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first))];
+    const at = cycle.indexOf(first);
+    const rotated = [...cycle.slice(at), ...cycle.slice(0, at)];
     errors.push(
       atExtends(
         sources.get(first)!,

@@ -5,6 +5,8 @@ export interface Frontmatter {
   yaml: string;
   /** Lines of the file before the YAML: add it to a YAML line to get the file line. */
   lineOffset: number;
+  /** The 1-based file line of the closing `---`; the body starts on the next line. */
+  closingLine: number;
   body: string;
 }
 
@@ -37,6 +39,7 @@ export function splitFrontmatter(file: string, text: string): Frontmatter {
   return {
     yaml: lines.slice(1, end).join("\n"),
     lineOffset: 1,
+    closingLine: end + 1,
     body: lines.slice(end + 1).join("\n"),
   };
 }

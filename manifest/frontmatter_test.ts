@@ -10,7 +10,12 @@ Deno.test("splits YAML from the body and reports the YAML's line offset", () => 
 });
 
 Deno.test("an empty frontmatter gives empty YAML", () => {
-  assert.deepEqual(splitFrontmatter("a.md", "---\n---\n"), { yaml: "", lineOffset: 1, body: "" });
+  assert.deepEqual(splitFrontmatter("a.md", "---\n---\n"), {
+    yaml: "",
+    lineOffset: 1,
+    closingLine: 2,
+    body: "",
+  });
 });
 
 Deno.test("CRLF line endings, a BOM and trailing spaces on the fences are accepted", () => {

@@ -110,7 +110,9 @@ function wrongType(path: PropertyKey[], issue: z.core.$ZodIssueInvalidType): Des
 
 function wrongValue(path: PropertyKey[], issue: z.core.$ZodIssueInvalidValue): DescribedIssue {
   const values = issue.values.map(String);
-  const written = typeof issue.input === "string" ? `\`${issue.input}\`` : kindOf(issue.input);
+  const written = typeof issue.input === "string"
+    ? `\`${shortened(issue.input)}\``
+    : kindOf(issue.input);
   const suggestion = typeof issue.input === "string" ? didYouMean(issue.input, values) : "";
   return {
     path,
@@ -184,4 +186,9 @@ function hasPath(input: unknown, path: readonly PropertyKey[]): boolean {
     node = (node as Record<PropertyKey, unknown>)[segment];
   }
   return true;
+}
+
+/** A value as quoted in a message: long ones are cut (the location points at the rest). */
+function shortened(value: string): string {
+  return value.length <= 64 ? value : `${value.slice(0, 60)}…`;
 }

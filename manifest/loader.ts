@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { BoundedReadError, readBounded } from "../lib/bounded_read.ts";
 import { parseManifest } from "./document.ts";
 import { ManifestError, ManifestErrors } from "./errors.ts";
 import { type BottleSource, resolveBottles } from "./extends.ts";
@@ -6,6 +7,9 @@ import { agentSchema, bottleSchema } from "./schema.ts";
 import { resolveSkills } from "./skills.ts";
 import { didYouMean } from "./suggest.ts";
 import { checkWorkspaceKey } from "./workspace.ts";
+import { MANIFEST_FILE_LIMIT } from "./limits.ts";
+import { checkBackend, checkCaFiles } from "./referenced_files.ts";
+import { decodeUtf8 } from "./utf8.ts";
 import type { AgentManifest, Project } from "./types.ts";
 
 const NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -13,14 +17,26 @@ const NAME = /^[a-z][a-z0-9-]{0,30}$/;
 interface ManifestFile {
   name: string;
   file: string;
-  text: string;
+  /** Undefined when the file could not be read (the error is already recorded). */
+  text: string | undefined;
 }
+
+export interface LoadOptions {
+  /**
+   * The backends this build can run (the CLI passes them; manifest/ does not import
+   * backends/). A bottle that names another is an error at its `backend:`. Unset: not checked.
+   */
+  backends?: readonly string[];
+}
+
+const BOTTLE_KEYS = Object.keys(bottleSchema.shape);
+const AGENT_KEYS = Object.keys(agentSchema.shape);
 
 /**
  * Load and validate every manifest under `dir` (`bottles/*.md`, `agents/*.md`). Every
  * problem in every file is collected and thrown together as one ManifestErrors.
  */
-export async function loadProject(dir: string): Promise<Project> {
+export async function loadProject(dir: string, options: LoadOptions = {}): Promise<Project> {
   let root: string;
   try {
     root = await Deno.realPath(dir);
@@ -53,20 +69,32 @@ export async function loadProject(dir: string): Promise<Project> {
   const bottleNames = new Set(bottleFiles.map((entry) => entry.name));
   const sources = new Map<string, BottleSource>();
   for (const entry of bottleFiles) {
-    const result = parseManifest(entry.file, entry.text, bottleSchema, "bottle");
+    if (entry.text === undefined) continue;
+    const result = parseManifest(entry.file, entry.text, bottleSchema, "bottle", BOTTLE_KEYS);
     if (!result.ok) {
       errors.push(...result.errors);
       continue;
     }
     const { data, body, locate } = result.manifest;
     if (!checkWorkspaceKey(entry.file, data, locate, errors)) continue;
+    const home = Deno.env.get("HOME") ?? "/";
+    const fileErrors = [
+      ...checkBackend(entry.file, data, locate, options.backends),
+      ...checkCaFiles(entry.file, data, locate, home),
+    ];
+    if (fileErrors.length > 0) {
+      errors.push(...fileErrors);
+      continue;
+    }
     sources.set(entry.name, { name: entry.name, file: entry.file, raw: data, notes: body, locate });
   }
   const resolved = resolveBottles(sources, bottleNames);
   errors.push(...resolved.errors);
   const agents = new Map<string, AgentManifest>();
   for (const entry of agentFiles) {
-    const agent = loadAgent(entry, bottleNames, errors);
+    const { text } = entry;
+    if (text === undefined) continue;
+    const agent = loadAgent({ ...entry, text }, bottleNames, errors);
     if (agent !== undefined) agents.set(agent.name, agent);
   }
   if (errors.length > 0) throw new ManifestErrors(errors);
@@ -74,11 +102,11 @@ export async function loadProject(dir: string): Promise<Project> {
 }
 
 function loadAgent(
-  entry: ManifestFile,
+  entry: ManifestFile & { text: string },
   bottleNames: ReadonlySet<string>,
   errors: ManifestError[],
 ): AgentManifest | undefined {
-  const result = parseManifest(entry.file, entry.text, agentSchema, "agent");
+  const result = parseManifest(entry.file, entry.text, agentSchema, "agent", AGENT_KEYS);
   if (!result.ok) {
     errors.push(...result.errors);
     return undefined;
@@ -148,18 +176,53 @@ async function readManifests(dir: string, errors: ManifestError[]): Promise<Mani
   const files: ManifestFile[] = [];
   for (const file of paths) {
     const name = basename(file, ".md");
-    try {
-      if (!(await Deno.stat(file)).isFile) continue;
-      if (NAME.test(name)) {
-        files.push({ name, file, text: await Deno.readTextFile(file) });
-      } else {
-        errors.push(invalidName(file, name));
-      }
-    } catch (error) {
-      errors.push(unreadable(file, error, "check the file's permissions"));
+    if (!NAME.test(name)) {
+      if (!isDirectory(file)) errors.push(invalidName(file, name));
+      continue;
     }
+    if (isDirectory(file)) continue;
+    files.push({ name, file, text: readManifest(file, errors) });
   }
   return files;
+}
+
+/** The text of one manifest: a regular file of bounded size in strict UTF-8. */
+function readManifest(file: string, errors: ManifestError[]): string | undefined {
+  let bytes: Uint8Array;
+  try {
+    bytes = readBounded(file, MANIFEST_FILE_LIMIT);
+  } catch (error) {
+    if (!(error instanceof BoundedReadError)) throw error;
+    const hint = error.reason === "too-large"
+      ? "a manifest holds keys and short notes; move long documentation to another file"
+      : error.reason === "not-regular"
+      ? "a manifest must be a regular file (not a FIFO, device or socket)"
+      : "check the file's permissions";
+    errors.push(
+      new ManifestError(file, undefined, undefined, `cannot read: ${error.detail}`, hint),
+    );
+    return undefined;
+  }
+  const decoded = decodeUtf8(bytes);
+  if (decoded.ok) return decoded.text;
+  errors.push(
+    new ManifestError(
+      file,
+      decoded.line,
+      decoded.col,
+      "invalid UTF-8: this byte does not start a valid character",
+      "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+    ),
+  );
+  return undefined;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 function invalidName(file: string, name: string): ManifestError {

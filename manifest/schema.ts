@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { HostRuleError, type HostRuleList, parseHostRule } from "../sidecars/egress/host_rules.ts";
+import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
+import { didYouMean } from "./suggest.ts";
 import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";
 
 /** Extra data on a custom issue: the hint to show, and whether it points at the key. */
@@ -192,9 +194,25 @@ const dlpRule = strict({
   exempt_hosts: z.array(hostRule("allow")).optional(),
 });
 
+const dlpRules = z.record(z.string().regex(/^[a-z0-9][a-z0-9:._-]*$/), dlpRule).superRefine(
+  (rules, ctx) => {
+    for (const id of Object.keys(rules)) {
+      if (DLP_RULE_IDS.has(id)) continue;
+      fail(
+        ctx,
+        `\`${id}\` is not a DLP rule${didYouMean(id, DLP_RULE_IDS)}`,
+        "name a built-in format (e.g. `jwt`, `aws-access-key-id`) or a fail-closed rule " +
+          "(`body-too-large`, `content-encoding-unknown`, `content-encoding-corrupt`, " +
+          "`archive-unreadable`); the proxy's blocks name the rule that matched",
+        { path: [id], at: "key" },
+      );
+    }
+  },
+);
+
 const dlp = strict({
   max_body_bytes: z.number().int().positive().optional(),
-  rules: z.record(z.string().regex(/^[a-z0-9][a-z0-9:._-]*$/), dlpRule).optional(),
+  rules: dlpRules.optional(),
 });
 
 const egress = strict({

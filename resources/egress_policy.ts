@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readBoundedText } from "../lib/bounded_read.ts";
+import { CA_FILE_LIMIT } from "../manifest/limits.ts";
 import type { JsonObject } from "../lib/json.ts";
 import { canonicalJson } from "../lib/json.ts";
 import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
@@ -62,7 +63,7 @@ function policyText(instance: ResourceInstance, env: Record<string, string>): st
 function readPem(host: string, path: string): string {
   let text = "";
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, CA_FILE_LIMIT);
   } catch (error) {
     throw new Error(
       `route ${host}: cannot read upstream_ca_file ${path}: ${(error as Error).message}`,

@@ -1,5 +1,9 @@
-import { readFileSync } from "node:fs";
+import { BoundedReadError, readBoundedText } from "../lib/bounded_read.ts";
 import type { SecretSource } from "../manifest/types.ts";
+import { firstControl } from "../manifest/yaml_checks.ts";
+
+/** A secret is a token or a key, never more: a larger file is a wrong path. */
+export const SECRET_FILE_LIMIT = 64 * 1024;
 
 export class SecretUnavailable extends Error {
   override name = "SecretUnavailable";
@@ -26,14 +30,22 @@ export function readSecret(source: SecretSource, env: Record<string, string>): s
   const path = expandHome(source.file ?? "", env);
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, SECRET_FILE_LIMIT);
   } catch (error) {
+    if (!(error instanceof BoundedReadError)) throw error;
     throw new SecretUnavailable(
-      `cannot read secret file ${path}: ${(error as Error).message}`,
-      "create it (mode 0600) or point `secret: {file: …}` at the right path",
+      `cannot read secret file: ${error.message}`,
+      "point `secret: {file: …}` at a regular file (mode 0600) holding only the secret, " +
+        `at most ${SECRET_FILE_LIMIT} bytes`,
     );
   }
   const value = text.replace(/\r?\n$/, "");
+  if (firstControl(value, "\t") !== undefined) {
+    throw new SecretUnavailable(
+      `secret file ${path} holds control characters or more than one line`,
+      "put only the secret in it, on one line",
+    );
+  }
   if (value === "") {
     throw new SecretUnavailable(`secret file ${path} is empty`, "put the secret in it");
   }
