@@ -1,4 +1,3 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { ApplyResult, StepEvent } from "../engine/apply.ts";
 import { applyPlan } from "../engine/apply.ts";
 import type { Plan } from "../engine/plan.ts";
@@ -9,6 +8,13 @@ import { confirm } from "./confirm.ts";
 import { UserError } from "./errors.ts";
 import { makeApplyPlan, makeDestroyPlan } from "./plan_command.ts";
 import { lockFor, openSession, type Session } from "./session.ts";
+import { fromCaller } from "./caller_dir.ts";
+import { readPlanFile, writePlanFile } from "./plan_file_io.ts";
+import { assertProjectExists } from "./project_check.ts";
+import { checkPlanSecrets, refuseUnset, type UnsetSecret, unsetWarnings } from "./unset_secrets.ts";
+import { allProviders } from "../resources/mod.ts";
+import { readWithoutWriters } from "./read_lock.ts";
+import { targetNotice, withTargets } from "./target_option.ts";
 
 export interface PlanOptions {
   dir: string;
@@ -18,28 +24,43 @@ export interface PlanOptions {
   destroy?: boolean;
   /** `--cwd [dir]`: seed workspaces of bottles without `workspace:` from this checkout. */
   cwd?: string | true;
+  /** `--lock-timeout`: how long to wait for an apply or destroy in progress. */
+  lockTimeout?: string;
+  /** `--target ID` (repeatable). */
+  target?: string[];
 }
 
 export interface ApplyOptions {
   dir: string;
   yes?: boolean;
   lockTimeout: string;
-  parallelism: string;
+  /** 1..64, checked by the option parser. */
+  parallelism: number;
   bottle?: string[];
   cwd?: string | true;
+  /** `--target ID` (repeatable). */
+  target?: string[];
 }
 
 const useColor = (): boolean => Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
 
 export async function planCommand(options: PlanOptions): Promise<number> {
   const session = openSession(options.dir);
-  const plan = options.destroy
-    ? await makeDestroyPlan(session, [])
-    : await makeApplyPlan(session, options.dir, options.cwd);
+  const unset: UnsetSecret[] = [];
+  if (options.destroy) assertProjectExists(session, options.dir);
+  const whole = await readWithoutWriters(session, "plan", options.lockTimeout, () => {
+    unset.length = 0;
+    return options.destroy
+      ? makeDestroyPlan(session, [])
+      : makeApplyPlan(session, options.dir, options.cwd, unset);
+  });
+  const plan = withTargets(whole, options.target);
   if (options.json) console.log(JSON.stringify(planJson(plan), null, 2));
-  else console.log(renderPlan(plan, { color: useColor() }));
+  else console.log(renderPlan(plan, { color: useColor() }) + targetNotice(plan));
+  if (options.json && plan.targets) console.error(targetNotice(plan).trimEnd());
+  for (const warning of unsetWarnings(unset)) console.error(warning);
   if (options.out) {
-    writeFileSync(options.out, JSON.stringify(plan), { mode: 0o600 });
+    writePlanFile(fromCaller(options.out), plan);
     if (!options.json) {
       console.log(
         `Saved the plan to ${options.out}: apply it with \`deno task apply ${options.out}\`.`,
@@ -53,17 +74,27 @@ export async function applyCommand(
   planFile: string | undefined,
   options: ApplyOptions,
 ): Promise<number> {
-  const session = openSession(options.dir);
+  // A saved plan records its project: it applies from anywhere, whatever --dir says.
+  const saved = planFile === undefined
+    ? undefined
+    : readPlanFile(fromCaller(planFile), new Set(allProviders().keys()));
+  const session = openSession(saved?.project ?? options.dir);
   const lock = await lockFor(session, "apply", options.lockTimeout);
   try {
-    if (planFile) {
+    if (planFile && saved) {
       if (options.cwd !== undefined) {
         throw new UserError(
           "--cwd has no effect on a saved plan: its workspaces' sources are in the plan",
           "pass --cwd to `plan --out FILE` instead",
         );
       }
-      const plan = loadSavedPlan(planFile);
+      if (options.target) {
+        throw new UserError(
+          "--target has no effect on a saved plan: it was targeted (or not) when it was made",
+          "pass --target to `plan --out FILE` instead",
+        );
+      }
+      const plan = saved;
       const serial = session.store.serial(plan.project);
       if (serial !== plan.serial) {
         throw new UserError(
@@ -72,16 +103,22 @@ export async function applyCommand(
         );
       }
       console.log(renderPlan(plan, { color: useColor() }));
-      return await execute(session, plan);
+      checkPlanSecrets(plan, session.ctx.env);
+      return await execute(session, plan, options.parallelism);
     }
-    const plan = await makeApplyPlan(session, options.dir, options.cwd);
-    console.log(renderPlan(plan, { color: useColor() }));
+    const unset: UnsetSecret[] = [];
+    const plan = withTargets(
+      await makeApplyPlan(session, options.dir, options.cwd, unset),
+      options.target,
+    );
+    console.log(renderPlan(plan, { color: useColor() }) + targetNotice(plan));
     if (!hasChanges(plan)) return 0;
+    refuseUnset(unset);
     if (!(await confirm("Apply these changes?", options.yes ?? false))) {
       console.log("Apply cancelled.");
       return 1;
     }
-    return await execute(session, plan, Number(options.parallelism));
+    return await execute(session, plan, options.parallelism);
   } finally {
     lock.release();
   }
@@ -89,16 +126,20 @@ export async function applyCommand(
 
 export async function destroyCommand(options: ApplyOptions): Promise<number> {
   const session = openSession(options.dir);
+  assertProjectExists(session, options.dir);
   const lock = await lockFor(session, "destroy", options.lockTimeout);
   try {
-    const plan = await makeDestroyPlan(session, options.bottle ?? []);
-    console.log(renderPlan(plan, { color: useColor() }));
+    const plan = withTargets(
+      await makeDestroyPlan(session, options.bottle ?? []),
+      options.target,
+    );
+    console.log(renderPlan(plan, { color: useColor() }) + targetNotice(plan));
     if (!hasChanges(plan)) return 0;
     if (!(await confirm("Destroy these resources?", options.yes ?? false))) {
       console.log("Destroy cancelled.");
       return 1;
     }
-    return await execute(session, plan, Number(options.parallelism));
+    return await execute(session, plan, options.parallelism);
   } finally {
     lock.release();
   }
@@ -169,20 +210,4 @@ function report(plan: Plan, result: ApplyResult, ms: number): number {
       `${result.done.length} done. State records exactly what exists; fix the cause and apply again.`,
   );
   return 1;
-}
-
-function loadSavedPlan(path: string): Plan {
-  if (!existsSync(path)) {
-    throw new UserError(`no plan file at ${path}`, "make one with: deno task plan --out FILE");
-  }
-  try {
-    const plan = JSON.parse(readFileSync(path, "utf8")) as Plan;
-    if (plan.format !== 1 || !Array.isArray(plan.actions)) throw new Error("not a plan");
-    return plan;
-  } catch {
-    throw new UserError(
-      `${path} is not a bot-bottle plan file`,
-      "make one with: deno task plan --out FILE",
-    );
-  }
 }

@@ -4,21 +4,33 @@ import { detectDrift, renderDrift } from "../engine/drift.ts";
 import { forceUnlock, readHolder } from "../engine/lock.ts";
 import { readLive } from "../engine/refresh.ts";
 import { bottleDir } from "../engine/state_dir.ts";
+import {
+  assertNoUnrecordedBottles,
+  runningBottlesOnDisk,
+  unrecordedBottles,
+} from "../engine/state_health.ts";
 import { UserError } from "./errors.ts";
 import { openSession } from "./session.ts";
+import { readWithoutWriters } from "./read_lock.ts";
+import { assertProjectExists } from "./project_check.ts";
 
 export interface DriftOptions {
   dir: string;
   json?: boolean;
   all?: boolean;
+  /** `--lock-timeout`: how long to wait for an apply or destroy in progress. */
+  lockTimeout?: string;
 }
 
 /** Refresh-only: compares live objects with recorded state; 2 when anything drifted. */
 export async function driftCommand(options: DriftOptions): Promise<number> {
   const session = openSession(options.dir);
-  const records = options.all ? session.store.all() : session.store.forProject(session.project);
-  const reads = await readLive(records, session.providers, session.ctx);
-  const items = detectDrift(records, reads);
+  if (!options.all) assertProjectExists(session, options.dir);
+  assertNoUnrecordedBottles(session.store, "drift cannot compare them with anything");
+  const items = await readWithoutWriters(session, "drift", options.lockTimeout, async () => {
+    const records = options.all ? session.store.all() : session.store.forProject(session.project);
+    return detectDrift(records, await readLive(records, session.providers, session.ctx));
+  });
   if (options.json) console.log(JSON.stringify({ drifted: items.length > 0, items }, null, 2));
   else console.log(renderDrift(items));
   return items.length > 0 ? 2 : 0;
@@ -45,6 +57,26 @@ export async function listCommand(options: { dir: string; json?: boolean }): Pro
       resources: own.length,
     };
   });
+  const unrecorded = unrecordedBottles(
+    runningBottlesOnDisk(session.ctx.stateDir),
+    records.map((record) => record.bottle),
+  );
+  for (const live of unrecorded) {
+    bottles.push({
+      bottle: live.bottle,
+      project: "-",
+      backend: "-",
+      status: "running, NOT RECORDED in state",
+      resources: 0,
+    });
+  }
+  if (unrecorded.length > 0) {
+    console.error(
+      `warning: ${unrecorded.map((live) => live.bottle).join(", ")} running but not recorded ` +
+        `in ${session.store.path}; restore it (deno task bottle state restore) or adopt them ` +
+        "(deno task bottle state adopt --dir DIR)",
+    );
+  }
   if (options.json) {
     console.log(JSON.stringify({ bottles }, null, 2));
     return 0;

@@ -5,8 +5,11 @@ import type { Provider } from "../engine/provider.ts";
 import { planChanges } from "../engine/plan.ts";
 import { readLive } from "../engine/refresh.ts";
 import type { ResourceRecord } from "../engine/state.ts";
+import { assertNoUnrecordedBottles } from "../engine/state_health.ts";
 import { displayPath, loadProject } from "../manifest/mod.ts";
 import { workTreeProblem } from "../manifest/workspace.ts";
+import { BACKENDS } from "../manifest/schema.ts";
+import { getBackend } from "../backends/mod.ts";
 import { Fingerprinter } from "../resources/fingerprint.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { compileProject } from "../resources/mod.ts";
@@ -15,17 +18,21 @@ import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { callerDir, fromCaller } from "./caller_dir.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
+import { UNSET_FINGERPRINT, type UnsetSecret } from "./unset_secrets.ts";
 
 /**
  * Loads manifests, compiles them, reads live state and plans (apply mode). `cwd` is the
- * `--cwd [dir]` option: bottles without `workspace:` are seeded from that checkout.
+ * `--cwd [dir]` option: bottles without `workspace:` are seeded from that checkout. With
+ * `unset`, a secret that cannot be read is collected there (and planned with the
+ * UNSET_FINGERPRINT marker) instead of failing the plan.
  */
 export async function makeApplyPlan(
   session: Session,
   dir: string,
   cwd?: string | true,
+  unset?: UnsetSecret[],
 ): Promise<Plan> {
-  const project = await loadProject(fromCaller(dir));
+  const project = await loadProject(fromCaller(dir), { backends: availableBackends() });
   const workspaceSource = cwd === undefined ? undefined : checkedCwd(cwd);
   const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const graph = compileProject(project, {
@@ -44,6 +51,18 @@ export async function makeApplyPlan(
         };
       } catch (error) {
         if (!(error instanceof SecretUnavailable)) throw error;
+        if (unset) {
+          unset.push({
+            where: `${displayPath(bottle.file, callerDir())}: route ${routeKey} ` +
+              `(${describeSource(route.auth.secret)})`,
+            message: error.message,
+            hint: error.hint,
+          });
+          return {
+            placeholder: fingerprints.placeholder(bottle.name, routeKey),
+            fingerprint: UNSET_FINGERPRINT,
+          };
+        }
         throw new UserError(
           `${displayPath(bottle.file, callerDir())}: the secret for route ${routeKey} ` +
             `(${describeSource(route.auth.secret)}): ${error.message}`,
@@ -53,8 +72,25 @@ export async function makeApplyPlan(
     },
   });
   assertOwnership(session, [...project.bottles.keys()]);
+  if (!session.adopting) {
+    assertNoUnrecordedBottles(session.store, "a plan from scratch would start them anew", [
+      ...project.bottles.keys(),
+    ]);
+  }
   const records = session.store.forProject(session.project);
   return await planFor(session, "apply", graph.nodes, records);
+}
+
+/** The `backend:` names this build runs; a bottle naming another fails at plan, located. */
+export function availableBackends(): string[] {
+  return BACKENDS.filter((name) => {
+    try {
+      getBackend(name);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** `--cwd` alone means the current directory; it must be the top of a main git checkout. */

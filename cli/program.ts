@@ -1,23 +1,42 @@
 /** The full CLI: every command, parsed with commander, each loading its module lazily. */
 import { Command } from "commander";
-import { reportError } from "./errors.ts";
+import denoJson from "../deno.json" with { type: "json" };
+import { normalizeArgv } from "./argv_aliases.ts";
+import { reportError, UserError } from "./errors.ts";
+import { parseParallelism } from "./options.ts";
 
 type Action = () => Promise<number> | number;
+
+const cli = normalizeArgv(Deno.args);
+if (cli.noColor) Deno.env.set("NO_COLOR", "1");
 
 let exitCode = 0;
 const run = async (action: Action): Promise<void> => {
   try {
     exitCode = await action();
   } catch (error) {
-    exitCode = reportError(error);
+    exitCode = reportError(error, { json: cli.json });
   }
 };
 
 const program = new Command("bottle")
   .description("Run AI coding agents in bottles whose only ways out are sidecars you control.")
+  .version(`${denoJson.name} ${denoJson.version}`, "-v, --version", "print the version")
+  .option("--no-color", "no colours in the output (also: NO_COLOR=1); accepted anywhere")
   .enablePositionalOptions()
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .configureOutput({
+    // With --json, a usage error is a JSON document on stdout like any other error.
+    writeErr: (text) => {
+      if (!cli.json) Deno.stderr.writeSync(new TextEncoder().encode(text));
+    },
+    outputError: (text, write) => {
+      if (!cli.json) return write(text);
+      const message = text.trim().replace(/^error: /, "");
+      reportError(new UserError(message, "see --help"), { json: true });
+    },
+  });
 
 const dirOption = ["--dir <dir>", "manifest directory (holds bottles/ and agents/)", "."] as const;
 const lockOption = [
@@ -25,7 +44,22 @@ const lockOption = [
   "wait this long for the state lock",
   "0s",
 ] as const;
-const parallelOption = ["--parallelism <n>", "steps applied at once", "4"] as const;
+const readerLockOption = [
+  "--lock-timeout <duration>",
+  "wait this long for an apply or destroy in progress to finish (default: fail at once)",
+  "0s",
+] as const;
+const targetOption = [
+  "--target <id>",
+  "only this resource and what it needs (destroy: and what depends on it); repeatable",
+  (id: string, previous: string[] = []): string[] => [...previous, id],
+] as const;
+const parallelOption = [
+  "--parallelism <n>",
+  "steps applied at once (1..64)",
+  parseParallelism,
+  4,
+] as const;
 const cwdOption = [
   "--cwd [dir]",
   "seed the workspace of bottles without `workspace:` from this git checkout " +
@@ -39,6 +73,8 @@ program.command("plan")
   .option("--json", "machine-readable output")
   .option("--destroy", "plan the destruction of everything applied from --dir")
   .option("--detailed-exitcode", "exit 0 when nothing changes, 2 when something would")
+  .option(...readerLockOption)
+  .option(...targetOption)
   .option(...cwdOption)
   .action((options) => run(async () => (await import("./apply_command.ts")).planCommand(options)));
 
@@ -49,6 +85,7 @@ program.command("apply")
   .option("-y, --yes", "do not ask for confirmation")
   .option(...lockOption)
   .option(...parallelOption)
+  .option(...targetOption)
   .option(...cwdOption)
   .action((planFile, options) =>
     run(async () => (await import("./apply_command.ts")).applyCommand(planFile, options))
@@ -59,10 +96,28 @@ program.command("destroy")
   .option(...dirOption)
   .option("-y, --yes", "do not ask for confirmation")
   .option("--bottle <name...>", "only these bottles")
+  .option(...targetOption)
   .option(...lockOption)
   .option(...parallelOption)
   .action((options) =>
     run(async () => (await import("./apply_command.ts")).destroyCommand(options))
+  );
+
+program.command("validate")
+  .description("check the manifests: load and compile them (no state, no secrets needed)")
+  .option(...dirOption)
+  .option("--json", "machine-readable output (errors too)")
+  .action((options) =>
+    run(async () => (await import("./validate_command.ts")).validateCommand(options))
+  );
+
+program.command("show")
+  .description("show a saved plan, or (no file) the resources recorded for --dir")
+  .argument("[plan-file]", "a plan saved with `plan --out`")
+  .option(...dirOption)
+  .option("--json", "machine-readable output (errors too)")
+  .action((planFile, options) =>
+    run(async () => (await import("./show_command.ts")).showCommand(planFile, options))
   );
 
 program.command("drift")
@@ -70,6 +125,7 @@ program.command("drift")
   .option(...dirOption)
   .option("--json", "machine-readable output")
   .option("--all", "every recorded bottle, not only those of --dir")
+  .option(...readerLockOption)
   .option("--detailed-exitcode", "accepted for symmetry with plan; drift always exits 2 on drift")
   .action((options) =>
     run(async () => (await import("./inspect_commands.ts")).driftCommand(options))
@@ -155,6 +211,47 @@ program.command("verify")
     run(async () => (await import("./verify_command.ts")).verifyCommand(bottle, options))
   );
 
+const state = program.command("state")
+  .description("inspect and repair the state database (list, show, rm, check, restore, adopt)");
+const stateCommands = (): Promise<typeof import("./state_command.ts")> =>
+  import("./state_command.ts");
+state.command("list")
+  .description("every recorded resource: id, type, bottle, status")
+  .option(...dirOption)
+  .option("--json", "machine-readable output")
+  .action((options) => run(async () => (await stateCommands()).stateListCommand(options)));
+state.command("show")
+  .description("one recorded resource: inputs and outputs (secrets only as fingerprints)")
+  .argument("<id>")
+  .option(...dirOption)
+  .option("--json", "machine-readable output")
+  .action((id, options) => run(async () => (await stateCommands()).stateShowCommand(id, options)));
+state.command("rm")
+  .description("forget resources without destroying them (the live objects are left alone)")
+  .argument("<id...>")
+  .option(...dirOption)
+  .option("-y, --yes", "do not ask for confirmation")
+  .option(...lockOption)
+  .action((ids, options) => run(async () => (await stateCommands()).stateRmCommand(ids, options)));
+state.command("check")
+  .description("integrity of the state database and its backups; running bottles it misses")
+  .option("--json", "machine-readable output")
+  .action((options) =>
+    run(async () => (await stateCommands()).stateCheckCommand({ dir: ".", ...options }))
+  );
+state.command("restore")
+  .description("put the last good copy (made before each writing command) in place")
+  .option("--from <file>", "restore this copy instead (default: state.db.bak)")
+  .option("-y, --yes", "do not ask for confirmation")
+  .action((options) =>
+    run(async () => (await stateCommands()).stateRestoreCommand({ dir: ".", ...options }))
+  );
+state.command("adopt")
+  .description("record running bottles of --dir that the state lost, from the manifests")
+  .option(...dirOption)
+  .option(...lockOption)
+  .action((options) => run(async () => (await stateCommands()).stateAdoptCommand(options)));
+
 program.command("force-unlock")
   .description("remove the state lock (only when its holder is gone)")
   .option(...dirOption)
@@ -163,9 +260,9 @@ program.command("force-unlock")
   );
 
 try {
-  await program.parseAsync(Deno.args, { from: "user" });
+  await program.parseAsync(cli.argv, { from: "user" });
 } catch (error) {
   const code = (error as { exitCode?: number }).exitCode;
-  exitCode = typeof code === "number" ? code : reportError(error);
+  exitCode = typeof code === "number" ? code : reportError(error, { json: cli.json });
 }
 Deno.exit(exitCode);

@@ -3,6 +3,7 @@ import type { Provider, ProviderContext } from "../engine/provider.ts";
 import { StateStore } from "../engine/state.ts";
 import { resolveStateDir } from "../engine/state_dir.ts";
 import { acquireLock, type StateLock } from "../engine/lock.ts";
+import { backupState } from "../engine/state_backup.ts";
 import { allProviders } from "../resources/mod.ts";
 import { fromCaller } from "./caller_dir.ts";
 import { parseDuration } from "./duration.ts";
@@ -14,6 +15,11 @@ export interface Session {
   ctx: ProviderContext;
   /** Absolute, real path of the manifest directory (the project). */
   project: string;
+  /**
+   * Set by `state adopt`: planning may see bottles that run without records (elsewhere
+   * that is refused, since a plan from scratch would start them anew).
+   */
+  adopting?: boolean;
 }
 
 export function openSession(dir: string): Session {
@@ -27,8 +33,16 @@ export function openSession(dir: string): Session {
   };
 }
 
-export function lockFor(session: Session, holder: string, timeout: string): Promise<StateLock> {
-  return acquireLock(session.store, {
+/**
+ * Takes the writer lock, then keeps the last good copy of the state (see backupState):
+ * every writing command comes here first.
+ */
+export async function lockFor(
+  session: Session,
+  holder: string,
+  timeout: string,
+): Promise<StateLock> {
+  const lock = await acquireLock(session.store, {
     holder,
     timeoutMs: parseDuration(timeout),
     onWait: (current) =>
@@ -36,4 +50,11 @@ export function lockFor(session: Session, holder: string, timeout: string): Prom
         `waiting for the state lock held by \`${current.holder}\` (pid ${current.pid})…`,
       ),
   });
+  try {
+    backupState(session.store);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return lock;
 }

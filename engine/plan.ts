@@ -39,6 +39,8 @@ export interface Plan {
   serial: number;
   createdAt: string;
   actions: PlannedAction[];
+  /** Set by `--target`: the plan covers only these ids and what they need. */
+  targets?: string[];
 }
 
 export interface PlanSummary {

@@ -6,7 +6,8 @@ import { planChanges, summarize } from "./plan.ts";
 import type { Plan } from "./plan.ts";
 import { diffInputs } from "./diff.ts";
 import type { ReadResult } from "./provider.ts";
-import type { RecordStatus, ResourceRecord } from "./state.ts";
+import type { ResourceRecord } from "./state.ts";
+import { recordOf } from "./testing.ts";
 
 const node = (
   id: string,
@@ -22,23 +23,7 @@ const node = (
   replaceWith,
 });
 
-const record = (
-  n: ResourceNode,
-  status: RecordStatus = "ready",
-  inputs = n.inputs,
-): ResourceRecord => ({
-  id: n.id,
-  type: n.type,
-  bottle: n.bottle,
-  project: "/p",
-  inputs,
-  outputs: {},
-  dependsOn: n.dependsOn,
-  replaceWith: n.replaceWith,
-  status,
-  error: null,
-  updatedAt: "",
-});
+const record = recordOf;
 
 const found = (drift: string[] = []): ReadResult => ({ status: "found", outputs: {}, drift });
 

@@ -1,7 +1,8 @@
-import { DatabaseSync } from "node:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject } from "../lib/json.ts";
+import { GuardedDatabase } from "./state_database.ts";
+import { describeProblem, mapStateError } from "./state_errors.ts";
 
 /**
  * Journal phases: a row is written as `creating`/`updating`/`deleting` before the side
@@ -64,21 +65,51 @@ CREATE TABLE IF NOT EXISTS lock (
 
 /** The SQLite state store (WAL). One database per user, shared by every project. */
 export class StateStore {
-  readonly db: DatabaseSync;
+  /** Every error it raises about the file itself is a StateError naming the file. */
+  readonly db: GuardedDatabase;
+  readonly path: string;
 
   constructor(readonly stateDir: string) {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    this.db = new DatabaseSync(join(stateDir, "state.db"));
-    // busy_timeout first: two processes opening a new database race to switch it to WAL.
-    this.db.exec("PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    this.db.exec(SCHEMA);
+    this.path = join(stateDir, "state.db");
+    try {
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw mapStateError(error, this.path);
+    }
+    this.db = GuardedDatabase.open(this.path);
+    try {
+      // busy_timeout first: two processes opening a new database race to switch it to WAL.
+      this.db.exec(
+        "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+      );
+      this.db.exec(SCHEMA);
+      this.#assertIntact();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /**
+   * A database cut short or overwritten in its middle can still answer some queries with
+   * part of its rows; quick_check (linear in its size, about 2 ms per MB) says so at once.
+   */
+  #assertIntact(): void {
+    const rows = this.db.prepare("PRAGMA quick_check(5)").all() as Record<string, unknown>[];
+    const problems = rows.map((row) => String(Object.values(row)[0]))
+      .filter((line) => line !== "ok");
+    if (problems.length > 0) throw describeProblem("corrupt", this.path, problems.join("; "));
   }
 
   close(): void {
     this.db.close();
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction. */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction. When it or the COMMIT fails, that error is the
+   * one raised: SQLite may already have rolled back (a full disk), and the ROLLBACK's own
+   * "no transaction is active" would hide the cause.
+   */
   transaction<T>(fn: () => T): T {
     this.db.exec("BEGIN IMMEDIATE");
     try {
@@ -86,7 +117,13 @@ export class StateStore {
       this.db.exec("COMMIT");
       return result;
     } catch (error) {
-      this.db.exec("ROLLBACK");
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec("ROLLBACK");
+        } catch {
+          // The original error says what went wrong.
+        }
+      }
       throw error;
     }
   }

@@ -1,5 +1,6 @@
-import { DatabaseSync } from "node:sqlite";
+import { existsSync, statSync } from "node:fs";
 import type { JsonObject } from "../lib/json.ts";
+import { GuardedDatabase } from "./state_database.ts";
 
 export interface RecordSummary {
   id: string;
@@ -7,53 +8,54 @@ export interface RecordSummary {
   bottle: string;
   inputs: JsonObject;
   outputs: JsonObject | null;
+  status: string;
+  error: string | null;
 }
+
+interface SummaryRow {
+  id: string;
+  type: string;
+  bottle: string;
+  inputs: string;
+  outputs: string | null;
+  status: string;
+  error: string | null;
+}
+
+const COLUMNS = "id, type, bottle, inputs, outputs, status, error";
 
 /**
  * Read-only lookups for hot paths such as `bottle exec`: no schema set-up, no writes, and
- * none of the filesystem modules the full StateStore needs.
+ * none of the filesystem modules the full StateStore needs. A missing or empty database
+ * holds no records; one that cannot be read raises a StateError naming it (never an empty
+ * answer: exec would call a running bottle "not applied").
  */
 export class StateLookup {
-  readonly #db: DatabaseSync | null;
+  readonly #db: GuardedDatabase | null;
 
   constructor(stateDir: string) {
-    try {
-      this.#db = new DatabaseSync(`${stateDir}/state.db`, { readOnly: true });
-    } catch {
-      this.#db = null;
-    }
+    const path = `${stateDir}/state.db`;
+    this.#db = existsSync(path) && statSync(path).size > 0
+      ? GuardedDatabase.open(path, { readOnly: true })
+      : null;
+  }
+
+  /** Whether the database holds no resource table or no rows at all. */
+  isEmpty(): boolean {
+    if (!this.#db) return true;
+    return this.#query<{ id: string }>("SELECT id FROM resources LIMIT ?", "1").length === 0;
   }
 
   record(id: string): RecordSummary | null {
-    const row = this.#query<
-      { id: string; type: string; bottle: string; inputs: string; outputs: string | null }
-    >(
-      "SELECT id, type, bottle, inputs, outputs FROM resources WHERE id = ?",
-      id,
-    )[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      type: row.type,
-      bottle: row.bottle,
-      inputs: JSON.parse(row.inputs),
-      outputs: row.outputs === null ? null : JSON.parse(row.outputs),
-    };
+    const row = this.#query<SummaryRow>(`SELECT ${COLUMNS} FROM resources WHERE id = ?`, id)[0];
+    return row ? toSummary(row) : null;
   }
 
   ofType(type: string): RecordSummary[] {
-    return this.#query<
-      { id: string; type: string; bottle: string; inputs: string; outputs: string | null }
-    >(
-      "SELECT id, type, bottle, inputs, outputs FROM resources WHERE type = ? ORDER BY id",
+    return this.#query<SummaryRow>(
+      `SELECT ${COLUMNS} FROM resources WHERE type = ? ORDER BY id`,
       type,
-    ).map((row) => ({
-      id: row.id,
-      type: row.type,
-      bottle: row.bottle,
-      inputs: JSON.parse(row.inputs),
-      outputs: row.outputs === null ? null : JSON.parse(row.outputs),
-    }));
+    ).map(toSummary);
   }
 
   bottlesWith(type: string): string[] {
@@ -71,8 +73,22 @@ export class StateLookup {
     if (!this.#db) return [];
     try {
       return this.#db.prepare(sql).all(parameter) as unknown as T[];
-    } catch {
-      return [];
+    } catch (error) {
+      // A database no apply has written yet has no tables: it holds nothing.
+      if (error instanceof Error && /no such table/.test(error.message)) return [];
+      throw error;
     }
   }
+}
+
+function toSummary(row: SummaryRow): RecordSummary {
+  return {
+    id: row.id,
+    type: row.type,
+    bottle: row.bottle,
+    inputs: JSON.parse(row.inputs),
+    outputs: row.outputs === null ? null : JSON.parse(row.outputs),
+    status: row.status,
+    error: row.error,
+  };
 }

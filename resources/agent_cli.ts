@@ -1,6 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject } from "../lib/json.ts";
+import { directorySize, startProgress } from "../lib/progress.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type {
   DiffResult,
@@ -75,6 +76,20 @@ export const agentCliProvider: Provider = {
 };
 
 async function npmInstall(ctx: ProviderContext, prefix: string, spec: string): Promise<void> {
+  const progress = startProgress({
+    label: `installing ${spec} (first use; once per version)`,
+    measure: () => directorySize(prefix),
+  });
+  try {
+    await runNpmInstall(ctx, prefix, spec);
+    progress.stop("installed");
+  } catch (error) {
+    progress.stop("failed");
+    throw error;
+  }
+}
+
+async function runNpmInstall(ctx: ProviderContext, prefix: string, spec: string): Promise<void> {
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command("npm", {

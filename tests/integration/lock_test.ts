@@ -1,8 +1,17 @@
 /** Two writers at once: one waits or fails naming the holder; state stays consistent. */
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { acquireLock } from "../../engine/lock.ts";
+import { acquireLock, readHolder } from "../../engine/lock.ts";
 import { StateStore } from "../../engine/state.ts";
 import { expectCode, isBwrap, parentOf, World } from "./harness.ts";
+
+const signal = (pid: number, name: Deno.Signal): void => {
+  try {
+    Deno.kill(pid, name);
+  } catch {
+    // already gone
+  }
+};
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test("lock: an apply while another writer holds the lock fails naming it, or waits", async () => {
   const world = await World.create();
@@ -47,6 +56,39 @@ Deno.test("lock: two applies started together both converge on one bottle", asyn
     }
   } finally {
     await world.cli(["destroy", "--yes"]);
+    assertEquals(world.processes(), []);
+  }
+});
+
+Deno.test("lock: drift and plan during a real apply say it is in progress, then wait for it", async () => {
+  const world = await World.create();
+  await world.writeBottle("reading", "egress:\n  allow: [example.com]");
+  const store = new StateStore(world.stateDir);
+  const applying = world.cli(["apply", "--yes"]);
+  let writer = null;
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!(writer = readHolder(store)) && Date.now() < deadline) await sleep(5);
+    assert_(writer?.holder === "apply", "the apply took the writer lock");
+    // Freeze it mid-flight: alive, holding the lock, its changes half-applied.
+    Deno.kill(writer.pid, "SIGSTOP");
+    const drift = await world.cli(["drift"]);
+    expectCode(drift, 1, "drift during an apply");
+    assertMatch(drift.stderr, new RegExp(`\`apply\` is in progress \\(pid ${writer.pid} `));
+    const plan = await world.cli(["plan", "--detailed-exitcode"]);
+    expectCode(plan, 1, "plan during an apply");
+    assertMatch(plan.stderr, /plan would see its changes half-applied/);
+    const resume = writer.pid;
+    setTimeout(() => signal(resume, "SIGCONT"), 1000);
+    const waited = await world.cli(["drift", "--lock-timeout", "60s"]);
+    expectCode(await applying, 0, "the apply");
+    expectCode(waited, 0, "drift that waited for the apply");
+    assertMatch(waited.stdout, /No drift/);
+  } finally {
+    if (writer) signal(writer.pid, "SIGCONT");
+    await applying;
+    store.close();
+    expectCode(await world.cli(["destroy", "--yes"]), 0, "destroy");
     assertEquals(world.processes(), []);
   }
 });
