@@ -13,7 +13,6 @@ import { getBackend } from "../backends/mod.ts";
 import { Fingerprinter } from "../resources/fingerprint.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { compileProject } from "../resources/mod.ts";
-import { parseTestResolve } from "../resources/compile.ts";
 import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { callerDir, fromCaller } from "./caller_dir.ts";
 import { UserError } from "./errors.ts";
@@ -37,7 +36,6 @@ export async function makeApplyPlan(
   const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const graph = compileProject(project, {
     stateDir: session.ctx.stateDir,
-    testResolve: parseTestResolve(session.ctx.env.BOT_BOTTLE_TEST_RESOLVE),
     home: session.ctx.env.HOME ?? "",
     cacheDir: resolveCacheDir(session.ctx.env),
     ...(workspaceSource === undefined ? {} : { workspaceSource }),

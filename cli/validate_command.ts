@@ -1,7 +1,6 @@
 import { loadProject } from "../manifest/mod.ts";
 import { resolveStateDir } from "../engine/state_dir.ts";
 import { compileProject } from "../resources/mod.ts";
-import { parseTestResolve } from "../resources/compile.ts";
 import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { fromCaller } from "./caller_dir.ts";
 import { availableBackends } from "./plan_command.ts";
@@ -22,7 +21,6 @@ export async function validateCommand(options: ValidateOptions): Promise<number>
   const env = Deno.env.toObject();
   const graph = compileProject(project, {
     stateDir: resolveStateDir(env),
-    testResolve: parseTestResolve(env.BOT_BOTTLE_TEST_RESOLVE),
     home: env.HOME ?? "",
     cacheDir: resolveCacheDir(env),
     describeSecret: () => ({ placeholder: "bb_placeholder_validate", fingerprint: "(validate)" }),

@@ -36,7 +36,12 @@ export interface DiffResult {
   forcesReplacement: string[];
 }
 
-/** One provider per resource type. Create and delete are idempotent. */
+/**
+ * One provider per resource type, as the engine sees it: inputs and outputs as JSON. Create
+ * and delete are idempotent. Resource types are written with `defineResource`
+ * (resource_type.ts), which parses what comes back from state and plans with the type's
+ * schemas and derives the default diff.
+ */
 export interface Provider {
   readonly type: string;
   /** Input keys whose change cannot be applied in place. */

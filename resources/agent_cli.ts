@@ -1,25 +1,26 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { JsonObject } from "../lib/json.ts";
+import { z } from "zod";
+import type { ResourceNode } from "../engine/graph.ts";
+import type { ProviderContext } from "../engine/provider.ts";
+import { defineResource, type Observation } from "../engine/resource_type.ts";
+import type { ProviderTemplate } from "../manifest/templates/mod.ts";
 import { directorySize, startProgress } from "../lib/progress.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import type { BottleContext } from "./bottle_context.ts";
 
 /** `agent_cli` inputs: one npm package at one version, installed into `dir`. */
-export interface AgentCliInputs {
-  package: string;
-  version: string;
+export const agentCliInputsSchema = z.object({
+  package: z.string(),
+  version: z.string(),
   /** `<cache>/<name>@<version>`: shared by every bottle; never deleted by the engine. */
-  dir: string;
+  dir: z.string(),
   /** The entry point, relative to `dir`. */
-  binary: string;
-}
+  binary: z.string(),
+});
+export type AgentCliInputs = z.infer<typeof agentCliInputsSchema>;
+
+const outputs = z.object({ dir: z.string() });
+type AgentCliOutputs = z.infer<typeof outputs>;
 
 /** The operator's cache: `$BOT_BOTTLE_CACHE_DIR`, else `$XDG_CACHE_HOME/bot-bottle`. */
 export function resolveCacheDir(env: Record<string, string | undefined>): string {
@@ -33,23 +34,22 @@ export function resolveCacheDir(env: Record<string, string | undefined>): string
  * sandboxes. The install goes to a scratch directory renamed into place, so a crash or a
  * concurrent install never leaves a half-installed version that looks complete.
  */
-export const agentCliProvider: Provider = {
+export const agentCliProvider = defineResource({
   type: "agent_cli",
-  replaceKeys: ["package", "version", "dir", "binary"],
+  inputs: agentCliInputsSchema,
+  outputs,
+  replaceKeys: "all",
   repairsDriftInPlace: false,
-  read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const inputs = inputsOf(instance);
+  read(_ctx, instance): Promise<Observation<AgentCliOutputs>> {
+    const inputs = instance.inputs;
     const binary = join(inputs.dir, inputs.binary);
     if (!existsSync(binary)) {
       return Promise.resolve({ status: "missing", reason: `${binary} does not exist` });
     }
     return Promise.resolve({ status: "found", outputs: { dir: inputs.dir }, drift: [] });
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, false);
-  },
-  async create(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-    const inputs = inputsOf(instance);
+  async create(ctx, instance): Promise<AgentCliOutputs> {
+    const inputs = instance.inputs;
     if (existsSync(join(inputs.dir, inputs.binary))) return { dir: inputs.dir };
     const scratch = `${inputs.dir}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     try {
@@ -73,7 +73,34 @@ export const agentCliProvider: Provider = {
     // The cache is shared by bottles and projects: it stays.
     return Promise.resolve();
   },
-};
+});
+
+/** One install per provider among the bottle's agents. */
+export function agentCliNodes(bottle: BottleContext): ResourceNode[] {
+  return bottle.templates.map((template) =>
+    agentCliProvider.node({
+      id: agentCliId(bottle.name, template),
+      bottle: bottle.name,
+      inputs: agentCliInputs(template, bottle.options.cacheDir),
+      dependsOn: [],
+    })
+  );
+}
+
+export function agentCliId(bottle: string, template: ProviderTemplate): string {
+  return `agent_cli.${bottle}.${template.provider}`;
+}
+
+/** Where a template's CLI is installed in the cache, and what it runs. */
+export function agentCliInputs(template: ProviderTemplate, cacheDir: string): AgentCliInputs {
+  const { package: pkg, version } = template.npm;
+  return {
+    package: pkg,
+    version,
+    dir: join(cacheDir, `${template.cacheName}@${version}`),
+    binary: template.binary,
+  };
+}
 
 async function npmInstall(ctx: ProviderContext, prefix: string, spec: string): Promise<void> {
   const progress = startProgress({
@@ -107,8 +134,4 @@ async function runNpmInstall(ctx: ProviderContext, prefix: string, spec: string)
     const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-10);
     throw new Error(`npm install ${spec} failed (exit ${output.code}):\n${stderr.join("\n")}`);
   }
-}
-
-function inputsOf(instance: ResourceInstance): AgentCliInputs {
-  return instance.inputs as unknown as AgentCliInputs;
 }

@@ -1,38 +1,41 @@
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { z } from "zod";
 import { jsonNesting, type JsonObject, type JsonValue } from "../lib/json.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import type { ResourceNode } from "../engine/graph.ts";
+import { jsonObjectSchema } from "../engine/json_data.ts";
+import { defineResource, type Observation } from "../engine/resource_type.ts";
+import { PROVIDERS } from "../manifest/schema.ts";
+import { agentHomeInputs } from "./agent_config.ts";
+import type { AgentContext, BottleContext } from "./bottle_context.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 import type { FileRead, WriteEntry } from "./confined_wire.ts";
 
 /** `agent_home` inputs: one agent's own directory in its bottle's HOME (a host directory). */
-export interface AgentHomeInputs {
-  agent: string;
-  provider: string;
+export const agentHomeInputsSchema = z.object({
+  agent: z.string(),
+  provider: z.enum(PROVIDERS),
   /** Host directory mapped at `/home/agent`. */
-  home: string;
+  home: z.string(),
   /** The agent's directory, relative to `home` (`.bot-bottle/agents/<agent>`). */
-  dir: string;
+  dir: z.string(),
   /** Files the engine owns whole, relative to `dir`: the prompt, owned CLI config. */
-  files: Record<string, string>;
+  files: z.record(z.string(), z.string()),
   /** JSON files the CLI also writes, relative to `dir`: these keys are merged in. */
-  json_seeds: Record<string, JsonObject>;
+  json_seeds: z.record(z.string(), jsonObjectSchema),
   /** The prompt's path inside the sandbox (`{prompt_file}`). */
-  prompt_file: string;
+  prompt_file: z.string(),
   /** Added to the environment of `bottle run` / `bottle attach` (config dir, git identity). */
-  env: Record<string, string>;
+  env: z.record(z.string(), z.string()),
   /** The manifest's `attach_command`, when it overrides the template's; absent otherwise. */
-  attach_argv?: string[];
+  attach_argv: z.array(z.string()).optional(),
   /** The manifest's `run_command`, when it overrides the template's; absent otherwise. */
-  run_argv?: string[];
-}
+  run_argv: z.array(z.string()).optional(),
+});
+export type AgentHomeInputs = z.infer<typeof agentHomeInputsSchema>;
+
+const outputs = z.object({ dir: z.string() });
+type AgentHomeOutputs = z.infer<typeof outputs>;
 
 /** Seed keys whose value the engine owns whole (replaced, not merged, on every apply). */
 const OWNED_KEYS = new Set(["mcpServers"]);
@@ -70,12 +73,15 @@ export function seedDrift(file: string, live: JsonObject, seed: JsonObject, path
  * above) is never followed: it is drift, replaced on apply. A merged file that is not a
  * regular file (a symlink, a FIFO) is never taken as content: it is replaced by the seed.
  */
-export const agentHomeProvider: Provider = {
+export const agentHomeProvider = defineResource({
   type: "agent_home",
+  inputs: agentHomeInputsSchema,
+  outputs,
   replaceKeys: ["home", "agent", "dir"],
   repairsDriftInPlace: true,
-  async read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const inputs = inputsOf(instance);
+  upgrade: fromPromptPath,
+  async read(_ctx, instance): Promise<Observation<AgentHomeOutputs>> {
+    const inputs = instance.inputs;
     const root = join(inputs.home, inputs.dir);
     if (!isDirectory(inputs.home)) {
       return { status: "missing", reason: `${inputs.home} does not exist` };
@@ -106,19 +112,31 @@ export const agentHomeProvider: Provider = {
     }
     return { status: "found", outputs: { dir: root }, drift };
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, true);
+  create: (_ctx, instance) => write(instance.inputs),
+  update: (_ctx, instance) => write(instance.inputs),
+  async delete(_ctx, instance): Promise<void> {
+    const { home, dir } = instance.inputs;
+    await removeInHome(home, [dir]);
   },
-  create: write,
-  update: write,
-  async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-    const inputs = inputsOf(instance);
-    await removeInHome(inputs.home, [agentDirOf(instance)]);
-  },
-};
+});
 
-async function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  const inputs = inputsOf(instance);
+export function agentHomeNodes(
+  bottle: BottleContext,
+  { agent, template }: AgentContext,
+): ResourceNode[] {
+  return [agentHomeProvider.node({
+    id: `agent_home.${bottle.name}.${agent.name}`,
+    bottle: bottle.name,
+    inputs: agentHomeInputs(template, agent, {
+      home: bottle.paths.homeDir,
+      placeholder: bottle.env[template.keyEnv],
+    }),
+    dependsOn: [bottle.id("bottle_dir")],
+    replaceWith: [bottle.id("bottle_dir")],
+  })];
+}
+
+async function write(inputs: AgentHomeInputs): Promise<AgentHomeOutputs> {
   const path = under(inputs);
   const seeds = Object.entries(inputs.json_seeds);
   const live = await readFiles(inputs.home, seeds.map(([relative]) => path(relative)));
@@ -176,14 +194,21 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The agent's directory; records written before `dir` existed held only the prompt's path. */
-function agentDirOf(instance: ResourceInstance): string {
-  const { dir, prompt_path: promptPath } = instance.inputs;
-  if (typeof dir === "string") return dir;
-  if (typeof promptPath === "string") return dirname(promptPath);
-  throw new Error("agent_home record has neither `dir` nor `prompt_path`");
-}
-
-function inputsOf(instance: ResourceInstance): AgentHomeInputs {
-  return instance.inputs as unknown as AgentHomeInputs;
+/**
+ * Rows from before per-agent directories (all claude: codex came with them) held the
+ * prompt's path, its text and a `~/.claude.json` seed: they become the agent's directory
+ * holding that prompt, so read sees what is there and delete removes that directory.
+ */
+function fromPromptPath(recorded: JsonObject): JsonObject {
+  const { prompt_path: promptPath, prompt, claude_json: _seed, ...rest } = recorded;
+  if (recorded.dir !== undefined || typeof promptPath !== "string") return recorded;
+  return {
+    provider: "claude",
+    ...rest,
+    dir: dirname(promptPath),
+    files: { [basename(promptPath)]: typeof prompt === "string" ? prompt : "" },
+    json_seeds: {},
+    prompt_file: `/home/agent/${promptPath}`,
+    env: {},
+  };
 }

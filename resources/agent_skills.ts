@@ -1,29 +1,26 @@
-import type { JsonObject } from "../lib/json.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import { join } from "node:path";
+import { z } from "zod";
+import type { ResourceNode } from "../engine/graph.ts";
+import type { ProviderContext } from "../engine/provider.ts";
+import { defineResource, type Instance, type Observation } from "../engine/resource_type.ts";
+import { agentPaths } from "../manifest/templates/mod.ts";
+import type { AgentContext, BottleContext } from "./bottle_context.ts";
 import { bottleHome, isDirectory, removeInHome, withinHome } from "./bottle_home.ts";
 import { readTree, replaceTree } from "./confined_files.ts";
 import type { TreeEntry, WriteEntry } from "./confined_wire.ts";
 import { copyEntries, digestTree, hostTree, treeDigest } from "./skill_tree.ts";
 
 /** One skill as applied: the operator's directory and the digest of its content then. */
-export interface SkillCopy {
-  name: string;
-  source: string;
-  digest: string;
-}
+const skillCopy = z.object({ name: z.string(), source: z.string(), digest: z.string() });
+export type SkillCopy = z.infer<typeof skillCopy>;
 
 /** `agent_skills` inputs: the CLI's skills directory (host path), which the engine owns. */
-export interface AgentSkillsInputs {
-  dir: string;
-  skills: SkillCopy[];
-}
+export const agentSkillsInputs = z.object({ dir: z.string(), skills: z.array(skillCopy) });
+export type AgentSkillsInputs = z.infer<typeof agentSkillsInputs>;
+
+const outputs = z.object({ dir: z.string() });
+type SkillsOutputs = z.infer<typeof outputs>;
+type SkillsInstance = Instance<AgentSkillsInputs, SkillsOutputs>;
 
 /** Describes the operator's skill directories as they are now (the digest makes edits plan). */
 export function skillCopies(skills: readonly { name: string; path: string }[]): SkillCopy[] {
@@ -42,12 +39,14 @@ export function skillCopies(skills: readonly { name: string; path: string }[]): 
  * The directory is in the agent's home: it is read and written as the agent, in a confined
  * sandbox (confined_files.ts), so a symlink the agent put there is never followed.
  */
-export const agentSkillsProvider: Provider = {
+export const agentSkillsProvider = defineResource({
   type: "agent_skills",
+  inputs: agentSkillsInputs,
+  outputs,
   replaceKeys: ["dir"],
   repairsDriftInPlace: true,
-  async read(ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const { dir, skills } = inputsOf(instance);
+  async read(ctx, instance): Promise<Observation<SkillsOutputs>> {
+    const { dir, skills } = instance.inputs;
     const home = bottleHome(ctx, instance.bottle);
     if (!isDirectory(home)) return { status: "missing", reason: `${home} does not exist` };
     const tree = await readTree(home, withinHome(home, dir));
@@ -61,16 +60,33 @@ export const agentSkillsProvider: Provider = {
       drift: skillsDrift(skills, tree.entries, tree.problems),
     };
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, true);
-  },
   create: write,
   update: write,
-  async delete(ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
+  async delete(ctx, instance): Promise<void> {
     const home = bottleHome(ctx, instance.bottle);
-    await removeInHome(home, [withinHome(home, inputsOf(instance).dir)]);
+    await removeInHome(home, [withinHome(home, instance.inputs.dir)]);
   },
-};
+});
+
+/** Where the /home/agent/ prefix of paths inside ends. */
+const HOME_PREFIX = "/home/agent/".length;
+
+/** The agent's skills, when it has any, copied into its CLI's skills directory. */
+export function agentSkillsNodes(
+  bottle: BottleContext,
+  { agent, template }: AgentContext,
+): ResourceNode[] {
+  if (agent.skills.length === 0) return [];
+  const homeId = `agent_home.${bottle.name}.${agent.name}`;
+  const skillsDir = agentPaths(template, agent.name).skillsDir.slice(HOME_PREFIX);
+  return [agentSkillsProvider.node({
+    id: `agent_skills.${bottle.name}.${agent.name}`,
+    bottle: bottle.name,
+    inputs: { dir: join(bottle.paths.homeDir, skillsDir), skills: skillCopies(agent.skills) },
+    dependsOn: [homeId],
+    replaceWith: [homeId],
+  })];
+}
 
 /** How the live skills directory differs from the skills as applied, in words. */
 export function skillsDrift(
@@ -109,8 +125,8 @@ function below(entries: readonly TreeEntry[], name: string): TreeEntry[] {
 }
 
 /** Builds the whole directory beside the live one and swaps it in. */
-async function write(ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  const { dir, skills } = inputsOf(instance);
+async function write(ctx: ProviderContext, instance: SkillsInstance): Promise<SkillsOutputs> {
+  const { dir, skills } = instance.inputs;
   const entries: WriteEntry[] = [];
   for (const skill of skills) {
     const tree = hostTree(skill.source);
@@ -127,8 +143,4 @@ async function write(ctx: ProviderContext, instance: ResourceInstance): Promise<
   const home = bottleHome(ctx, instance.bottle);
   await replaceTree(home, withinHome(home, dir), entries);
   return { dir };
-}
-
-function inputsOf(instance: ResourceInstance): AgentSkillsInputs {
-  return instance.inputs as unknown as AgentSkillsInputs;
 }

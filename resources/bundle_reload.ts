@@ -4,12 +4,12 @@ import type { ProviderContext } from "../engine/provider.ts";
 import { bundleStatus, reloadBundle } from "../sidecars/bundle/launch.ts";
 import type { BundleHandle } from "../sidecars/bundle/types.ts";
 import { LOADED_POLICY_FILE } from "../sidecars/egress/policy_file.ts";
-import { bundleHandlePath, readHandle } from "./handle_file.ts";
+import { readBundleHandle } from "./handle_file.ts";
 
 const RELOAD_TIMEOUT_MS = 3000;
 
 export function runningBundle(ctx: ProviderContext, bottle: string): BundleHandle | null {
-  const handle = readHandle<BundleHandle>(bundleHandlePath(ctx.stateDir, bottle));
+  const handle = readBundleHandle(ctx.stateDir, bottle);
   return handle && bundleStatus(handle).state === "running" ? handle : null;
 }
 

@@ -45,7 +45,6 @@ function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
 
 const options = {
   stateDir: "/state",
-  testResolve: {},
   home: "/home/op",
   cacheDir: "/cache",
   describeSecret: (_b: BottleManifest, route: { host: string }) => ({
@@ -183,4 +182,16 @@ Deno.test("compile: a codex agent: static binary mapped, config.toml in its CODE
   assert_(config.includes('[mcp_servers.echo]\ncommand = "/usr/bin/node"\n'));
   assertEquals(home.inputs.json_seeds, {});
   assertEquals(home.inputs.env, { CODEX_HOME: "/home/agent/.bot-bottle/agents/coder/codex" });
+});
+
+Deno.test("compile: the sidecar bundle's inputs are its spec (the test hook is no input)", () => {
+  const bundle = compileBottle(bottle(), options).find((n) => n.type === "sidecar_bundle")!;
+  assertEquals(bundle.inputs, {
+    bottle: "dev",
+    runDir: "/state/bottles/dev/run",
+    policyFile: "/state/bottles/dev/policy.json",
+    logDir: "/state/bottles/dev/logs",
+    caDir: "/state/bottles/dev/ca",
+    secretsFile: "/state/bottles/dev/secrets.json",
+  });
 });

@@ -1,36 +1,55 @@
-import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
-import type { SecretSource } from "../manifest/types.ts";
-import type { InjectedSecret, SecretsFile } from "../sidecars/egress/secrets.ts";
+import { z } from "zod";
+import type { ResourceNode } from "../engine/graph.ts";
+import type { ProviderContext } from "../engine/provider.ts";
+import type { Instance } from "../engine/resource_type.ts";
+import { AUTH_SCHEMES } from "../manifest/schema.ts";
+import type { BottleManifest } from "../manifest/types.ts";
+import type { SecretsFile } from "../sidecars/egress/secrets.ts";
+import type { BottleContext, CompileOptions } from "./bottle_context.ts";
 import { reloadAndWait } from "./bundle_reload.ts";
-import { fileProvider } from "./file_provider.ts";
+import { defineFileResource, type FileOutputs } from "./file_provider.ts";
 import { Fingerprinter } from "./fingerprint.ts";
-import { readSecret } from "./secret_source.ts";
+import { readSecret, secretSourceSchema } from "./secret_source.ts";
 
 /** One injected secret as recorded in state: where it comes from, never its value. */
-export interface SecretBinding {
-  host: string;
-  path_prefix?: string;
-  scheme: InjectedSecret["scheme"];
-  header?: string;
-  source: SecretSource;
-  placeholder: string;
+export const secretBindingSchema = z.object({
+  host: z.string(),
+  path_prefix: z.string().optional(),
+  scheme: z.enum(AUTH_SCHEMES),
+  header: z.string().optional(),
+  source: secretSourceSchema,
+  placeholder: z.string(),
   /** Keyed fingerprint of the value (see Fingerprinter): a rotated secret is an update. */
-  fingerprint: string;
-}
+  fingerprint: z.string(),
+});
+export type SecretBinding = z.infer<typeof secretBindingSchema>;
+
+export const egressSecretsInputs = z.object({
+  path: z.string(),
+  secrets: z.array(secretBindingSchema),
+});
+export type EgressSecretsInputs = z.infer<typeof egressSecretsInputs>;
+type SecretsInstance = Instance<EgressSecretsInputs, FileOutputs>;
+
+/** What of the secrets file drift compares: each secret's placeholder and value. */
+const writtenSecrets = z.object({
+  secrets: z.array(z.object({ placeholder: z.string(), value: z.string() })),
+});
 
 /**
  * The secrets file the egress daemon injects from. Values are read from the operator's
  * environment or files at apply time and written only here (0600, outside the sandbox);
  * state keeps sources and fingerprints. A rotated secret is an update, hot-reloaded.
  */
-export const egressSecretsProvider = fileProvider({
+export const egressSecretsProvider = defineFileResource({
   type: "egress_secrets",
+  inputs: egressSecretsInputs,
   what: "secrets file",
-  render(ctx: ProviderContext, instance: ResourceInstance): string {
+  render(ctx: ProviderContext, instance: SecretsInstance): string {
     const file: SecretsFile = {
       version: 1,
       bottle: instance.bottle,
-      secrets: bindingsOf(instance).map((binding) => ({
+      secrets: instance.inputs.secrets.map((binding) => ({
         host: binding.host,
         ...(binding.path_prefix ? { path_prefix: binding.path_prefix } : {}),
         scheme: binding.scheme,
@@ -41,32 +60,76 @@ export const egressSecretsProvider = fileProvider({
     };
     return JSON.stringify(file);
   },
-  drift(ctx: ProviderContext, instance: ResourceInstance, text: string): string[] {
+  drift(ctx: ProviderContext, instance: SecretsInstance, text: string): string[] {
     return fileMatches(ctx, instance, text)
       ? []
       : ["the secrets file no longer holds the recorded secrets"];
   },
-  afterWrite(ctx: ProviderContext, instance: ResourceInstance, sha256: string): Promise<void> {
+  afterWrite(ctx: ProviderContext, instance: SecretsInstance, sha256: string): Promise<void> {
     return reloadAndWait(ctx, instance.bottle, (marker) => marker?.endsWith(sha256) ?? false);
   },
 });
 
-function fileMatches(ctx: ProviderContext, instance: ResourceInstance, text: string): boolean {
-  let file: SecretsFile;
+export function egressSecretsNodes(bottle: BottleContext): ResourceNode[] {
+  return [egressSecretsProvider.node({
+    id: bottle.id("egress_secrets"),
+    bottle: bottle.name,
+    inputs: { path: bottle.paths.secretsFile, secrets: [...bottle.secrets] },
+    dependsOn: [bottle.id("bottle_dir")],
+  })];
+}
+
+/** The bindings of the bottle's credentialed routes, in route order. */
+export function secretBindings(
+  bottle: BottleManifest,
+  describeSecret: CompileOptions["describeSecret"],
+): SecretBinding[] {
+  const bindings: SecretBinding[] = [];
+  for (const route of bottle.egress.routes) {
+    if (!route.auth) continue;
+    const { placeholder, fingerprint } = describeSecret(bottle, { ...route, auth: route.auth });
+    bindings.push({
+      host: route.host,
+      ...(route.path_prefix ? { path_prefix: route.path_prefix } : {}),
+      scheme: route.auth.scheme,
+      ...(route.auth.header ? { header: route.auth.header } : {}),
+      source: route.auth.secret,
+      placeholder,
+      fingerprint,
+    });
+  }
+  return bindings;
+}
+
+/** Where the agent finds each placeholder: `agent_env`, else the secret's own env name. */
+export function placeholderEnv(
+  bottle: BottleManifest,
+  bindings: readonly SecretBinding[],
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  const routes = bottle.egress.routes.filter((route) => route.auth);
+  routes.forEach((route, i) => {
+    const name = route.auth?.agent_env ?? route.auth?.secret.env;
+    if (name) env[name] = bindings[i].placeholder;
+  });
+  return env;
+}
+
+function fileMatches(ctx: ProviderContext, instance: SecretsInstance, text: string): boolean {
+  let json: unknown;
   try {
-    file = JSON.parse(text) as SecretsFile;
+    json = JSON.parse(text);
   } catch {
     return false;
   }
+  const file = writtenSecrets.safeParse(json);
+  if (!file.success) return false;
+  const written = file.data.secrets;
   const fingerprints = new Fingerprinter(ctx.stateDir);
-  const bindings = bindingsOf(instance);
-  return file.secrets?.length === bindings.length &&
+  const bindings = instance.inputs.secrets;
+  return written.length === bindings.length &&
     bindings.every((binding, i) =>
-      file.secrets[i].placeholder === binding.placeholder &&
-      fingerprints.fingerprint(file.secrets[i].value) === binding.fingerprint
+      written[i].placeholder === binding.placeholder &&
+      fingerprints.fingerprint(written[i].value) === binding.fingerprint
     );
-}
-
-function bindingsOf(instance: ResourceInstance): SecretBinding[] {
-  return (instance.inputs.secrets ?? []) as unknown as SecretBinding[];
 }

@@ -1,27 +1,26 @@
-import { basename, dirname } from "node:path";
-import type { JsonObject } from "../lib/json.ts";
-import { diffInputs } from "../engine/diff.ts";
-import type {
-  DiffResult,
-  Provider,
-  ProviderContext,
-  ReadResult,
-  ResourceInstance,
-} from "../engine/provider.ts";
+import { basename, dirname, join } from "node:path";
+import { z } from "zod";
+import type { ResourceNode } from "../engine/graph.ts";
+import { defineResource, type Observation } from "../engine/resource_type.ts";
 import type { GitUser } from "../manifest/types.ts";
 import { policySha256 } from "../sidecars/egress/policy_file.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
+import type { BottleContext } from "./bottle_context.ts";
 
 /**
  * `gitconfig` inputs: the bottle's `~/.gitconfig` (host path, directly in the bottle's home)
  * and its git identity.
  */
-export interface GitconfigInputs {
-  path: string;
-  bottle: string;
-  user: { name: string; email: string };
-}
+export const gitconfigInputs = z.object({
+  path: z.string(),
+  bottle: z.string(),
+  user: z.object({ name: z.string(), email: z.string() }),
+});
+export type GitconfigInputs = z.infer<typeof gitconfigInputs>;
+
+const outputs = z.object({ sha256: z.string() });
+type GitconfigOutputs = z.infer<typeof outputs>;
 
 /** The bottle's `git_user`, completed so a commit never stops at "Please tell me who you are". */
 export function gitIdentity(bottle: string, user: GitUser | undefined): GitconfigInputs["user"] {
@@ -53,12 +52,14 @@ export function renderGitconfig(inputs: GitconfigInputs): string {
  * (confined_files.ts): a symlink the agent put at it (or at its `.tmp`) is drift, replaced,
  * never followed. Mode 0600; a loosened mode or an edit behind the engine's back is drift.
  */
-export const gitconfigProvider: Provider = {
+export const gitconfigProvider = defineResource({
   type: "gitconfig",
+  inputs: gitconfigInputs,
+  outputs,
   replaceKeys: ["path"],
   repairsDriftInPlace: true,
-  async read(_ctx: ProviderContext, instance: ResourceInstance): Promise<ReadResult> {
-    const { path } = inputsOf(instance);
+  async read(_ctx, instance): Promise<Observation<GitconfigOutputs>> {
+    const { path } = instance.inputs;
     const home = dirname(path);
     if (!isDirectory(home)) return { status: "missing", reason: `${home} does not exist` };
     const live = (await readFiles(home, [basename(path)])).get(basename(path));
@@ -71,22 +72,32 @@ export const gitconfigProvider: Provider = {
     }
     const text = new TextDecoder().decode(live.bytes);
     const drift = (live.mode & 0o077) !== 0 ? [`${path} is readable by others`] : [];
-    if (text !== renderGitconfig(inputsOf(instance))) drift.push(`${path} was edited`);
+    if (text !== renderGitconfig(instance.inputs)) drift.push(`${path} was edited`);
     return { status: "found", outputs: { sha256: policySha256(text) }, drift };
   },
-  diff(desired: JsonObject, recorded: JsonObject): DiffResult {
-    return diffInputs(desired, recorded, this.replaceKeys, true);
-  },
-  create: write,
-  update: write,
-  async delete(_ctx: ProviderContext, instance: ResourceInstance): Promise<void> {
-    const { path } = inputsOf(instance);
+  create: (_ctx, instance) => write(instance.inputs),
+  update: (_ctx, instance) => write(instance.inputs),
+  async delete(_ctx, instance): Promise<void> {
+    const { path } = instance.inputs;
     await removeInHome(dirname(path), [basename(path)]);
   },
-};
+});
 
-async function write(_ctx: ProviderContext, instance: ResourceInstance): Promise<JsonObject> {
-  const inputs = inputsOf(instance);
+export function gitconfigNodes(bottle: BottleContext): ResourceNode[] {
+  return [gitconfigProvider.node({
+    id: bottle.id("gitconfig"),
+    bottle: bottle.name,
+    inputs: {
+      path: join(bottle.paths.homeDir, ".gitconfig"),
+      bottle: bottle.name,
+      user: gitIdentity(bottle.name, bottle.manifest.git_user),
+    },
+    dependsOn: [bottle.id("bottle_dir")],
+    replaceWith: [bottle.id("bottle_dir")],
+  })];
+}
+
+async function write(inputs: GitconfigInputs): Promise<GitconfigOutputs> {
   const text = renderGitconfig(inputs);
   await writeFiles(dirname(inputs.path), [{
     path: basename(inputs.path),
@@ -95,8 +106,4 @@ async function write(_ctx: ProviderContext, instance: ResourceInstance): Promise
     bytes: new TextEncoder().encode(text),
   }]);
   return { sha256: policySha256(text) };
-}
-
-function inputsOf(instance: ResourceInstance): GitconfigInputs {
-  return instance.inputs as unknown as GitconfigInputs;
 }

@@ -1,9 +1,18 @@
+import { z } from "zod";
 import { BoundedReadError, readBoundedText } from "../lib/bounded_read.ts";
+import type { SameShape } from "../engine/json_data.ts";
 import type { SecretSource } from "../manifest/types.ts";
 import { firstControl } from "../manifest/yaml_checks.ts";
 
 /** A secret is a token or a key, never more: a larger file is a wrong path. */
 export const SECRET_FILE_LIMIT = 64 * 1024;
+
+/** A secret's source as state records it (egress routes, secret bindings). */
+export const secretSourceSchema = z.object({
+  env: z.string().optional(),
+  file: z.string().optional(),
+});
+const _source: SameShape<z.infer<typeof secretSourceSchema>, SecretSource> = true;
 
 export class SecretUnavailable extends Error {
   override name = "SecretUnavailable";

@@ -38,8 +38,17 @@ const SIDECARS_DIR = sidecarScript("../");
  * Starts the bundle's supervisor in its own session (stdin /dev/null, output appended to
  * `logDir/bundle.log`) and resolves once the egress socket accepts connections. On failure
  * everything started is killed and the error carries the tail of bundle.log.
+ *
+ * The daemons inherit only a few variables of `source` (see PASSED_ENV), this process's
+ * environment by default. Test-only: `BOT_BOTTLE_TEST_RESOLVE` (a JSON object
+ * `{"host": "127.0.0.1"}`, see sidecars/egress/test_resolve.ts) is passed to the egress
+ * proxy unchanged, so a test that sets it for `apply` points allowed names at a local
+ * server; the proxy honours loopback targets only.
  */
-export async function startBundle(input: BundleSpec): Promise<BundleHandle> {
+export async function startBundle(
+  input: BundleSpec,
+  source: Record<string, string> = Deno.env.toObject(),
+): Promise<BundleHandle> {
   const spec = absolutePaths(input);
   const sockets = bundleSockets(spec.runDir);
   checkRunDir(spec.runDir, sockets);
@@ -56,10 +65,8 @@ export async function startBundle(input: BundleSpec): Promise<BundleHandle> {
   const logPath = join(spec.logDir, "bundle.log");
   const logFd = openSync(logPath, "a", 0o600);
   const logOffset = fstatSync(logFd).size;
-  const env = sidecarEnv(Deno.env.toObject());
-  if (Object.keys(spec.testResolve).length > 0) {
-    env[TEST_RESOLVE_ENV] = JSON.stringify(spec.testResolve);
-  }
+  const env = sidecarEnv(source);
+  if (source[TEST_RESOLVE_ENV] !== undefined) env[TEST_RESOLVE_ENV] = source[TEST_RESOLVE_ENV];
   const perl = findOnPath("perl", env.PATH);
   if (perl === null) {
     closeSync(logFd);

@@ -11,6 +11,7 @@ import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from 
 import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 import { SUPERVISOR_SCRIPT } from "./main.ts";
+import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
 import { readProcessMemory } from "../../tests/bench/smaps.ts";
 
 /** The perl supervisor takes ~6 MB RSS; the Deno one it replaced took ~40 MB. */
@@ -20,6 +21,12 @@ const SUPERVISOR_RSS_LIMIT_KB = 16 * 1024;
 function writePolicy(path: string, allow: string[]): void {
   writePolicyFile(path, testPolicy(allow, [passthroughRoute("allowed.test")]));
 }
+
+/** The environment apply would have in a test: allowed.test points at the local server. */
+const TEST_ENV = {
+  ...Deno.env.toObject(),
+  [TEST_RESOLVE_ENV]: JSON.stringify({ "allowed.test": "127.0.0.1" }),
+};
 
 async function makeSpec(): Promise<BundleSpec> {
   const dir = Deno.makeTempDirSync({ prefix: "bundle-" });
@@ -33,7 +40,6 @@ async function makeSpec(): Promise<BundleSpec> {
     logDir: `${dir}/log`,
     caDir: await writeCaDir(dir),
     secretsFile: `${dir}/secrets.json`,
-    testResolve: { "allowed.test": "127.0.0.1" },
   };
 }
 
@@ -84,7 +90,7 @@ Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", 
     const timings: number[] = [];
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
-      handle = await startBundle(spec);
+      handle = await startBundle(spec, TEST_ENV);
       timings.push(performance.now() - started);
       if (i < 2) await stopBundle(handle);
     }
@@ -95,7 +101,7 @@ Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", 
     assert.ok(await tunnelWorks(handle.sockets.egress, echo.port));
     assert.deepEqual(findBundle(spec.runDir), handle);
     assert.equal(liveMembers(handle).length, 2);
-    await assert.rejects(startBundle(spec), /already serving/);
+    await assert.rejects(startBundle(spec, TEST_ENV), /already serving/);
 
     writePolicy(spec.policyFile, []);
     assert.equal(reloadBundle(handle), true);
@@ -129,7 +135,7 @@ Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", 
 Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL", async () => {
   const spec = await makeSpec();
   const echo = startEchoServer();
-  const handle = await startBundle(spec);
+  const handle = await startBundle(spec, TEST_ENV);
   try {
     assert.equal(readCmdline(handle.supervisor.pid)?.[1], SUPERVISOR_SCRIPT);
     const memory = readProcessMemory(handle.supervisor.pid);
@@ -158,7 +164,7 @@ Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL"
 
 Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is left", async () => {
   const spec = await makeSpec();
-  const handle = await startBundle(spec);
+  const handle = await startBundle(spec, TEST_ENV);
   try {
     Deno.kill(-handle.supervisor.pid, "SIGKILL");
     await eventually(() => bundleStatus(handle).state === "gone", "bundle gone");
@@ -176,7 +182,7 @@ Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is lef
 
 Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone", async () => {
   const spec = await makeSpec();
-  const handle = await startBundle(spec);
+  const handle = await startBundle(spec, TEST_ENV);
   try {
     assert.ok(egressPid(handle) !== null);
     Deno.kill(handle.supervisor.pid, "SIGKILL");
@@ -190,7 +196,7 @@ Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone",
 
 Deno.test("bundle: stopBundle kills daemons orphaned by a killed supervisor", async () => {
   const spec = await makeSpec();
-  const handle = await startBundle(spec);
+  const handle = await startBundle(spec, TEST_ENV);
   try {
     Deno.kill(handle.supervisor.pid, "SIGKILL");
     await eventually(() => bundleStatus(handle).state === "gone", "supervisor gone");
@@ -210,7 +216,7 @@ Deno.test("bundle: a daemon that cannot start fails startBundle with the log tai
       JSON.stringify({ version: 1, bottle: "dev", allow: ["*"], deny: [], routes: [] }),
     );
     const started = Date.now();
-    await assert.rejects(startBundle(spec), (error: Error) => {
+    await assert.rejects(startBundle(spec, TEST_ENV), (error: Error) => {
       assert.match(error.message, /sidecar bundle for bottle "dev" exited during start-up/);
       assert.match(error.message, /a bare "\*" is only valid in deny/);
       return true;
@@ -230,12 +236,12 @@ Deno.test("bundle: startBundle checks its run directory", async () => {
   const spec = await makeSpec();
   try {
     await assert.rejects(
-      startBundle({ ...spec, runDir: `${spec.runDir}/missing` }),
+      startBundle({ ...spec, runDir: `${spec.runDir}/missing` }, TEST_ENV),
       /does not exist/,
     );
     const long = `${spec.runDir}/${"d".repeat(100)}`;
     Deno.mkdirSync(long);
-    await assert.rejects(startBundle({ ...spec, runDir: long }), /longer than 107 bytes/);
+    await assert.rejects(startBundle({ ...spec, runDir: long }, TEST_ENV), /longer than 107 bytes/);
   } finally {
     cleanup(spec);
   }

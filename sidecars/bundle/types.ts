@@ -1,6 +1,9 @@
 import type { ProcessIdentity } from "../../lib/process.ts";
 
-/** Inputs to start one bottle's sidecar bundle (a supervised process tree outside the sandbox). */
+/**
+ * Inputs to start one bottle's sidecar bundle (a supervised process tree outside the sandbox).
+ * The test-only name mapping is no part of it: see startBundle (BOT_BOTTLE_TEST_RESOLVE).
+ */
 export interface BundleSpec {
   bottle: string;
   /** Directory for the bundle's sockets (the door); created by the engine, mode 0700/0711. */
@@ -13,11 +16,6 @@ export interface BundleSpec {
   caDir: string;
   /** The secrets file (see sidecars/egress/secrets.ts); read only by the egress daemon. */
   secretsFile: string;
-  /**
-   * Test-only: hostname → loopback address the egress proxy connects to instead of
-   * resolving the name. Empty in normal use; only 127.0.0.0/8 and ::1 targets are honoured.
-   */
-  testResolve: Record<string, string>;
 }
 
 export interface BundleHandle {

@@ -52,7 +52,6 @@ async function bundleSpec(root: string, bottle: string): Promise<BundleSpec> {
     logDir: `${dir}/log`,
     caDir: await writeCaDir(dir),
     secretsFile: `${dir}/secrets.json`,
-    testResolve: {},
   };
 }
 

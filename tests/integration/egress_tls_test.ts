@@ -54,7 +54,11 @@ Deno.test("egress TLS: interception, injection, leaks blocked, redaction, passth
   const standIn = await startStandIn([API, OTHER, PASS]);
   const realToken = `st-${randomHex(20)}`;
   const world = await World.create({
-    BOT_BOTTLE_TEST_RESOLVE: `${API}=127.0.0.1,${OTHER}=127.0.0.1,${PASS}=127.0.0.1`,
+    BOT_BOTTLE_TEST_RESOLVE: JSON.stringify({
+      [API]: "127.0.0.1",
+      [OTHER]: "127.0.0.1",
+      [PASS]: "127.0.0.1",
+    }),
     STANDIN_TOKEN: realToken,
   });
   await world.writeBottle(

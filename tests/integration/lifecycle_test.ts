@@ -35,7 +35,11 @@ function identityOf(world: World, id: string, key: "init" | "supervisor"): Proce
 Deno.test("lifecycle: apply, exec, egress, escapes, drift, repair, destroy", async (t) => {
   const upstream = startUpstream("hello from upstream");
   const world = await World.create({
-    BOT_BOTTLE_TEST_RESOLVE: "allowed.test=127.0.0.1,x.blocked.test=127.0.0.1,other.test=127.0.0.1",
+    BOT_BOTTLE_TEST_RESOLVE: JSON.stringify({
+      "allowed.test": "127.0.0.1",
+      "x.blocked.test": "127.0.0.1",
+      "other.test": "127.0.0.1",
+    }),
   });
   await world.writeBottle("life", BOTTLE);
   const exec = (...argv: string[]) => world.cli(["exec", "life", "--", ...argv]);

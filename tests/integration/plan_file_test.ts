@@ -28,7 +28,7 @@ const allow = (hosts: string[]): string => `egress:\n  allow: [${hosts.join(", "
 Deno.test("saved plans apply as reviewed, refuse when stale; allowlist changes hot-reload", async (t) => {
   const upstream = startUpstream("up");
   const world = await World.create({
-    BOT_BOTTLE_TEST_RESOLVE: "one.test=127.0.0.1,two.test=127.0.0.1",
+    BOT_BOTTLE_TEST_RESOLVE: JSON.stringify({ "one.test": "127.0.0.1", "two.test": "127.0.0.1" }),
   });
   await world.writeBottle("plans", allow(["one.test"]));
   const planFile = join(world.dir, "first.plan");
