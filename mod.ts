@@ -1,9 +1,13 @@
 /**
- * bot-bottle's public API: manifests → resource graph → plan → apply, with the state
- * store, providers and backends the CLI is built from.
+ * bot-bottle's public API. The application layer first: the operations the CLI is built
+ * from (open a session; plan, apply, destroy, drift, list, show, state operations, exec),
+ * each returning a typed result and reporting progress as events. Then the parts below it:
+ * manifests → resource graph → plan → apply, the state store, providers and backends.
  *
  * @module
  */
+export * from "./app/mod.ts";
+
 export { loadProject, ManifestError, ManifestErrors } from "./manifest/mod.ts";
 export type {
   AgentManifest,

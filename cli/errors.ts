@@ -1,10 +1,6 @@
-/** An error meant for the operator: a message and a hint, printed without a stack. */
-export class UserError extends Error {
-  override name = "UserError";
-  constructor(message: string, readonly hint?: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+import { UserError } from "../app/errors.ts";
+
+export { UserError };
 
 /** Exit status for an error that is a bug in bot-bottle (sysexits' EX_SOFTWARE). */
 export const INTERNAL_ERROR_EXIT = 70;

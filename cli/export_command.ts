@@ -1,144 +1,20 @@
 /**
- * `bottle export BOTTLE [--to REPO]`: the one way results leave a bottle's workspace. Inside,
- * as the agent, `git bundle create - --branches` writes a bundle to a host file; on the host,
- * `git fetch` reads that file into REPO as `refs/remotes/bottle/BOTTLE/*`. Nothing from the
- * bottle runs on the host, and the operator's branches and work tree are left alone.
+ * `bottle export BOTTLE [--to REPO]`: fetches a bottle's branches into REPO as
+ * `refs/remotes/bottle/BOTTLE/*` (see app/export.ts); prints what git said and the refs.
  */
-import { join, resolve } from "node:path";
-import { getBackend } from "../backends/mod.ts";
-import { resolveStateDir } from "../engine/state_dir.ts";
-import { StateLookup } from "../engine/state_lookup.ts";
-import { gitOutput } from "../lib/git.ts";
-import { UserError } from "./errors.ts";
-import { findSandbox } from "./exec_command.ts";
+import { exportBottle } from "../app/export.ts";
 
 export interface ExportOptions {
   to?: string;
 }
 
 export async function exportCommand(bottle: string, options: ExportOptions): Promise<number> {
-  const { handle, spec } = findSandbox(bottle);
-  const repo = await targetRepo(bottle, options.to);
-  const backend = getBackend(handle.backend);
-  const status = backend.status(handle);
-  if (status.state === "gone") {
-    throw new UserError(
-      `bottle "${bottle}" is not running (${status.reason})`,
-      "run `deno task apply` to bring it back; its workspace is kept",
-    );
+  const report = await exportBottle(bottle, { to: options.to });
+  if (report.fetchOutput !== "") console.log(report.fetchOutput);
+  console.log(`Exported bottle "${bottle}" into ${report.repo}:`);
+  const width = Math.max(...report.refs.map(({ ref }) => ref.length));
+  for (const { ref, sha, subject } of report.refs) {
+    console.log(`  ${ref.padEnd(width)}  ${sha}  ${subject}`);
   }
-  const scratch = await Deno.makeTempDir({ prefix: "bottle-export-" });
-  try {
-    const bundle = join(scratch, `${bottle}.bundle`);
-    const errors = join(scratch, "stderr");
-    const code = await backend.exec(handle, spec, ["git", "bundle", "create", "-", "--branches"], {
-      tty: false,
-      cwd: "/workspace",
-      capture: { stdout: bundle, stderr: errors },
-    });
-    if (code !== 0) throw bundleFailed(bottle, code, await Deno.readTextFile(errors));
-    await fetchBundle(repo, bottle, bundle);
-  } finally {
-    await Deno.remove(scratch, { recursive: true });
-  }
-  await printRefs(repo, bottle);
   return 0;
-}
-
-/** `--to`, else the repository the workspace was seeded from (recorded in state). */
-async function targetRepo(bottle: string, to: string | undefined): Promise<string> {
-  const repo = to === undefined ? recordedSource(bottle) : resolve(to);
-  if (repo === undefined) {
-    throw new UserError(
-      `bottle "${bottle}"'s workspace was not seeded from a repository, so there is no default`,
-      `name the repository to fetch into: deno task bottle export ${bottle} --to PATH`,
-    );
-  }
-  const check = await gitOutput(["-C", repo, "rev-parse", "--git-dir"]);
-  if (check.code !== 0) {
-    throw new UserError(
-      `${repo} is not a git repository (${check.stderr.trim() || `exit ${check.code}`})`,
-      to === undefined
-        ? `the workspace's source has moved or gone; pass --to PATH of a repository`
-        : "pass --to PATH of a git repository",
-    );
-  }
-  return repo;
-}
-
-function recordedSource(bottle: string): string | undefined {
-  const state = new StateLookup(resolveStateDir());
-  try {
-    const source = state.record(`workspace.${bottle}`)?.inputs.source;
-    return typeof source === "string" ? source : undefined;
-  } finally {
-    state.close();
-  }
-}
-
-function bundleFailed(bottle: string, code: number, stderr: string): UserError {
-  const said = printable(stderr).trim();
-  if (/need a repository|not a git repository/i.test(said)) {
-    return new UserError(
-      `bottle "${bottle}"'s /workspace is not a git repository`,
-      "seed the workspace from a checkout (`workspace:` in the bottle, or apply --cwd) " +
-        `when it is created, or run \`git init\` and commit inside: deno task bottle shell ${bottle}`,
-    );
-  }
-  if (/empty bundle/i.test(said)) {
-    return new UserError(
-      `bottle "${bottle}"'s workspace has no branch with a commit to export`,
-      `commit inside first: deno task bottle exec ${bottle} -- git commit …`,
-    );
-  }
-  return new UserError(
-    `git bundle inside bottle "${bottle}" failed (exit ${code}): ${said.slice(-2000)}`,
-    `look inside: deno task bottle exec ${bottle} -- git status`,
-  );
-}
-
-/** Reads the bundle into REPO's `refs/remotes/bottle/BOTTLE/*`, and nowhere else. */
-async function fetchBundle(repo: string, bottle: string, bundle: string): Promise<void> {
-  const result = await gitOutput([
-    "-C",
-    repo,
-    "fetch",
-    "--no-write-fetch-head",
-    "--no-recurse-submodules",
-    "--no-tags",
-    bundle,
-    `+refs/heads/*:refs/remotes/bottle/${bottle}/*`,
-  ]);
-  // git names the temporary bundle in a `From …` line; it is gone once this returns.
-  const said = printable(`${result.stdout}${result.stderr}`).split("\n")
-    .filter((line) => !line.startsWith("From ")).join("\n").trim();
-  if (result.code !== 0) {
-    throw new UserError(
-      `git fetch of bottle "${bottle}"'s bundle into ${repo} failed: ${said}`,
-      "the bundle is not kept; fix the cause and export again",
-    );
-  }
-  if (said !== "") console.log(said);
-}
-
-async function printRefs(repo: string, bottle: string): Promise<void> {
-  const listed = await gitOutput([
-    "-C",
-    repo,
-    "for-each-ref",
-    "--format=%(refname:lstrip=2)%00%(objectname:short)%00%(subject)",
-    `refs/remotes/bottle/${bottle}/`,
-  ]);
-  const rows = listed.stdout.split("\n").filter((line) => line !== "").map((line) =>
-    line.split("\0").map(printable)
-  );
-  console.log(`Exported bottle "${bottle}" into ${repo}:`);
-  const width = Math.max(...rows.map(([ref]) => ref.length));
-  for (const [ref, sha, subject] of rows) console.log(`  ${ref.padEnd(width)}  ${sha}  ${subject}`);
-}
-
-/** Text from the bottle (branch names, commit subjects, git's messages) without controls. */
-function printable(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
 }

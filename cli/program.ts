@@ -76,7 +76,7 @@ program.command("plan")
   .option(...readerLockOption)
   .option(...targetOption)
   .option(...cwdOption)
-  .action((options) => run(async () => (await import("./apply_command.ts")).planCommand(options)));
+  .action((options) => run(async () => (await import("./plan_command.ts")).planCommand(options)));
 
 program.command("apply")
   .description("make live resources match the manifests (or apply a saved plan)")
@@ -100,7 +100,7 @@ program.command("destroy")
   .option(...lockOption)
   .option(...parallelOption)
   .action((options) =>
-    run(async () => (await import("./apply_command.ts")).destroyCommand(options))
+    run(async () => (await import("./destroy_command.ts")).destroyCommand(options))
   );
 
 program.command("validate")
@@ -127,17 +127,13 @@ program.command("drift")
   .option("--all", "every recorded bottle, not only those of --dir")
   .option(...readerLockOption)
   .option("--detailed-exitcode", "accepted for symmetry with plan; drift always exits 2 on drift")
-  .action((options) =>
-    run(async () => (await import("./inspect_commands.ts")).driftCommand(options))
-  );
+  .action((options) => run(async () => (await import("./drift_command.ts")).driftCommand(options)));
 
 program.command("list")
   .description("list applied bottles and their health")
   .option(...dirOption)
   .option("--json", "machine-readable output")
-  .action((options) =>
-    run(async () => (await import("./inspect_commands.ts")).listCommand(options))
-  );
+  .action((options) => run(async () => (await import("./list_command.ts")).listCommand(options)));
 
 program.command("exec")
   .description("run a command inside a bottle: bottle exec BOTTLE -- CMD [ARG…]")
@@ -193,7 +189,7 @@ program.command("logs")
   .option("--egress", "the egress proxy's audit log (one JSON line per decision)")
   .option("-f, --follow", "keep printing new lines")
   .action((bottle, options) =>
-    run(async () => (await import("./inspect_commands.ts")).logsCommand(bottle, options))
+    run(async () => (await import("./logs_command.ts")).logsCommand(bottle, options))
   );
 
 program.command("verify")
@@ -256,7 +252,7 @@ program.command("force-unlock")
   .description("remove the state lock (only when its holder is gone)")
   .option(...dirOption)
   .action((options) =>
-    run(async () => (await import("./inspect_commands.ts")).forceUnlockCommand(options))
+    run(async () => (await import("./unlock_command.ts")).forceUnlockCommand(options))
   );
 
 try {

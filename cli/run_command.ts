@@ -1,5 +1,5 @@
-import { fillArgv, templateFor } from "../manifest/templates/mod.ts";
-import { findAgent } from "./agents.ts";
+import { findAgent } from "../app/agents.ts";
+import { fillArgv } from "../manifest/templates/mod.ts";
 import { UserError } from "./errors.ts";
 import { execCommand } from "./exec_command.ts";
 
@@ -9,17 +9,21 @@ export interface RunCommandOptions {
 
 /** `bottle run AGENT -p "…"`: one unattended turn of the agent in its bottle; its status. */
 export async function runCommand(agent: string, options: RunCommandOptions): Promise<number> {
-  const { bottle, provider, home } = findAgent(agent);
-  const template = templateFor(provider);
+  const applied = findAgent(agent);
+  const template = applied.template;
   if (!template) {
     throw new UserError(
-      `agent "${agent}" uses provider ${provider}, which has no template`,
+      `agent "${agent}" uses provider ${applied.provider}, which has no template`,
       "use provider: claude or codex",
     );
   }
-  const argv = fillArgv(home.run_argv ?? template.runArgv, {
+  const argv = fillArgv(applied.runArgv ?? template.runArgv, {
     prompt: options.prompt,
-    prompt_file: home.prompt_file,
+    prompt_file: applied.promptFile,
   });
-  return await execCommand(bottle, argv, { tty: false, cwd: "/workspace", envVars: home.env });
+  return await execCommand(applied.bottle, argv, {
+    tty: false,
+    cwd: "/workspace",
+    envVars: applied.env,
+  });
 }

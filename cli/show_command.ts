@@ -1,18 +1,17 @@
+/** `show [PLANFILE]`: a saved plan, or the resources recorded for --dir's project. */
+import { readPlanFile } from "../app/plan_file_io.ts";
+import { recordedResources } from "../app/show.ts";
 import type { ResourceRecord } from "../engine/state.ts";
-import { planJson, renderPlan } from "../engine/render.ts";
+import { planJson } from "../engine/render.ts";
 import { canonicalJson, type JsonObject } from "../lib/json.ts";
-import { allProviders } from "../resources/mod.ts";
 import { fromCaller } from "./caller_dir.ts";
-import { readPlanFile } from "./plan_file_io.ts";
-import { assertProjectExists } from "./project_check.ts";
-import { openSession } from "./session.ts";
+import { planText } from "./render.ts";
+import { sessionFor } from "./session.ts";
 
 export interface ShowOptions {
   dir: string;
   json?: boolean;
 }
-
-const useColor = (): boolean => Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
 
 /**
  * `show PLANFILE`: a saved plan, as `plan` printed it. `show`: the resources recorded for
@@ -20,21 +19,19 @@ const useColor = (): boolean => Deno.stdout.isTerminal() && !Deno.env.get("NO_CO
  */
 export function showCommand(planFile: string | undefined, options: ShowOptions): number {
   if (planFile !== undefined) {
-    const plan = readPlanFile(fromCaller(planFile), new Set(allProviders().keys()));
+    const plan = readPlanFile(fromCaller(planFile));
     if (options.json) console.log(JSON.stringify(planJson(plan), null, 2));
-    else console.log(renderPlan(plan, { color: useColor() }));
+    else console.log(planText(plan, false));
     return 0;
   }
-  const session = openSession(options.dir);
+  const session = sessionFor(options.dir);
   try {
-    assertProjectExists(session, options.dir);
-    const records = session.store.forProject(session.project);
-    if (options.json) {
-      console.log(JSON.stringify(stateJson(session.project, records), null, 2));
-    } else console.log(renderState(session.project, records));
+    const { project, resources } = recordedResources(session);
+    if (options.json) console.log(JSON.stringify(stateJson(project, resources), null, 2));
+    else console.log(renderState(project, resources));
     return 0;
   } finally {
-    session.store.close();
+    session.close();
   }
 }
 

@@ -1,24 +1,16 @@
 /** `bottle state list|show|rm|check|restore|adopt`: inspect and repair the state database. */
-import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
-import type { ResourceRecord } from "../engine/state.ts";
-import { acquireLock } from "../engine/lock.ts";
+import { forgetResources, stateResource, stateResources } from "../app/state.ts";
 import {
-  backupPaths,
-  checkBackup,
-  checkFile,
-  type DatabaseCheck,
-  madeAt,
-  restoreState,
-} from "../engine/state_backup.ts";
-import { StateError } from "../engine/state_errors.ts";
-import { runningBottlesOnDisk, unrecordedBottles } from "../engine/state_health.ts";
-import { StateStore } from "../engine/state.ts";
-import { resolveStateDir } from "../engine/state_dir.ts";
+  adoptRunningBottles,
+  assertStateHealthy,
+  checkState,
+  restoreStateBackup,
+} from "../app/state_repair.ts";
+import type { DatabaseCheck } from "../engine/state_backup.ts";
+import type { ResourceRecord } from "../engine/state.ts";
 import { confirm } from "./confirm.ts";
-import { UserError } from "./errors.ts";
-import { lockFor, openSession } from "./session.ts";
-import { refuseUnset, type UnsetSecret } from "./unset_secrets.ts";
+import { printEvent, printTable } from "./render.ts";
+import { sessionFor } from "./session.ts";
 
 export interface StateOptions {
   dir: string;
@@ -29,38 +21,30 @@ export interface StateOptions {
 
 /** `state list`: every recorded resource. */
 export function stateListCommand(options: StateOptions): number {
-  const session = openSession(options.dir);
-  const records = session.store.all();
-  const unrecorded = unrecordedBottles(
-    runningBottlesOnDisk(session.ctx.stateDir),
-    records.map((record) => record.bottle),
+  const { resources, unrecordedRunningBottles, statePath } = stateResources(
+    sessionFor(options.dir),
   );
   if (options.json) {
     console.log(JSON.stringify(
-      {
-        resources: records.map(summaryOf),
-        unrecordedRunningBottles: unrecorded.map((bottle) => bottle.bottle),
-      },
+      { resources: resources.map(summaryOf), unrecordedRunningBottles },
       null,
       2,
     ));
-  } else if (records.length === 0) {
-    console.log(`No resources are recorded in ${session.store.path}.`);
+  } else if (resources.length === 0) {
+    console.log(`No resources are recorded in ${statePath}.`);
   } else {
     printTable([
       ["ID", "TYPE", "BOTTLE", "STATUS"],
-      ...records.map((record) => [record.id, record.type, record.bottle, record.status]),
+      ...resources.map((record) => [record.id, record.type, record.bottle, record.status]),
     ]);
   }
-  warnUnrecorded(unrecorded.map((bottle) => bottle.bottle));
+  warnUnrecorded(unrecordedRunningBottles);
   return 0;
 }
 
 /** `state show ID`: one record, inputs and outputs (secrets are fingerprints). */
 export function stateShowCommand(id: string, options: StateOptions): number {
-  const session = openSession(options.dir);
-  const record = session.store.get(id);
-  if (!record) throw unknownIds([id]);
+  const record = stateResource(sessionFor(options.dir), id);
   if (options.json) {
     console.log(JSON.stringify(record, null, 2));
     return 0;
@@ -86,27 +70,21 @@ export function stateShowCommand(id: string, options: StateOptions): number {
 
 /** `state rm ID…`: forget resources without touching the live objects. */
 export async function stateRmCommand(ids: string[], options: StateOptions): Promise<number> {
-  const session = openSession(options.dir);
-  const missing = ids.filter((id) => !session.store.get(id));
-  if (missing.length > 0) throw unknownIds(missing);
-  const lock = await lockFor(session, "state rm", options.lockTimeout ?? "0s");
-  try {
-    console.log(`These resources will be forgotten (their live objects are left as they are):`);
-    for (const id of ids) console.log(`  - ${id}`);
-    if (!(await confirm("Forget them?", options.yes ?? false))) {
-      console.log("Nothing forgotten.");
-      return 1;
-    }
-    for (const id of ids) {
-      session.store.journal(id, "forget", "begin");
-      session.store.remove(id);
-      session.store.journal(id, "forget", "done", "state rm");
-    }
-  } finally {
-    lock.release();
+  const report = await forgetResources(sessionFor(options.dir), ids, {
+    lockTimeout: options.lockTimeout,
+    onEvent: printEvent,
+    approve: (forgotten) => {
+      console.log(`These resources will be forgotten (their live objects are left as they are):`);
+      for (const id of forgotten) console.log(`  - ${id}`);
+      return confirm("Forget them?", options.yes ?? false);
+    },
+  });
+  if (report.outcome === "cancelled") {
+    console.log("Nothing forgotten.");
+    return 1;
   }
   console.log(
-    `Forgot ${ids.length} resource(s). The next plan creates them again; objects still ` +
+    `Forgot ${report.ids.length} resource(s). The next plan creates them again; objects still ` +
       "running are taken over or started anew by it.",
   );
   return 0;
@@ -114,37 +92,20 @@ export async function stateRmCommand(ids: string[], options: StateOptions): Prom
 
 /** `state check`: integrity of the database and its backups; running bottles it misses. */
 export function stateCheckCommand(options: StateOptions): number {
-  const stateDir = resolveStateDir();
-  const path = join(stateDir, "state.db");
-  const main = existsSync(path) ? checkFile(path) : null;
-  const backups = backupPaths(path).filter((file) => existsSync(file)).map((file) =>
-    checkFile(file)
-  );
-  const recorded = main?.ok ? recordedBottles(stateDir) : [];
-  const unrecorded = main?.ok
-    ? unrecordedBottles(runningBottlesOnDisk(stateDir), recorded).map((bottle) => bottle.bottle)
-    : [];
+  const check = checkState();
+  const { path, database, backups } = check;
   if (options.json) {
-    console.log(JSON.stringify({ database: main, backups, unrecordedRunningBottles: unrecorded }));
+    console.log(JSON.stringify({
+      database,
+      backups,
+      unrecordedRunningBottles: check.unrecordedRunningBottles,
+    }));
   } else {
-    console.log(main ? describeCheck(main) : `${path}: missing (nothing recorded)`);
+    console.log(database ? describeCheck(database) : `${path}: missing (nothing recorded)`);
     for (const backup of backups) console.log(`${describeCheck(backup)} (backup)`);
     if (backups.length === 0) console.log("no backups yet (made before each apply and destroy)");
   }
-  if (main && !main.ok) {
-    throw new UserError(
-      `the state database ${path} is corrupt`,
-      backups.some((backup) => backup.ok)
-        ? "restore the last good copy: deno task bottle state restore"
-        : `move it aside (mv ${path} ${path}.corrupt) and run deno task bottle state adopt --dir DIR`,
-    );
-  }
-  if (unrecorded.length > 0) {
-    throw new UserError(
-      `bottle(s) ${unrecorded.join(", ")} are running but not recorded in ${path}`,
-      "deno task bottle state restore, or deno task bottle state adopt --dir DIR",
-    );
-  }
+  assertStateHealthy(check);
   return 0;
 }
 
@@ -152,23 +113,25 @@ export function stateCheckCommand(options: StateOptions): number {
 export async function stateRestoreCommand(
   options: StateOptions & { from?: string },
 ): Promise<number> {
-  const stateDir = resolveStateDir();
-  const path = join(stateDir, "state.db");
-  const from = options.from ?? backupPaths(path)[0];
-  const check = checkBackup(path, from);
-  await refuseWhileLocked(stateDir, path);
-  console.log(
-    `Restore ${path} from ${from} (${check.resources} resources, made ${madeAt(from)})? ` +
-      `The current database is kept beside it.`,
-  );
-  if (!(await confirm("Restore?", options.yes ?? false))) {
+  const report = await restoreStateBackup({
+    from: options.from,
+    approve: (candidate) => {
+      console.log(
+        `Restore ${candidate.path} from ${candidate.from} (${candidate.resources} resources, ` +
+          `made ${candidate.madeAt})? The current database is kept beside it.`,
+      );
+      return confirm("Restore?", options.yes ?? false);
+    },
+  });
+  if (report.outcome === "cancelled") {
     console.log("Nothing restored.");
     return 1;
   }
-  const result = restoreState(path, from);
+  const { from } = report.candidate;
+  const { restored, keptAs } = report.result;
   console.log(
-    `Restored ${result.restored.resources} resources from ${from}` +
-      (result.keptAs ? `; the replaced database is ${result.keptAs}` : "") +
+    `Restored ${restored.resources} resources from ${from}` +
+      (keptAs ? `; the replaced database is ${keptAs}` : "") +
       ".\nRun `deno task plan` to see how the live objects differ from the restored records.",
   );
   return 0;
@@ -176,79 +139,23 @@ export async function stateRestoreCommand(
 
 /**
  * `state adopt`: records the running bottles of --dir that the state has lost, from the
- * manifests, as interrupted creates. The next plan reads each live object, as after a
- * crash: what runs as declared is settled (kept, not restarted); the rest is created.
+ * manifests, as interrupted creates; the next plan settles what runs as declared.
  */
 export async function stateAdoptCommand(options: StateOptions): Promise<number> {
-  const session = { ...openSession(options.dir), adopting: true };
-  const lock = await lockFor(session, "state adopt", options.lockTimeout ?? "0s");
-  try {
-    const unset: UnsetSecret[] = [];
-    const { makeApplyPlan } = await import("./plan_command.ts");
-    const plan = await makeApplyPlan(session, options.dir, undefined, unset);
-    refuseUnset(unset);
-    const orphans = new Set(
-      unrecordedBottles(
-        runningBottlesOnDisk(session.ctx.stateDir),
-        session.store.all().map((record) => record.bottle),
-      ).map((bottle) => bottle.bottle),
-    );
-    const adopted = plan.actions.filter((action) =>
-      action.kind === "create" && action.node !== null && orphans.has(action.bottle)
-    );
-    if (adopted.length === 0) {
-      console.log(`No running bottle of ${session.project} is missing from the state.`);
-      return 0;
-    }
-    for (const action of adopted) {
-      const node = action.node!;
-      session.store.upsert({
-        id: node.id,
-        type: node.type,
-        bottle: node.bottle,
-        project: session.project,
-        inputs: node.inputs,
-        outputs: null,
-        dependsOn: node.dependsOn,
-        replaceWith: node.replaceWith,
-        status: "creating",
-        error: null,
-      });
-      session.store.journal(node.id, "adopt", "done", "state adopt");
-    }
-    const bottles = [...new Set(adopted.map((action) => action.bottle))];
-    console.log(
-      `Adopted ${adopted.length} resources of ${bottles.join(", ")}. Run \`deno task plan\`: ` +
-        "what runs as declared shows as settled, the rest as changes.",
-    );
+  const session = sessionFor(options.dir);
+  const report = await adoptRunningBottles(session, {
+    lockTimeout: options.lockTimeout,
+    onEvent: printEvent,
+  });
+  if (report.adopted === 0) {
+    console.log(`No running bottle of ${session.project} is missing from the state.`);
     return 0;
-  } finally {
-    lock.release();
   }
-}
-
-/** Takes and drops the lock at once: it fails, naming the holder, while a writer runs. */
-async function refuseWhileLocked(stateDir: string, path: string): Promise<void> {
-  if (!existsSync(path) || statSync(path).size === 0) return;
-  let store: StateStore | null = null;
-  try {
-    store = new StateStore(stateDir);
-    (await acquireLock(store, { holder: "state restore", timeoutMs: 0 })).release();
-  } catch (error) {
-    // A corrupt database has no lock to respect; anything else (a holder) stops the restore.
-    if (!(error instanceof StateError && error.problem === "corrupt")) throw error;
-  } finally {
-    store?.close();
-  }
-}
-
-function recordedBottles(stateDir: string): string[] {
-  const store = new StateStore(stateDir);
-  try {
-    return store.all().map((record) => record.bottle);
-  } finally {
-    store.close();
-  }
+  console.log(
+    `Adopted ${report.adopted} resources of ${report.bottles.join(", ")}. Run ` +
+      "`deno task plan`: what runs as declared shows as settled, the rest as changes.",
+  );
+  return 0;
 }
 
 function describeCheck(check: DatabaseCheck): string {
@@ -267,13 +174,6 @@ function summaryOf(record: ResourceRecord): Record<string, string> {
   };
 }
 
-function unknownIds(ids: string[]): UserError {
-  return new UserError(
-    `no resource ${ids.join(", ")} is recorded`,
-    "see the recorded ids: deno task bottle state list",
-  );
-}
-
 function warnUnrecorded(bottles: string[]): void {
   if (bottles.length === 0) return;
   console.error(
@@ -281,11 +181,4 @@ function warnUnrecorded(bottles: string[]): void {
       "restore it (deno task bottle state restore) or adopt them (deno task bottle state " +
       "adopt --dir DIR)",
   );
-}
-
-function printTable(rows: string[][]): void {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
-  }
 }

@@ -1,3 +1,4 @@
+import { callerDir } from "./caller_dir.ts";
 import { UserError } from "./errors.ts";
 import {
   exitCodeOf,
@@ -26,6 +27,7 @@ export async function verifyCommand(
   const report = await verify({
     bottle,
     dir: options.dir,
+    cwd: callerDir(),
     destructive: options.destructive,
     onResult: (result) => console.log(formatLine(result)),
     onProgress: (message) => console.error(message),
@@ -39,7 +41,12 @@ async function verifyJson(
   options: VerifyCommandOptions,
 ): Promise<number> {
   try {
-    const report = await verify({ bottle, dir: options.dir, destructive: options.destructive });
+    const report = await verify({
+      bottle,
+      dir: options.dir,
+      cwd: callerDir(),
+      destructive: options.destructive,
+    });
     console.log(JSON.stringify(jsonReport(report.results, report.bottle, report.kind), null, 2));
     return exitCodeOf(report.results);
   } catch (error) {

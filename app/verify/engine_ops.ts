@@ -9,15 +9,18 @@ import { relative } from "node:path";
 import { applyPlan } from "../../engine/apply.ts";
 import { detectDrift } from "../../engine/drift.ts";
 import type { ResourceNode } from "../../engine/graph.ts";
-import { type Plan, planChanges } from "../../engine/plan.ts";
+import type { Plan } from "../../engine/plan.ts";
 import { readLive } from "../../engine/refresh.ts";
-import type { Provider } from "../../engine/provider.ts";
 import type { ResourceRecord } from "../../engine/state.ts";
-import { getBackend } from "../../backends/mod.ts";
-import type { SandboxHandle, SandboxSpec } from "../../backends/backend.ts";
-import { makeApplyPlan } from "../../cli/plan_command.ts";
-import { lockFor, type Session } from "../../cli/session.ts";
+import { preflightPlan } from "../backends.ts";
+import { withWriterLock } from "../locking.ts";
+import { makeApplyPlan, planAgainst } from "../planner.ts";
+import { type RecordedSandbox, recordedSandbox } from "../sandbox.ts";
+import type { Session } from "../session.ts";
 import type { ApplyOutcome, EngineView, HomeWrite } from "./types.ts";
+
+/** Verify's writes wait this long for an apply or destroy in progress. */
+const LOCK_TIMEOUT_MS = 30_000;
 
 /** One bottle's records in a session's state. */
 export function bottleRecords(session: Session, bottle: string): ResourceRecord[] {
@@ -26,12 +29,7 @@ export function bottleRecords(session: Session, bottle: string): ResourceRecord[
 
 /** Runs a plan (after the backend's preflight); what it did, in words. */
 export async function runPlan(session: Session, plan: Plan): Promise<ApplyOutcome> {
-  for (const action of plan.actions) {
-    const backend = action.node?.inputs.backend;
-    if (action.type === "sandbox" && action.kind !== "noop" && typeof backend === "string") {
-      await getBackend(backend).preflight();
-    }
-  }
+  await preflightPlan(plan, session.backends, () => {});
   const changing = plan.actions.filter((action) => action.kind !== "noop");
   if (changing.length === 0) return { ok: true, summary: "nothing to change" };
   const result = await applyPlan(plan, {
@@ -50,14 +48,14 @@ export async function runPlan(session: Session, plan: Plan): Promise<ApplyOutcom
   };
 }
 
-/** `apply --yes` of a project (the temporary bottle's). */
-export async function applyProject(session: Session, projectDir: string): Promise<ApplyOutcome> {
-  const lock = await lockFor(session, "verify", "30s");
-  try {
-    return await runPlan(session, await makeApplyPlan(session, projectDir));
-  } finally {
-    lock.release();
-  }
+/** `apply --yes` of the session's project (the temporary bottle's). */
+export function applyProject(session: Session): Promise<ApplyOutcome> {
+  return withWriterLock(
+    session,
+    "verify",
+    { lockTimeout: LOCK_TIMEOUT_MS },
+    async () => await runPlan(session, await makeApplyPlan(session)),
+  );
 }
 
 /**
@@ -65,20 +63,14 @@ export async function applyProject(session: Session, projectDir: string): Promis
  * whose manifests did not change): what is gone is made again, what drifted is updated. A
  * plan that would replace or delete anything (the agent's workspace…) is not applied.
  */
-export async function repairBottle(session: Session, bottle: string): Promise<ApplyOutcome> {
-  const lock = await lockFor(session, "verify", "30s");
-  try {
+export function repairBottle(session: Session, bottle: string): Promise<ApplyOutcome> {
+  return withWriterLock(session, "verify", { lockTimeout: LOCK_TIMEOUT_MS }, async () => {
     const records = bottleRecords(session, bottle);
-    const reads = await readLive(records, session.providers, session.ctx);
-    const plan = planChanges({
+    const plan = await planAgainst(session, {
       mode: "apply",
       project: records[0]?.project ?? "",
-      serial: records[0] ? session.store.serial(records[0].project) : 0,
       desired: records.map(nodeOf),
       records,
-      reads,
-      diff: (type, want, have) => providerOf(session, type).diff(want, have),
-      repairsDriftInPlace: (type) => providerOf(session, type).repairsDriftInPlace,
     });
     const drastic = plan.actions.filter((a) => a.kind === "replace" || a.kind === "delete");
     if (drastic.length > 0) {
@@ -86,9 +78,7 @@ export async function repairBottle(session: Session, bottle: string): Promise<Ap
       return { ok: false, summary: `not applied: the repair would ${what}` };
     }
     return await runPlan(session, plan);
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 function nodeOf(record: ResourceRecord): ResourceNode {
@@ -102,12 +92,6 @@ function nodeOf(record: ResourceRecord): ResourceNode {
   };
 }
 
-function providerOf(session: Session, type: string): Provider {
-  const provider = session.providers.get(type);
-  if (!provider) throw new Error(`no provider for resource type ${type}`);
-  return provider;
-}
-
 /** Drift of one bottle, one line per item. */
 export async function bottleDrift(session: Session, bottle: string): Promise<string[]> {
   const records = bottleRecords(session, bottle);
@@ -116,16 +100,12 @@ export async function bottleDrift(session: Session, bottle: string): Promise<str
 }
 
 /** The sandbox's handle and spec as recorded (null when it is not recorded as created). */
-export function recordedSandbox(
+export function bottleSandbox(
   records: readonly ResourceRecord[],
-): { handle: SandboxHandle; spec: SandboxSpec } | null {
+  stateDir: string,
+): RecordedSandbox | null {
   const record = records.find((r) => r.type === "sandbox");
-  if (!record?.outputs) return null;
-  const { backend: _backend, ...spec } = record.inputs;
-  return {
-    handle: record.outputs as unknown as SandboxHandle,
-    spec: spec as unknown as SandboxSpec,
-  };
+  return record ? recordedSandbox(record, stateDir) : null;
 }
 
 /** Files and directories the engine writes below the home, from the bottle's records. */
@@ -172,6 +152,6 @@ export function engineView(
       }
     },
     homeWrites: () => homeWritesOf(bottleRecords(session, bottle), homeDir),
-    sandbox: () => recordedSandbox(bottleRecords(session, bottle)),
+    sandbox: () => bottleSandbox(bottleRecords(session, bottle), session.ctx.stateDir),
   };
 }

@@ -1,12 +1,10 @@
 /** The bottle a verify runs against, found in a state directory's records. */
-import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { getBackend } from "../../backends/mod.ts";
 import type { SecretsFile } from "../../sidecars/egress/secrets.ts";
-import { UserError } from "../../cli/errors.ts";
-import { fromCaller } from "../../cli/caller_dir.ts";
-import type { Session } from "../../cli/session.ts";
-import { bottleRecords, recordedSandbox } from "./engine_ops.ts";
+import { UserError } from "../errors.ts";
+import type { Session } from "../session.ts";
+import { bottleRecords, bottleSandbox } from "./engine_ops.ts";
 import type { BottleSecret, VerifyTarget } from "./types.ts";
 
 /**
@@ -20,7 +18,7 @@ export function targetFromState(
   destructive: boolean,
 ): VerifyTarget {
   const records = bottleRecords(session, bottle);
-  const sandbox = recordedSandbox(records);
+  const sandbox = bottleSandbox(records, session.ctx.stateDir);
   if (!sandbox) {
     const known = [
       ...new Set(session.store.all().filter((r) => r.type === "sandbox").map((r) => r.bottle)),
@@ -57,10 +55,9 @@ export function targetFromState(
   };
 }
 
-/** With `--dir`, the named bottle must have been applied from that project. */
-export function checkProject(session: Session, bottle: string, dir: string): void {
-  const absolute = fromCaller(dir);
-  const project = existsSync(absolute) ? realpathSync(absolute) : absolute;
+/** With `--dir`, the named bottle must have been applied from that project (the session's). */
+export function checkProject(session: Session, bottle: string): void {
+  const project = session.project;
   const recorded = bottleRecords(session, bottle)[0]?.project;
   if (recorded !== undefined && recorded !== project) {
     throw new UserError(

@@ -8,12 +8,10 @@
 import { lstatSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
-import { makeDestroyPlan } from "../../cli/plan_command.ts";
-import type { Session } from "../../cli/session.ts";
-import { StateStore } from "../../engine/state.ts";
 import { bottleDir } from "../../engine/state_dir.ts";
 import { clearDirectory } from "../../resources/confined_files.ts";
-import { allProviders } from "../../resources/mod.ts";
+import { makeDestroyPlan } from "../planner.ts";
+import { openSession, type Session } from "../session.ts";
 import { applyProject, runPlan } from "./engine_ops.ts";
 
 export const TEMP_BOTTLE = "verify";
@@ -109,12 +107,12 @@ export async function createTempBottle(): Promise<TempBottle> {
     const left: string[] = [];
     if (session) {
       try {
-        const outcome = await runPlan(session, await makeDestroyPlan(session, []));
+        const outcome = await runPlan(session, await makeDestroyPlan(session));
         if (!outcome.ok) left.push(outcome.summary);
       } catch (error) {
         left.push(error instanceof Error ? error.message : String(error));
       } finally {
-        session.store.close();
+        session.close();
       }
     }
     const agentDirs = await removeAgentDirs(stateDir);
@@ -137,13 +135,8 @@ export async function createTempBottle(): Promise<TempBottle> {
       [SECRET_ENV]: randomSecret("bb-verify-secret-"),
       [CLAUDE_TEMPLATE.keyEnv]: randomSecret("sk-ant-bb-verify-"),
     };
-    session = {
-      store: new StateStore(stateDir),
-      providers: allProviders(),
-      ctx: { stateDir, env },
-      project: projectDir,
-    };
-    const outcome = await applyProject(session, projectDir);
+    session = openSession({ dir: projectDir, stateDir, env });
+    const outcome = await applyProject(session);
     if (!outcome.ok) {
       throw new Error(`the temporary bottle could not be applied: ${outcome.summary}`);
     }

@@ -5,9 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../../cli/errors.ts";
 import { resolveStateDir } from "../../engine/state_dir.ts";
-import { openSession } from "../../cli/session.ts";
+import { UserError } from "../errors.ts";
+import { openSession } from "../session.ts";
 import { applyProject, engineView, repairBottle } from "./engine_ops.ts";
 import { Interrupted, runProbes } from "./runner.ts";
 import { checkProject, targetFromState } from "./target.ts";
@@ -17,8 +17,10 @@ import type { ProbeResult, VerifyTarget } from "./types.ts";
 export interface VerifyOptions {
   /** A bottle of the operator's; none: a temporary one. */
   bottle?: string;
-  /** With `bottle`: the project it must have been applied from. */
+  /** With `bottle`: the project it must have been applied from (relative to `cwd`). */
   dir?: string;
+  /** Where `dir` is resolved from; default Deno.cwd(). */
+  cwd?: string;
   /** Run the destructive probes on a named bottle too. */
   destructive?: boolean;
   onResult?: (result: ProbeResult) => void;
@@ -80,7 +82,7 @@ async function verifyTemporary(
       temp.session,
       temp.bottle,
       target.spec.homeDir,
-      () => applyProject(temp.session, temp.projectDir),
+      () => applyProject(temp.session),
     );
     const results = await runProbes(target, engine, {
       onResult: options.onResult,
@@ -104,9 +106,9 @@ async function verifyNamed(
       "apply one first: deno task apply",
     );
   }
-  const session = openSession(options.dir ?? ".");
+  const session = openSession({ dir: options.dir ?? ".", cwd: options.cwd });
   try {
-    if (options.dir !== undefined) checkProject(session, bottle, options.dir);
+    if (options.dir !== undefined) checkProject(session, bottle);
     const target = targetFromState(session, bottle, "named", options.destructive ?? false);
     const engine = engineView(
       session,
@@ -117,6 +119,6 @@ async function verifyNamed(
     const results = await runProbes(target, engine, { onResult: options.onResult, interrupted });
     return { bottle, kind: "named", results };
   } finally {
-    session.store.close();
+    session.close();
   }
 }

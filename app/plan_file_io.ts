@@ -12,6 +12,7 @@ import { basename, dirname, join } from "node:path";
 import type { Plan } from "../engine/plan.ts";
 import { UserError } from "./errors.ts";
 import { MAX_PLAN_FILE_BYTES, parsePlanFile } from "./plan_file.ts";
+import { resourceTypes } from "./session.ts";
 
 const MAKE_ONE = "make one with: deno task plan --out FILE";
 
@@ -49,8 +50,11 @@ export function writePlanFile(path: string, plan: Plan): void {
   }
 }
 
-/** Reads and strictly checks a saved plan; `types` are the resource types known here. */
-export function readPlanFile(path: string, types: ReadonlySet<string>): Plan {
+/** Reads and strictly checks a saved plan; `types`: the resource types known (default: all). */
+export function readPlanFile(
+  path: string,
+  types: ReadonlySet<string> = resourceTypes(),
+): Plan {
   let stat;
   try {
     stat = statSync(path);

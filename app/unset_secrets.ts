@@ -19,13 +19,6 @@ export interface UnsetSecret {
   hint: string;
 }
 
-/** One line per unset secret, for plan's warnings. */
-export function unsetWarnings(unset: readonly UnsetSecret[]): string[] {
-  return unset.map((item) =>
-    `warning: ${item.where}: ${item.message}; apply refuses until it is there\n  hint: ${item.hint}`
-  );
-}
-
 /** Throws the refusal for apply when any secret is unset. */
 export function refuseUnset(unset: readonly UnsetSecret[]): void {
   if (unset.length === 0) return;

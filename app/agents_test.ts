@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { assertEquals } from "../tests/assert.ts";
 import { giveToAgent, ownedTempDir } from "../tests/owned_dir.ts";
-import { hasConversation } from "./attach_command.ts";
+import { hasConversation } from "./agents.ts";
 
 Deno.test("attach --continue: a conversation is a *.jsonl file in the sessions directory", async () => {
   const home = await ownedTempDir("bb-attach-");

@@ -3,7 +3,7 @@ import { StateStore } from "../engine/state.ts";
 import { StateError } from "../engine/state_errors.ts";
 import { breakDatabase, liveBottle, seededStateDir } from "../engine/state_fixtures.ts";
 import type { SandboxHandle, SandboxStatus } from "../backends/backend.ts";
-import { findSandbox, stoppedWhileRunning } from "./exec_command.ts";
+import { findSandbox, stoppedWhileRunning } from "./sandbox.ts";
 import { UserError } from "./errors.ts";
 
 const sandboxRecord = {

@@ -1,0 +1,120 @@
+/**
+ * Manifests to resource graph, as plan and validate need it: the project loaded from its
+ * directory and compiled with this machine's facts (state dir, home, cache, test resolve)
+ * and the fingerprints of the operator's secrets. The one place the application layer calls
+ * the compiler and reads secrets.
+ */
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ResourceGraph } from "../engine/graph.ts";
+import { resolveStateDir } from "../engine/state_dir.ts";
+import { displayPath, loadProject, type Project } from "../manifest/mod.ts";
+import { workTreeProblem } from "../manifest/workspace.ts";
+import { compileProject } from "../resources/mod.ts";
+import type { CompileOptions } from "../resources/compile.ts";
+import { resolveCacheDir } from "../resources/agent_cli.ts";
+import { Fingerprinter } from "../resources/fingerprint.ts";
+import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
+import { availableBackends, type BackendLookup } from "./backends.ts";
+import { UserError } from "./errors.ts";
+import type { Session } from "./session.ts";
+import { UNSET_FINGERPRINT, type UnsetSecret } from "./unset_secrets.ts";
+
+export interface CompiledProject {
+  project: Project;
+  graph: ResourceGraph;
+}
+
+export interface CompileRequest {
+  /**
+   * Seeds the workspace of bottles without `workspace:` from this git checkout (relative to
+   * the session's cwd); it must be the top of a main work tree.
+   */
+  workspaceSource?: string;
+  /**
+   * Collects secrets that cannot be read here (planned with UNSET_FINGERPRINT) instead of
+   * failing: plan shows the plan and warns, apply refuses afterwards.
+   */
+  unset?: UnsetSecret[];
+}
+
+/** Loads and compiles the session's manifests, fingerprinting each route's secret. */
+export async function compileManifests(
+  session: Session,
+  request: CompileRequest = {},
+): Promise<CompiledProject> {
+  const project = await loadProject(session.dirPath, {
+    backends: availableBackends(session.backends),
+  });
+  const workspaceSource = request.workspaceSource === undefined
+    ? undefined
+    : checkedWorkspaceSource(resolve(session.cwd, request.workspaceSource));
+  const fingerprints = new Fingerprinter(session.ctx.stateDir);
+  const unset = request.unset;
+  const graph = compileProject(project, {
+    ...machineFacts(session.ctx.stateDir, session.ctx.env),
+    ...(workspaceSource === undefined ? {} : { workspaceSource }),
+    describeSecret: (bottle, route) => {
+      const routeKey = `${route.host}${route.path_prefix ?? ""}`;
+      const placeholder = fingerprints.placeholder(bottle.name, routeKey);
+      try {
+        const value = readSecret(route.auth.secret, session.ctx.env);
+        return { placeholder, fingerprint: fingerprints.fingerprint(value) };
+      } catch (error) {
+        if (!(error instanceof SecretUnavailable)) throw error;
+        const file = displayPath(bottle.file, session.cwd);
+        const source = describeSource(route.auth.secret);
+        if (!unset) {
+          throw new UserError(
+            `${file}: the secret for route ${routeKey} (${source}): ${error.message}`,
+            error.hint,
+          );
+        }
+        const where = `${file}: route ${routeKey} (${source})`;
+        unset.push({ where, message: error.message, hint: error.hint });
+        return { placeholder, fingerprint: UNSET_FINGERPRINT };
+      }
+    },
+  });
+  return { project, graph };
+}
+
+export interface ValidateRequest {
+  /** The manifest directory, relative to `cwd`. */
+  dir: string;
+  /** Default Deno.cwd(). */
+  cwd?: string;
+  /** The operator's environment; default the process's. */
+  env?: Record<string, string>;
+  backends?: BackendLookup;
+}
+
+/** Loads and compiles manifests reading no state and no secrets (secrets get placeholders). */
+export async function compileForValidation(request: ValidateRequest): Promise<CompiledProject> {
+  const project = await loadProject(resolve(request.cwd ?? Deno.cwd(), request.dir), {
+    backends: availableBackends(request.backends),
+  });
+  const env = request.env ?? Deno.env.toObject();
+  const graph = compileProject(project, {
+    ...machineFacts(resolveStateDir(env), env),
+    describeSecret: () => ({ placeholder: "bb_placeholder_validate", fingerprint: "(validate)" }),
+  });
+  return { project, graph };
+}
+
+type MachineFacts = Pick<CompileOptions, "stateDir" | "home" | "cacheDir">;
+
+function machineFacts(stateDir: string, env: Record<string, string>): MachineFacts {
+  return {
+    stateDir,
+    home: env.HOME ?? "",
+    cacheDir: resolveCacheDir(env),
+  };
+}
+
+/** The workspace source must be the top of a main git checkout; its real path. */
+function checkedWorkspaceSource(path: string): string {
+  const problem = workTreeProblem(path);
+  if (problem !== null) throw new UserError(`--cwd: ${problem.message}`, problem.hint);
+  return realpathSync(path);
+}
