@@ -129,6 +129,8 @@ export class StateStore {
   }
 
   all(): ResourceRecord[] {
+    // node:sqlite returns untyped rows; the resources table is this module's own schema and
+    // toRecord parses the JSON columns of each row.
     const rows = this.db.prepare("SELECT * FROM resources ORDER BY id")
       .all() as unknown as ResourceRow[];
     return rows.map(toRecord);
@@ -199,6 +201,7 @@ export class StateStore {
   }
 
   journalTail(limit: number): JournalEntry[] {
+    // node:sqlite returns untyped rows; the journal table is this module's own schema.
     return (this.db.prepare("SELECT * FROM journal ORDER BY seq DESC LIMIT ?").all(
       limit,
     ) as unknown as JournalEntry[])

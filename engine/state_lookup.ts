@@ -72,6 +72,8 @@ export class StateLookup {
   #query<T>(sql: string, parameter: string): T[] {
     if (!this.#db) return [];
     try {
+      // node:sqlite types rows as Record<string, SQLOutputValue>; the SELECTs here name the
+      // columns of the schema this module created, so the row shape is known.
       return this.#db.prepare(sql).all(parameter) as unknown as T[];
     } catch (error) {
       // A database no apply has written yet has no tables: it holds nothing.
