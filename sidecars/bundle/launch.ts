@@ -19,7 +19,7 @@ import { findOnPath } from "../../backends/preflight.ts";
 import { sidecarEnv, sidecarScript } from "./deno_cmd.ts";
 import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
-import { allProcesses, readCmdline, sessionMembers } from "../../lib/proc_table.ts";
+import { allProcesses, readCmdline, sessionMembers } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 
 export { bundleSockets };

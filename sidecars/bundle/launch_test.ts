@@ -8,7 +8,7 @@ import {
 } from "../egress/test_files.ts";
 import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
-import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
+import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 import { SUPERVISOR_SCRIPT } from "./main.ts";
 import { readProcessMemory } from "../../tests/bench/smaps.ts";

@@ -16,7 +16,7 @@ import {
   writeSecrets,
 } from "../../sidecars/egress/test_files.ts";
 import { proxyRequest } from "../../sidecars/egress/test_support.ts";
-import { readCmdline, sessionMembers } from "../../lib/proc_table.ts";
+import { readCmdline, sessionMembers } from "../../lib/process.ts";
 import { type ProcessMemory, readProcessMemory, sumMemory } from "./smaps.ts";
 import { summarize } from "./stats.ts";
 
