@@ -12,7 +12,7 @@ import {
   isIpLiteral,
   parseHostRule,
   ruleMatches,
-} from "./host_rules.ts";
+} from "../../lib/net/mod.ts";
 import { compileDlpPolicy, type DlpSettings } from "./dlp_policy.ts";
 import type { EgressPolicy } from "./policy.ts";
 import { type CompiledRoute, compileRoutes } from "./routes.ts";

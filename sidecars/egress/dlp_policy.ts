@@ -1,7 +1,7 @@
 /** The policy's `dlp` section, validated into the settings the DLP engine is built from. Pure. */
 
 import type { DlpAction } from "./dlp/types.ts";
-import { HostRuleError, parseHostRule } from "./host_rules.ts";
+import { HostRuleError, parseHostRule } from "../../lib/net/mod.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 

@@ -7,7 +7,7 @@
  * byte-identical apart from what the caller changed.
  */
 
-import { canonicalHost, parsePort } from "./host_rules.ts";
+import { canonicalHost, parsePort } from "../../lib/net/mod.ts";
 
 export interface HeaderField {
   name: string;

@@ -3,7 +3,7 @@
  * (host exact, then the longest path prefix). Pure.
  */
 
-import { canonicalHost, parsePort } from "./host_rules.ts";
+import { canonicalHost, parsePort } from "../../lib/net/mod.ts";
 import type { PolicyRoute } from "./policy.ts";
 
 export interface Origin {

@@ -4,7 +4,7 @@
  */
 
 import { encodedNeedles } from "./encodings.ts";
-import { canonicalHost } from "./host_rules.ts";
+import { canonicalHost } from "../../lib/net/mod.ts";
 import type { Needle } from "./needles.ts";
 import { routeId } from "./routes.ts";
 import type { InjectedSecret, SecretsFile } from "./secrets.ts";

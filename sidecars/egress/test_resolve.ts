@@ -4,8 +4,7 @@
  * when the variable is absent.
  */
 
-import { canonicalHost } from "./host_rules.ts";
-import { isLoopback, parseIp } from "./ip_ranges.ts";
+import { canonicalHost, isLoopback, parseIp } from "../../lib/net/mod.ts";
 
 export const TEST_RESOLVE_ENV = "BOT_BOTTLE_TEST_RESOLVE";
 

@@ -7,8 +7,7 @@
 import { lookup } from "node:dns/promises";
 import { type ByteStream, connStream } from "./conn_io.ts";
 import type { Decision } from "./decide.ts";
-import { isIpLiteral } from "./host_rules.ts";
-import { nonPublicRange } from "./ip_ranges.ts";
+import { isIpLiteral, nonPublicRange } from "../../lib/net/mod.ts";
 
 export type Lookup = (host: string) => Promise<string[]>;
 

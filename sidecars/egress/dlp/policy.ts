@@ -3,7 +3,7 @@
  * host exemptions (`example.com` exactly, `*.example.com` its subdomains, as in the egress
  * host rules). Findings are de-duplicated per rule within one scan.
  */
-import { canonicalHost, type HostRule, parseHostRule, ruleMatches } from "../host_rules.ts";
+import { canonicalHost, type HostRule, parseHostRule, ruleMatches } from "../../../lib/net/mod.ts";
 import type { Sink } from "./matcher.ts";
 import type { DlpAction, DlpConfig, DlpFinding, DlpWhere } from "./types.ts";
 

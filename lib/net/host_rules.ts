@@ -1,8 +1,9 @@
 /**
- * Host rules for egress: `example.com` matches exactly that host, `*.example.com` matches
- * its subdomains only (not the apex), a bare `*` matches everything and is valid in `deny`
- * only. A rule may end in `:PORT` to match one port. Hosts are canonicalised first (case,
- * trailing dot, IDN, numeric IPv4 shorthand such as `2130706433` or `0x7f.1`).
+ * Host rules (the manifest's `egress.allow` and `egress.deny`, which the egress proxy
+ * enforces): `example.com` matches exactly that host, `*.example.com` matches its subdomains
+ * only (not the apex), a bare `*` matches everything and is valid in `deny` only. A rule may
+ * end in `:PORT` to match one port. Hosts are canonicalised first (case, trailing dot, IDN,
+ * numeric IPv4 shorthand such as `2130706433` or `0x7f.1`).
  */
 
 export type HostRuleList = "allow" | "deny";
