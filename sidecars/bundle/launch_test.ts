@@ -5,8 +5,13 @@ import {
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "../egress/test_files.ts";
-import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
+} from "../egress/testing/files.ts";
+import {
+  eventually,
+  proxyRequest,
+  RawClient,
+  startEchoServer,
+} from "../egress/testing/raw_client.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";

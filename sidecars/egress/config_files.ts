@@ -1,10 +1,10 @@
 /** Policy and secrets read together: the daemon takes both or neither (start and SIGHUP). */
 
 import { join } from "node:path";
-import type { CompiledPolicy } from "./decide.ts";
-import { LOADED_POLICY_FILE, loadPolicyFile } from "./policy_file.ts";
-import { EMPTY_SECRETS, type SecretTable } from "./secret_table.ts";
-import { loadSecretsFile } from "./secrets_file.ts";
+import type { CompiledPolicy } from "./policy/decide.ts";
+import { LOADED_POLICY_FILE, loadPolicyFile } from "./policy/file.ts";
+import { EMPTY_SECRETS, type SecretTable } from "./secrets/table.ts";
+import { loadSecretsFile } from "./secrets/file.ts";
 
 export interface ConfigPaths {
   bottle: string;

@@ -3,8 +3,8 @@
  * buffered reads with push-back, body relays.
  */
 
-import type { BodyScanner } from "./http_body.ts";
-import type { HeadParser, HeadResult } from "./http_head.ts";
+import type { BodyScanner } from "./http/body.ts";
+import type { HeadParser, HeadResult } from "./http/head.ts";
 
 const READ_SIZE = 64 * 1024;
 

@@ -5,7 +5,7 @@
  */
 
 import type { DlpEngine, DlpFinding } from "./dlp/types.ts";
-import { DLP_UNAVAILABLE_RULE } from "./inspect.ts";
+import { DLP_UNAVAILABLE_RULE } from "./inspect/checks.ts";
 import type { DlpFactory } from "./proxy.ts";
 
 export type LoadedDlp = { ok: true; factory: DlpFactory } | { ok: false; reason: string };

@@ -14,11 +14,11 @@
 
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { FileAudit } from "./audit.ts";
+import { FileAudit } from "./audit/log.ts";
 import { type ConfigPaths, loadConfig, writeLoadedMarker } from "./config_files.ts";
 import { loadDlpFactory, unavailableDlp } from "./dlp_loader.ts";
 import { type DlpFactory, type EgressProxy, startProxy } from "./proxy.ts";
-import { parseTestResolve, TEST_RESOLVE_ENV } from "./test_resolve.ts";
+import { parseTestResolve, TEST_RESOLVE_ENV } from "./upstream/name_override.ts";
 import type { LeafMinter } from "./tls/leaf.ts";
 import { importSigningKey } from "./tls/keys.ts";
 

@@ -4,17 +4,17 @@
  * it arrives; swapping it (hot reload) never touches open tunnels or intercepted sessions.
  */
 
-import type { AuditSink } from "./audit.ts";
-import { handleConnect } from "./connect.ts";
-import type { ProxyConfig, ProxyContext, ProxyTimeouts } from "./context.ts";
+import type { AuditSink } from "./audit/log.ts";
+import { handleConnect } from "./tunnel/connect.ts";
+import type { ProxyConfig, ProxyContext, ProxyTimeouts } from "./pipeline/context.ts";
 import { BufferedReader, closeQuietly, connStream } from "./conn_io.ts";
-import type { CompiledPolicy } from "./decide.ts";
+import type { CompiledPolicy } from "./policy/decide.ts";
 import type { DlpConfig, DlpEngine } from "./dlp/types.ts";
-import { EMPTY_SECRETS, type SecretTable } from "./secret_table.ts";
-import { serveSession } from "./session.ts";
+import { EMPTY_SECRETS, type SecretTable } from "./secrets/table.ts";
+import { serveSession } from "./pipeline/serve.ts";
 import type { LeafMinter } from "./tls/leaf.ts";
 import type { ServerContexts } from "./tls/server.ts";
-import { type Lookup, systemLookup } from "./upstream.ts";
+import { type Lookup, systemLookup } from "./upstream/resolve.ts";
 
 /** Builds the DLP engine for a configuration (e.g. `createDlpEngine` of dlp/mod.ts). */
 export type DlpFactory = (config: DlpConfig) => DlpEngine;
@@ -125,7 +125,7 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
       if (ctx.tls === null) return null;
       try {
         await ctx.tls();
-        await import("./intercept.ts");
+        await import("./tunnel/intercept.ts");
         return null;
       } catch (error) {
         return (error as Error).message;

@@ -14,8 +14,8 @@ import {
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "../../sidecars/egress/test_files.ts";
-import { proxyRequest } from "../../sidecars/egress/test_support.ts";
+} from "../../sidecars/egress/testing/files.ts";
+import { proxyRequest } from "../../sidecars/egress/testing/raw_client.ts";
 import { readCmdline, sessionMembers } from "../../lib/process.ts";
 import { type ProcessMemory, readProcessMemory, sumMemory } from "./smaps.ts";
 import { summarize } from "./stats.ts";
