@@ -21,7 +21,7 @@ import type { SecretBinding } from "./egress_secrets.ts";
 import type { WorkspaceInputs } from "./workspace.ts";
 import { expandHome } from "./secret_source.ts";
 import type { BundleSpec } from "../sidecars/bundle/types.ts";
-import type { EgressPolicy } from "../sidecars/egress/policy/wire.ts";
+import type { EgressPolicy } from "../sidecars/egress/mod.ts";
 
 const HOME_PREFIX = "/home/agent/".length;
 

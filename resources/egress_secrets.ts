@@ -1,6 +1,6 @@
 import type { ProviderContext, ResourceInstance } from "../engine/provider.ts";
 import type { SecretSource } from "../manifest/types.ts";
-import type { InjectedSecret, SecretsFile } from "../sidecars/egress/secrets/wire.ts";
+import type { InjectedSecret, SecretsFile } from "../sidecars/egress/mod.ts";
 import { reloadAndWait } from "./bundle_reload.ts";
 import { fileProvider } from "./file_provider.ts";
 import { Fingerprinter } from "./fingerprint.ts";

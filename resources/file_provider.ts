@@ -8,7 +8,7 @@ import type {
   ReadResult,
   ResourceInstance,
 } from "../engine/provider.ts";
-import { policySha256 } from "../sidecars/egress/policy/file.ts";
+import { policySha256 } from "../sidecars/egress/mod.ts";
 
 /** A file the engine renders from a resource's inputs (its path is `inputs.path`). */
 export interface RenderedFile {

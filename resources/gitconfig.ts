@@ -9,7 +9,7 @@ import type {
   ResourceInstance,
 } from "../engine/provider.ts";
 import type { GitUser } from "../manifest/types.ts";
-import { policySha256 } from "../sidecars/egress/policy/file.ts";
+import { policySha256 } from "../sidecars/egress/mod.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 

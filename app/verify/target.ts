@@ -2,7 +2,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { getBackend } from "../../backends/mod.ts";
-import type { SecretsFile } from "../../sidecars/egress/secrets/wire.ts";
+import type { SecretsFile } from "../../sidecars/egress/mod.ts";
 import { UserError } from "../../cli/errors.ts";
 import { fromCaller } from "../../cli/caller_dir.ts";
 import type { Session } from "../../cli/session.ts";

@@ -14,7 +14,7 @@ import {
   signalIfAlive,
   waitForExit,
 } from "../../lib/process.ts";
-import { TEST_RESOLVE_ENV } from "../egress/upstream/name_override.ts";
+import { TEST_RESOLVE_ENV } from "../egress/mod.ts";
 import { findOnPath } from "../../backends/preflight.ts";
 import { sidecarEnv, sidecarScript } from "./deno_cmd.ts";
 import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";

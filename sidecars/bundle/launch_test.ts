@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import {
+  eventually,
   passthroughRoute,
+  proxyRequest,
+  RawClient,
+  startEchoServer,
   testPolicy,
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "../egress/testing/files.ts";
-import {
-  eventually,
-  proxyRequest,
-  RawClient,
-  startEchoServer,
-} from "../egress/testing/raw_client.ts";
+} from "../egress/testing/mod.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { compilePolicy } from "./policy/decide.ts";
-import { serveLoopback } from "./testing/listener.ts";
+import { header, proxyRequest, RawClient, serveLoopback, withTimeout } from "./testing/mod.ts";
 import { startProxy } from "./proxy.ts";
-import { header, proxyRequest, RawClient, withTimeout } from "./testing/raw_client.ts";
 import {
   get,
   leaveDeadSocket,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { compilePolicy } from "./policy/decide.ts";
-import { header, proxyRequest, RawClient } from "./testing/raw_client.ts";
+import { header, proxyRequest, RawClient } from "./testing/mod.ts";
 import { get, policy, waitForAudit, withProxy } from "./testing/proxy_fixture.ts";
 
 Deno.test("proxy: socket is world-connectable (0666)", async () => {

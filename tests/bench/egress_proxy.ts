@@ -10,8 +10,13 @@
 
 import { egressChild } from "../../sidecars/bundle/main.ts";
 import type { EgressPolicy } from "../../sidecars/egress/policy/wire.ts";
-import { testCa, writeCaDir, writeSecrets } from "../../sidecars/egress/testing/files.ts";
-import { type StandIn, startStandIn } from "../../sidecars/egress/testing/tls.ts";
+import {
+  type StandIn,
+  startStandIn,
+  testCa,
+  writeCaDir,
+  writeSecrets,
+} from "../../sidecars/egress/testing/mod.ts";
 import { TEST_RESOLVE_ENV } from "../../sidecars/egress/upstream/name_override.ts";
 
 export interface LatencyResult {

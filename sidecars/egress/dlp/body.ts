@@ -15,7 +15,7 @@
 import { bytesToBinary } from "./binary.ts";
 import { DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
 import { scanFormText } from "./form.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import { multipartBoundary, type MultipartPart, parseMultipart } from "./multipart.ts";
 import { type ArchiveKind, archiveKind } from "./archive.ts";
 import { FindingCollector, type RulePolicy } from "./policy.ts";
@@ -37,7 +37,7 @@ function isForm(contentType: string | null): boolean {
 }
 
 /** A multipart part scanned whole according to its type (an archive is opened). */
-function scanPart(context: BodyContext, part: MultipartPart, sink: Sink): void {
+function scanPart(context: BodyContext, part: MultipartPart, sink: FindingSink): void {
   const archive = archiveKind(part.content);
   if (archive !== null) {
     scanArchive(context.matcher, sink, archive, part.content, {

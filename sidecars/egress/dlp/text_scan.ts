@@ -20,7 +20,7 @@ import {
   PercentDecoder,
   ThenPercentDecoded,
 } from "./decoders.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import {
   ArchiveError,
   type ArchiveKind,
@@ -176,7 +176,7 @@ class RunViews {
 
   constructor(
     private readonly matcher: Matcher,
-    private readonly sink: Sink,
+    private readonly sink: FindingSink,
     private readonly depth: number,
     private readonly label: string,
   ) {}
@@ -254,12 +254,12 @@ export class TextStreamScanner implements StreamScanner {
   #jsonValues: { joiner: JsonValueJoiner; view: View } | null | undefined = undefined;
   #offset = 0;
   readonly #matcher: Matcher;
-  readonly #sink: Sink;
+  readonly #sink: FindingSink;
   readonly #label: string;
 
   constructor(
     matcher: Matcher,
-    sink: Sink,
+    sink: FindingSink,
     views: readonly ViewKind[],
     depth = 0,
     label = "",
@@ -378,7 +378,7 @@ export class TextStreamScanner implements StreamScanner {
 export function scanText(
   matcher: Matcher,
   text: string,
-  sink: Sink,
+  sink: FindingSink,
   views: readonly ViewKind[],
   label = "",
   depth = 0,
@@ -440,7 +440,7 @@ export interface ArchiveScan {
  */
 export function scanArchive(
   matcher: Matcher,
-  sink: Sink,
+  sink: FindingSink,
   kind: ArchiveKind,
   data: string,
   scan: ArchiveScan,

@@ -1,10 +1,17 @@
 /**
- * HTTP/1.x message framing (RFC 9112 §6): where a body ends. The proxy relays bodies
- * byte-for-byte (chunked stays chunked), so it only has to find the end, never decode.
+ * HTTP/1.x message framing (RFC 9112 §6): where a body ends, and chunked coding. The proxy
+ * relays unchecked bodies byte-for-byte (chunked stays chunked), so it only has to find the
+ * end; bodies it checks or redacts are re-chunked with chunkFrame.
  * Ambiguous framing that could smuggle a second request is refused. Pure.
  */
 
-import { type HeaderField, headerList, type RequestHead, type ResponseHead } from "./head.ts";
+import {
+  type HeaderField,
+  headerList,
+  latin1Bytes,
+  type RequestHead,
+  type ResponseHead,
+} from "./head.ts";
 
 export type Framing =
   | { kind: "none" }
@@ -82,7 +89,7 @@ export interface Fed {
  * the end belong to the next message. Throws FramingError on malformed chunked coding.
  * Trailer fields of chunked bodies are skipped, not reported.
  */
-export class BodyScanner {
+export class BodyDelimiter {
   private remaining: number;
   private chunkState: "size" | "data" | "data-cr" | "data-lf" | "trailer" = "size";
   private line = "";
@@ -178,4 +185,18 @@ export class BodyScanner {
       this.chunkState = "data";
     }
   }
+}
+
+/** The end of a chunked body (no trailer fields). */
+export const LAST_CHUNK: Uint8Array = latin1Bytes("0\r\n\r\n");
+
+/** One chunk of chunked transfer coding. */
+export function chunkFrame(bytes: Uint8Array): Uint8Array {
+  const size = latin1Bytes(`${bytes.length.toString(16)}\r\n`);
+  const out = new Uint8Array(size.length + bytes.length + 2);
+  out.set(size);
+  out.set(bytes, size.length);
+  out[out.length - 2] = 0x0d;
+  out[out.length - 1] = 0x0a;
+  return out;
 }

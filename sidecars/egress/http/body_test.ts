@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BodyScanner, FramingError, requestFraming, responseFraming } from "./body.ts";
+import { BodyDelimiter, FramingError, requestFraming, responseFraming } from "./body.ts";
 import { latin1Bytes, type RequestHead, type ResponseHead } from "./head.ts";
 
 function req(headers: [string, string][]): RequestHead {
@@ -77,7 +77,7 @@ Deno.test("responseFraming", () => {
 });
 
 function scanAll(
-  scanner: BodyScanner,
+  scanner: BodyDelimiter,
   input: string,
   step: number,
 ): { body: string; rest: string } {
@@ -93,47 +93,47 @@ function scanAll(
   return { body, rest: input.slice(i) };
 }
 
-Deno.test("BodyScanner: length", () => {
-  const scanner = new BodyScanner({ kind: "length", length: 5 });
+Deno.test("BodyDelimiter: length", () => {
+  const scanner = new BodyDelimiter({ kind: "length", length: 5 });
   assert.deepEqual(scanAll(scanner, "helloGET /", 3), { body: "hello", rest: "GET /" });
   assert.ok(scanner.done);
 });
 
-Deno.test("BodyScanner: chunked in any split, with extensions and trailers", () => {
+Deno.test("BodyDelimiter: chunked in any split, with extensions and trailers", () => {
   const body = "5;ext=1\r\nhello\r\n1a\r\n" + "x".repeat(26) + "\r\n0\r\nTrailer: v\r\n\r\n";
   for (const step of [1, 2, 3, 7, 1000]) {
-    const scanner = new BodyScanner({ kind: "chunked" });
+    const scanner = new BodyDelimiter({ kind: "chunked" });
     assert.deepEqual(scanAll(scanner, `${body}NEXT`, step), { body, rest: "NEXT" }, `step ${step}`);
     assert.ok(scanner.done);
   }
 });
 
-Deno.test("BodyScanner: malformed chunked coding throws", () => {
+Deno.test("BodyDelimiter: malformed chunked coding throws", () => {
   for (const bad of ["z\r\n", "5\r\nhelloXX", "5\nhello\r\n", "5\r\nhello\r\n0\r\nT: v\n"]) {
-    const scanner = new BodyScanner({ kind: "chunked" });
+    const scanner = new BodyDelimiter({ kind: "chunked" });
     assert.throws(() => scanner.feed(latin1Bytes(bad)), FramingError, JSON.stringify(bad));
   }
-  const long = new BodyScanner({ kind: "chunked" });
+  const long = new BodyDelimiter({ kind: "chunked" });
   assert.throws(() => long.feed(latin1Bytes("1".repeat(5000))), FramingError);
 });
 
-Deno.test("BodyScanner: end of stream", () => {
-  const close = new BodyScanner({ kind: "close" });
+Deno.test("BodyDelimiter: end of stream", () => {
+  const close = new BodyDelimiter({ kind: "close" });
   const fed = close.feed(latin1Bytes("abc"));
   assert.deepEqual([fed.consumed, fed.done], [3, false]);
   close.endOfStream();
   assert.ok(close.done);
-  const short = new BodyScanner({ kind: "length", length: 10 });
+  const short = new BodyDelimiter({ kind: "length", length: 10 });
   short.feed(latin1Bytes("abc"));
   assert.throws(() => short.endOfStream(), FramingError);
-  assert.ok(new BodyScanner({ kind: "none" }).done);
+  assert.ok(new BodyDelimiter({ kind: "none" }).done);
 });
 
-Deno.test("BodyScanner: payload is the content without chunked framing", () => {
-  const scanner = new BodyScanner({ kind: "chunked" });
+Deno.test("BodyDelimiter: payload is the content without chunked framing", () => {
+  const scanner = new BodyDelimiter({ kind: "chunked" });
   const wire = "3\r\nabc\r\n5;ext=1\r\ndefgh\r\n0\r\nTrailer: x\r\n\r\nNEXT";
   for (let size = 1; size <= wire.length; size++) {
-    const s = new BodyScanner({ kind: "chunked" });
+    const s = new BodyDelimiter({ kind: "chunked" });
     let content = "";
     let consumed = 0;
     for (let i = 0; i < wire.length && !s.done; i += size) {
@@ -145,6 +145,6 @@ Deno.test("BodyScanner: payload is the content without chunked framing", () => {
     assert.equal(consumed, wire.length - 4);
   }
   assert.ok(!scanner.done);
-  const length = new BodyScanner({ kind: "length", length: 2 }).feed(latin1Bytes("abc"));
+  const length = new BodyDelimiter({ kind: "length", length: 2 }).feed(latin1Bytes("abc"));
   assert.deepEqual(length.payload.map((p) => p.length), [2]);
 });

@@ -6,9 +6,8 @@
  */
 
 import { inConversation } from "./conversation.ts";
-import type { BodyScan, DlpEngine, DlpFinding, DlpHeader, DlpWhere } from "../dlp/types.ts";
-import { type Needle, StreamDetector } from "../secrets/needles.ts";
-import { findIn } from "../secrets/needles.ts";
+import type { BodyScan, DlpEngine, DlpFinding, DlpHeader, DlpWhere } from "../dlp/mod.ts";
+import { findIn, type Needle, StreamDetector } from "../secrets/mod.ts";
 import type { SplitBody } from "./split_watch.ts";
 
 export const PLACEHOLDER_RULE = "placeholder-leak";

@@ -14,7 +14,7 @@
  * fail-closed one, blocks. Until the list is loaded, or if it cannot be, nothing is downgraded.
  */
 
-import type { DlpFinding } from "../dlp/types.ts";
+import type { DlpFinding } from "../dlp/mod.ts";
 
 let formatRules: ReadonlySet<string> | null = null;
 

@@ -17,9 +17,9 @@ import {
 } from "../dlp/mod.ts";
 import { type Block, BodyCheck, DLP_UNAVAILABLE_RULE } from "./checks.ts";
 import type { HeaderField } from "../http/head.ts";
-import { type Plan, planRequest } from "../pipeline/route_plan.ts";
+import { planRequest, type RoutePlan } from "../pipeline/route_plan.ts";
 import { compileSecrets, type SecretTable } from "../secrets/table.ts";
-import { testPolicy } from "../testing/files.ts";
+import { testPolicy } from "../testing/mod.ts";
 
 const MODEL_KEY = "sk-ant-api03-Xq7Lm2Vb9Rt4Wz1Kc8Np3Hs6Jd5Gf0YaUe";
 const GIT_TOKEN = "ghp_R4nd0mT0kenV4lueF0rTh3G1tR0ute00";
@@ -57,7 +57,7 @@ function engine(table: SecretTable, maxBodyBytes = 1 << 20): DlpEngine {
   });
 }
 
-function plan(host: string, path: string, headers: HeaderField[] = []): Plan | Block {
+function plan(host: string, path: string, headers: HeaderField[] = []): RoutePlan | Block {
   const table = secrets();
   const result = planRequest({
     policy: compilePolicy(testPolicy(["api.anthropic.com", "other.test"], [
@@ -74,9 +74,9 @@ function plan(host: string, path: string, headers: HeaderField[] = []): Plan | B
   return result.ok ? result.plan : result.block;
 }
 
-/** The body through BodyCheck as request_body.ts builds it for `plan`, in small chunks. */
+/** The body through BodyCheck as pipeline/request_body.ts builds it for `plan`, in small chunks. */
 function sendBody(
-  plan: Plan,
+  plan: RoutePlan,
   body: string,
   options: { encoding?: string; maxBodyBytes?: number } = {},
 ): { block: Block | null; warnings: DlpFinding[] } {
@@ -101,7 +101,7 @@ function sendBody(
   return { block: check.end(), warnings: check.warnings };
 }
 
-function conversationPlan(): Plan {
+function conversationPlan(): RoutePlan {
   const model = plan("api.anthropic.com", "/v1/messages");
   assert.ok("conversation" in model, JSON.stringify(model));
   return model;

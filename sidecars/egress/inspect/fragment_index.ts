@@ -6,7 +6,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import type { SecretTable } from "../secrets/table.ts";
+import type { SecretTable } from "../secrets/mod.ts";
 
 export type FormName = "raw" | "hex" | "base64" | "base64url";
 

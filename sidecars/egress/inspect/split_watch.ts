@@ -7,7 +7,7 @@
  */
 
 import { Buffer } from "node:buffer";
-import type { DlpWhere } from "../dlp/types.ts";
+import type { DlpWhere } from "../dlp/mod.ts";
 import { FragmentIndex, type GramHit } from "./fragment_index.ts";
 import {
   BOTTLE_WINDOW_MS,
@@ -16,9 +16,9 @@ import {
   type SplitFinding,
   SplitRequest,
 } from "./fragments.ts";
-import type { HeaderField } from "../http/head.ts";
+import type { HeaderField } from "../http/mod.ts";
 import type { Block } from "./checks.ts";
-import type { SecretTable } from "../secrets/table.ts";
+import type { SecretTable } from "../secrets/mod.ts";
 
 export const SPLIT_RULE_PREFIX = "bottle-secret-split:";
 

@@ -6,12 +6,12 @@
  */
 
 import { setImmediate } from "node:timers";
-import type { ByteStream, Sink } from "../conn_io.ts";
+import type { ByteSink, ByteStream } from "../conn_io.ts";
 
 /** Writes this large go out at once (after what is pending). */
 const DIRECT_BYTES = 16 * 1024;
 
-export class CoalescingWriter implements Sink {
+export class CoalescingWriter implements ByteSink {
   private pending: Uint8Array[] = [];
   private size = 0;
   private scheduled = false;

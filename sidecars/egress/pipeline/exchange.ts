@@ -1,34 +1,34 @@
 /**
- * The request pipeline shared by plain HTTP (`GET http://host/path`) and requests read from
- * an intercepted TLS tunnel: decide, plan (route, placeholders, DLP on URL and headers,
- * injection), relay the body through the DLP check, relay the response (redacted when the
- * bottle has secrets). Client connections are kept alive when framing allows; the upstream
+ * One request's exchange, the same for plain HTTP (`GET http://host/path`) and for requests
+ * read from an intercepted TLS tunnel: decide, plan (route, placeholders, DLP on URL and
+ * headers, injection), relay the body through the checks, relay the response (redacted when
+ * the bottle has secrets). Client connections are kept alive when framing allows; the upstream
  * connection is reused for the next request to the same origin.
  */
 
-import { redactPath } from "../audit/log.ts";
+import { type AuditExtras, AuditRecorder, redactPath } from "../audit/mod.ts";
 import { CoalescingWriter } from "./coalesce.ts";
 import { type BufferedReader, closeQuietly } from "../conn_io.ts";
-import { type AuditExtras, AuditRecorder, type ProxyConfig, type ProxyContext } from "./context.ts";
-import { decide, type Decision } from "../policy/decide.ts";
-import type { DlpFinding } from "../dlp/types.ts";
-import { type Framing, FramingError, requestFraming, responseFraming } from "../http/body.ts";
+import type { ProxyConfig, ProxyContext } from "./context.ts";
+import { decide, type Decision } from "../policy/mod.ts";
+import type { DlpFinding } from "../dlp/mod.ts";
 import {
   connectionHas,
   formatAuthority,
+  type Framing,
+  FramingError,
+  proxyErrorResponse,
+  requestFraming,
   type RequestHead,
+  responseFraming,
   serializeRequestHead,
-} from "../http/head.ts";
-import type { Block } from "../inspect/checks.ts";
+} from "../http/mod.ts";
+import { type Block, type SplitCheck, SplitWatch } from "../inspect/mod.ts";
 import { dialOrigin, ExchangeError, type Upstream, upstreamKey } from "./origin.ts";
 import { newRequestState, startRequestBody } from "./request_body.ts";
-import { type Plan, planRequest } from "./route_plan.ts";
-import { plainChunked, requestTarget, type SessionMode, type Target } from "./target.ts";
+import { planRequest, type RoutePlan } from "./route_plan.ts";
+import { plainChunked, type RequestSource, requestTarget, type Target } from "./target.ts";
 import { type Bytes, readFinalResponse, relayResponse } from "./response.ts";
-import { proxyErrorResponse } from "../http/responses.ts";
-import { type SplitCheck, SplitWatch } from "../inspect/split_watch.ts";
-
-export type { SessionMode } from "./target.ts";
 
 type Outcome =
   | { kind: "done"; keepClient: boolean }
@@ -41,7 +41,7 @@ interface Exchange {
   target: Target;
   framing: Framing;
   decision: Decision;
-  plan: Plan;
+  plan: RoutePlan;
   config: ProxyConfig;
   /** Pieces of the bottle's secrets across requests: the body's watch (null: not watched). */
   split: SplitCheck | null;
@@ -62,7 +62,7 @@ export class Forwarder {
   constructor(
     private readonly ctx: ProxyContext,
     private readonly client: BufferedReader,
-    private readonly mode: SessionMode,
+    private readonly source: RequestSource,
   ) {
     this.out = new CoalescingWriter(client.stream);
   }
@@ -84,15 +84,15 @@ export class Forwarder {
   private async exchangeNow(head: RequestHead): Promise<boolean> {
     const config = this.ctx.config();
     const { policy } = config;
-    const intercepted = this.mode.kind === "intercepted";
-    const parsed = requestTarget(this.mode, head);
+    const intercepted = this.source.kind === "intercepted";
+    const parsed = requestTarget(this.source, head);
     if (!parsed.ok) {
-      if (this.mode.kind === "intercepted") {
+      if (this.source.kind === "intercepted") {
         new AuditRecorder(this.ctx.audit, {
           bottle: policy.bottle,
           method: head.method.slice(0, 32),
-          host: this.mode.host,
-          port: this.mode.port,
+          host: this.source.host,
+          port: this.source.port,
           path: head.target.slice(0, 300),
           intercepted,
         }).decision({ verdict: "deny", rule: parsed.rule, reason: parsed.reason }, parsed.status);
@@ -168,7 +168,7 @@ export class Forwarder {
   private async attempt(exchange: Exchange): Promise<Outcome> {
     const { head, target, framing, decision, plan, config, split, audit, what } = exchange;
     const extras: AuditExtras & { warnings: DlpFinding[] } = {
-      testResolve: false,
+      nameOverride: false,
       injected: plan.secret?.id ?? null,
       warnings: [...plan.warnings],
     };
@@ -183,7 +183,7 @@ export class Forwarder {
       await this.reply(status, what, reason);
       return { kind: "done", keepClient: false };
     }
-    extras.testResolve = upstream.testResolve;
+    extras.nameOverride = upstream.nameOverride;
     const bytes: Bytes = { up: 0, down: 0 };
     const state = newRequestState(framing);
     let status = 502;
@@ -266,10 +266,10 @@ export class Forwarder {
     }
   }
 
-  private async connect(plan: Plan, decision: Decision): Promise<Upstream> {
+  private async connect(plan: RoutePlan, decision: Decision): Promise<Upstream> {
     if (this.upstream !== null && this.upstream.key === upstreamKey(plan)) return this.upstream;
     this.close();
-    const pinned = this.mode.kind === "intercepted" ? this.mode.pinned : null;
+    const pinned = this.source.kind === "intercepted" ? this.source.pinned : null;
     this.upstream = await dialOrigin(this.ctx, plan, decision, pinned);
     return this.upstream;
   }

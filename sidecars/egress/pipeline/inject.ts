@@ -1,8 +1,8 @@
 /** Credential injection: the route's auth header is replaced by the real credential. Pure. */
 
 import { Buffer } from "node:buffer";
-import type { HeaderField } from "../http/head.ts";
-import type { CompiledSecret } from "../secrets/table.ts";
+import type { HeaderField } from "../http/mod.ts";
+import type { CompiledSecret } from "../secrets/mod.ts";
 
 /** `headers` without the header `secret` travels in (whatever the agent put there). */
 export function withoutAuthHeader(headers: HeaderField[], secret: CompiledSecret): HeaderField[] {

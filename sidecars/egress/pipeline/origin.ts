@@ -2,22 +2,17 @@
 
 import { BufferedReader, type ByteStream, connStream } from "../conn_io.ts";
 import type { ProxyContext } from "./context.ts";
-import type { Decision } from "../policy/decide.ts";
-import type { Plan } from "./route_plan.ts";
-import {
-  checkAddresses,
-  connectUpstream,
-  type Found,
-  lookupHost,
-  startUpstreamTls,
-} from "../upstream/resolve.ts";
+import type { Decision } from "../policy/mod.ts";
+import type { RoutePlan } from "./route_plan.ts";
+import { checkAddresses, connectUpstream, type Found, startUpstreamTls } from "../upstream/mod.ts";
 
 export interface Upstream {
   /** Origin and trust: a connection serves the next request only if they match. */
   key: string;
   stream: ByteStream;
   reader: BufferedReader;
-  testResolve: boolean;
+  /** Its address came from the test-only name override (see upstream/resolve.ts Found). */
+  nameOverride: boolean;
   /** Carried a previous exchange: it may have been closed by the server meanwhile. */
   reused: boolean;
 }
@@ -29,7 +24,7 @@ export class ExchangeError extends Error {
   }
 }
 
-export function upstreamKey(plan: Plan): string {
+export function upstreamKey(plan: RoutePlan): string {
   const { origin } = plan;
   return `${origin.scheme}://${origin.host}:${origin.port} ${plan.caPem ?? ""}`;
 }
@@ -43,14 +38,14 @@ export function upstreamKey(plan: Plan): string {
  */
 export async function dialOrigin(
   ctx: ProxyContext,
-  plan: Plan,
+  plan: RoutePlan,
   decision: Decision,
   pinned: Found | null,
 ): Promise<Upstream> {
   const { origin } = plan;
   const answer = pinned !== null && !plan.override
     ? { ok: true as const, ...pinned }
-    : await lookupHost(origin.host, ctx.testResolve, ctx.lookup);
+    : await ctx.resolver.resolve(origin.host);
   const resolution = checkAddresses(origin.host, answer, {
     ipLiteralRule: decision.ipLiteralRule || plan.override,
   });
@@ -63,7 +58,7 @@ export async function dialOrigin(
     key: upstreamKey(plan),
     stream,
     reader: new BufferedReader(stream),
-    testResolve: resolution.testResolve,
+    nameOverride: resolution.nameOverride,
     reused: false,
   };
 }

@@ -3,9 +3,9 @@ import { latin1, latin1Bytes } from "../http/head.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Decision } from "../policy/decide.ts";
 import { dialOrigin, ExchangeError } from "./origin.ts";
-import type { Plan } from "./route_plan.ts";
-import { startEchoServer } from "../testing/raw_client.ts";
-import type { Lookup } from "../upstream/resolve.ts";
+import type { RoutePlan } from "./route_plan.ts";
+import { startEchoServer } from "../testing/mod.ts";
+import { dnsResolver, type Lookup } from "../upstream/resolve.ts";
 
 const byName: Decision = {
   verdict: "allow",
@@ -21,14 +21,13 @@ function context(lookup: Lookup): ProxyContext {
     },
     tls: null,
     audit: { record: () => {} },
-    testResolve: new Map(),
-    lookup,
+    resolver: dnsResolver(lookup),
     timeouts: { connectMs: 5000, firstHeadMs: 5000, idleMs: 5000 },
     log: () => {},
   };
 }
 
-function plainPlan(host: string, port: number): Plan {
+function plainPlan(host: string, port: number): RoutePlan {
   return {
     route: null,
     secret: null,
@@ -52,7 +51,7 @@ Deno.test("dialOrigin: the tunnel's pinned addresses are dialled without a new l
     return Promise.resolve(["127.0.0.2"]);
   });
   try {
-    const pinned = { addresses: ["127.0.0.1"], testResolve: true };
+    const pinned = { addresses: ["127.0.0.1"], nameOverride: true };
     const upstream = await dialOrigin(ctx, plainPlan("pinned.test", echo.port), byName, pinned);
     try {
       await upstream.stream.write(latin1Bytes("ping"));
@@ -61,7 +60,7 @@ Deno.test("dialOrigin: the tunnel's pinned addresses are dialled without a new l
       upstream.stream.close();
     }
     assert.equal(lookups, 0);
-    assert.equal(upstream.testResolve, true);
+    assert.equal(upstream.nameOverride, true);
   } finally {
     await echo.close();
   }
@@ -71,7 +70,7 @@ Deno.test("dialOrigin: pinned addresses are checked again, never dialled when pr
   const echo = startEchoServer();
   const ctx = context(() => Promise.reject(new Error("DNS must not be used")));
   try {
-    const pinned = { addresses: ["127.0.0.1"], testResolve: false };
+    const pinned = { addresses: ["127.0.0.1"], nameOverride: false };
     await assert.rejects(
       dialOrigin(ctx, plainPlan("pinned.test", echo.port), byName, pinned),
       (error: unknown) =>

@@ -4,8 +4,8 @@
  * client identity-encoded.
  */
 
-import { type HeaderField, headerList, type ResponseHead } from "../http/head.ts";
-import { type Needle, replaceAll, StreamReplacer } from "../secrets/needles.ts";
+import { type HeaderField, headerList, type ResponseHead } from "../http/mod.ts";
+import { type Needle, replaceAll, StreamReplacer } from "../secrets/mod.ts";
 
 /** Content codings the proxy can decode, by their HTTP names. */
 const DECODABLE = new Set(["gzip", "x-gzip", "deflate", "br"]);

@@ -5,16 +5,22 @@
  * connection, which ends the exchange.
  */
 
-import { relayCheckedBody } from "./body_relay.ts";
-import { BodyReader, type BufferedReader, closeQuietly, relayBody } from "../conn_io.ts";
+import { type BufferedReader, type ByteStream, closeQuietly } from "../conn_io.ts";
+import {
+  BodyDelimiter,
+  BodyReader,
+  chunkFrame,
+  type Framing,
+  headerList,
+  LAST_CHUNK,
+  relayBody,
+  type RequestHead,
+} from "../http/mod.ts";
 import type { ProxyConfig } from "./context.ts";
-import { BodyScanner, type Framing } from "../http/body.ts";
-import { headerList, type RequestHead } from "../http/head.ts";
-import { type Block, BodyCheck } from "../inspect/checks.ts";
-import type { Needle } from "../secrets/needles.ts";
+import { type Block, BodyCheck, type SplitCheck } from "../inspect/mod.ts";
+import type { Needle } from "../secrets/mod.ts";
 import type { Upstream } from "./origin.ts";
-import type { Plan } from "./route_plan.ts";
-import type { SplitCheck } from "../inspect/split_watch.ts";
+import type { RoutePlan } from "./route_plan.ts";
 
 /** What the request side of an exchange found, read by the response side. */
 export interface RequestState {
@@ -43,9 +49,9 @@ export function startRequestBody(
     head: RequestHead;
     host: string;
     framing: Framing;
-    plan: Plan;
+    plan: RoutePlan;
     config: ProxyConfig;
-    /** The request's fragment watch (split_watch.ts), if any. */
+    /** The request's fragment watch (inspect/split_watch.ts), if any. */
     split: SplitCheck | null;
   },
   upstream: Upstream,
@@ -55,7 +61,7 @@ export function startRequestBody(
   const { client, head, host, framing, plan, config } = input;
   let relaying: Promise<void>;
   if (!plan.checkBody) {
-    relaying = relayBody(client, upstream.stream, new BodyScanner(framing), onBytes);
+    relaying = relayBody(client, upstream.stream, new BodyDelimiter(framing), onBytes);
   } else {
     const contentType = headerList(head.headers, "content-type")[0] ?? null;
     const encoding = headerList(head.headers, "content-encoding").join(", ") || null;
@@ -68,7 +74,7 @@ export function startRequestBody(
       split: input.split?.body() ?? null,
     });
     state.check = check;
-    const body = new BodyReader(client, new BodyScanner(framing));
+    const body = new BodyReader(client, new BodyDelimiter(framing));
     relaying = relayCheckedBody(body, framing.kind === "chunked", upstream.stream, check, onBytes)
       .then((outcome) => {
         if (outcome.kind === "blocked") {
@@ -93,6 +99,81 @@ export function startRequestBody(
  * the party that gets the real credential anyway. Elsewhere a placeholder in a body is
  * refused with the reason, since it cannot work there.
  */
-function bodyPlaceholders(plan: Plan, config: ProxyConfig): readonly Needle[] {
+function bodyPlaceholders(plan: RoutePlan, config: ProxyConfig): readonly Needle[] {
   return plan.conversation ? [] : config.secrets.placeholderNeedles;
+}
+
+export type BodyOutcome = { kind: "sent" } | { kind: "blocked"; block: Block };
+
+/**
+ * Forwards a request body once `check` clears each byte. Content-Length bodies keep their
+ * length; chunked bodies are re-chunked (trailers are dropped). Stops at the first block.
+ */
+export async function relayCheckedBody(
+  body: BodyReader,
+  chunked: boolean,
+  to: ByteStream,
+  check: BodyCheck,
+  onBytes: (n: number) => void,
+): Promise<BodyOutcome> {
+  const held = new Held();
+  let pushed = 0;
+  const send = async (bytes: Uint8Array): Promise<void> => {
+    if (bytes.length === 0) return;
+    const wire = chunked ? chunkFrame(bytes) : bytes;
+    await to.write(wire);
+    onBytes(wire.length);
+  };
+  for (let piece = await body.next(); piece !== null; piece = await body.next()) {
+    held.push(piece);
+    pushed += piece.length;
+    const block = check.push(piece);
+    if (block !== null) return { kind: "blocked", block };
+    const cleared = Math.min(check.safeBytes, pushed) - (pushed - held.length);
+    if (cleared > 0) await send(held.take(cleared));
+  }
+  const block = check.end();
+  if (block !== null) return { kind: "blocked", block };
+  await send(held.take(held.length));
+  if (chunked) {
+    await to.write(LAST_CHUNK);
+    onBytes(LAST_CHUNK.length);
+  }
+  return { kind: "sent" };
+}
+
+/** Bytes received but not yet cleared to go. */
+class Held {
+  private pieces: Uint8Array[] = [];
+  private size = 0;
+
+  push(piece: Uint8Array): void {
+    this.pieces.push(piece);
+    this.size += piece.length;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Removes and returns the first `n` bytes. */
+  take(n: number): Uint8Array {
+    const out = new Uint8Array(Math.min(n, this.size));
+    let filled = 0;
+    while (filled < out.length) {
+      const piece = this.pieces[0];
+      const want = out.length - filled;
+      if (piece.length <= want) {
+        out.set(piece, filled);
+        filled += piece.length;
+        this.pieces.shift();
+      } else {
+        out.set(piece.subarray(0, want), filled);
+        this.pieces[0] = piece.subarray(want);
+        filled += want;
+      }
+    }
+    this.size -= out.length;
+    return out;
+  }
 }

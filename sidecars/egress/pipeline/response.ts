@@ -3,19 +3,24 @@
  * and body, unchanged or (when the bottle has secrets) redacted, decoded and re-framed.
  */
 
-import { relayRedactedBody } from "./body_relay.ts";
-import { BodyReader, type BufferedReader, readHead, relayBody, type Sink } from "../conn_io.ts";
-import { BodyScanner, type Framing } from "../http/body.ts";
+import type { BufferedReader, ByteSink } from "../conn_io.ts";
 import {
+  BodyDelimiter,
+  BodyReader,
+  chunkFrame,
+  type Framing,
+  LAST_CHUNK,
+  readHead,
+  relayBody,
   type RequestHead,
   type ResponseHead,
   responseHeadParser,
   serializeResponseHead,
   stripHopByHop,
-} from "../http/head.ts";
-import type { Needle } from "../secrets/needles.ts";
+} from "../http/mod.ts";
+import { type Needle, StreamReplacer } from "../secrets/mod.ts";
 import { ExchangeError } from "./origin.ts";
-import { contentCodings, redactedHead } from "./redact.ts";
+import { contentCodings, decoded, joined, redactedHead, redacting } from "./redact.ts";
 
 export interface Bytes {
   up: number;
@@ -31,7 +36,7 @@ const MAX_INTERIM = 16;
 export async function readFinalResponse(
   upstream: BufferedReader,
   request: RequestHead,
-  out: Sink,
+  out: ByteSink,
   needles: readonly Needle[] | null,
   bytes: Bytes,
 ): Promise<ResponseHead | "stale"> {
@@ -71,7 +76,7 @@ export async function relayResponse(
     keepClient: boolean;
     needles: readonly Needle[] | null;
     upstream: BufferedReader;
-    out: Sink;
+    out: ByteSink;
   },
   bytes: Bytes,
   onHead: () => void,
@@ -84,7 +89,7 @@ export async function relayResponse(
     reason: response.reason,
     headers: stripHopByHop(response.headers),
   };
-  const scanner = new BodyScanner(framing);
+  const scanner = new BodyDelimiter(framing);
   const count = (n: number): number => bytes.down += n;
   if (needles === null) {
     const serialized = serializeResponseHead({ ...head, headers: [...head.headers, connection] });
@@ -127,4 +132,49 @@ export async function relayResponse(
     chunked,
     count,
   );
+}
+
+/**
+ * Relays a response body decoded (`codings`) and with every needle replaced, chunked for
+ * an HTTP/1.1 client or close-delimited otherwise. Returns the labels replaced.
+ */
+export async function relayRedactedBody(
+  body: BodyReader,
+  codings: string[],
+  needles: readonly Needle[],
+  to: ByteSink,
+  chunked: boolean,
+  onBytes: (n: number) => void,
+): Promise<Set<string>> {
+  const send = async (piece: Uint8Array): Promise<void> => {
+    if (piece.length === 0) return;
+    const wire = chunked ? chunkFrame(piece) : piece;
+    await to.write(wire);
+    onBytes(wire.length);
+  };
+  let replaced: Set<string>;
+  if (codings.length === 0) {
+    const replacer = new StreamReplacer(needles);
+    for (let piece = await body.next(); piece !== null; piece = await body.next()) {
+      await send(joined(replacer.push(piece)));
+    }
+    await send(joined(replacer.end()));
+    replaced = replacer.replaced;
+  } else {
+    replaced = new Set<string>();
+    const source = new ReadableStream<Uint8Array>({
+      async pull(controller): Promise<void> {
+        const piece = await body.next();
+        if (piece === null) controller.close();
+        else controller.enqueue(piece);
+      },
+    }, { highWaterMark: 0 });
+    const stream = decoded(source, codings).pipeThrough(redacting(needles, replaced));
+    for await (const piece of stream) await send(piece);
+  }
+  if (chunked) {
+    await to.write(LAST_CHUNK);
+    onBytes(LAST_CHUNK.length);
+  }
+  return replaced;
 }

@@ -4,17 +4,15 @@
  * which headers it carries. Pure.
  */
 
-import type { DlpEngine, DlpFinding } from "../dlp/types.ts";
-import { checkHead } from "../inspect/checks.ts";
-import type { Block } from "../inspect/checks.ts";
+import type { DlpEngine, DlpFinding } from "../dlp/mod.ts";
+import { type Block, checkHead } from "../inspect/mod.ts";
 import { credentialHeader, withoutAuthHeader } from "./inject.ts";
-import { formatAuthority, type HeaderField, stripHopByHop } from "../http/head.ts";
-import type { CompiledPolicy } from "../policy/decide.ts";
+import { formatAuthority, type HeaderField, stripHopByHop } from "../http/mod.ts";
+import { type CompiledPolicy, type CompiledRoute, matchRoute, type Origin } from "../policy/mod.ts";
 import { acceptEncodingWeCanDecode } from "./redact.ts";
-import { type CompiledRoute, matchRoute, type Origin } from "../policy/routes.ts";
-import type { CompiledSecret, SecretTable } from "../secrets/table.ts";
+import type { CompiledSecret, SecretTable } from "../secrets/mod.ts";
 
-export interface PlanInput {
+export interface RoutePlanInput {
   policy: CompiledPolicy;
   secrets: SecretTable;
   dlp: DlpEngine | null;
@@ -27,7 +25,7 @@ export interface PlanInput {
   headers: HeaderField[];
 }
 
-export interface Plan {
+export interface RoutePlan {
   route: CompiledRoute | null;
   /** The credential injected, if any. */
   secret: CompiledSecret | null;
@@ -48,17 +46,17 @@ export interface Plan {
   /**
    * The body is the agent's conversation with the party that receives the credential (a
    * credentialed route): only the bottle's own secrets and fail-closed findings block in it,
-   * other DLP findings warn, and placeholders pass (conversation.ts). URL and headers keep
+   * other DLP findings warn, and placeholders pass (inspect/conversation.ts). URL and headers keep
    * full DLP.
    */
   conversation: boolean;
 }
 
-export type PlanResult = { ok: true; plan: Plan } | { ok: false; block: Block };
+export type RoutePlanResult = { ok: true; plan: RoutePlan } | { ok: false; block: Block };
 
 export const ROUTE_NEEDS_TLS_RULE = "route-requires-https";
 
-export function planRequest(input: PlanInput): PlanResult {
+export function planRequest(input: RoutePlanInput): RoutePlanResult {
   const { policy, secrets } = input;
   const route = matchRoute(policy.routes, input.host, input.path);
   const secret = route === null ? null : secrets.forRoute(route.id) ?? null;

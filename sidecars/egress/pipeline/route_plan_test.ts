@@ -3,11 +3,10 @@ import { Buffer } from "node:buffer";
 import { compilePolicy } from "../policy/decide.ts";
 import type { HeaderField } from "../http/head.ts";
 import type { PolicyRoute } from "../policy/wire.ts";
-import { planRequest, type PlanResult } from "./route_plan.ts";
+import { planRequest, type RoutePlanResult } from "./route_plan.ts";
 import type { InjectedSecret } from "../secrets/wire.ts";
 import { compileSecrets } from "../secrets/table.ts";
-import { fakeDlp } from "../testing/fake_dlp.ts";
-import { testPolicy } from "../testing/files.ts";
+import { fakeDlp, testPolicy } from "../testing/mod.ts";
 
 const REAL = "real-secret-value-0123";
 const PH = "placeholder-for-route";
@@ -16,7 +15,7 @@ function plan(
   secret: InjectedSecret,
   headers: HeaderField[],
   options: { path?: string; host?: string; routes?: PolicyRoute[]; intercepted?: boolean } = {},
-): PlanResult {
+): RoutePlanResult {
   const routes = options.routes ??
     [{ host: secret.host, path_prefix: secret.path_prefix, passthrough: false }];
   return planRequest({
@@ -31,7 +30,7 @@ function plan(
   });
 }
 
-function outgoing(result: PlanResult): HeaderField[] {
+function outgoing(result: RoutePlanResult): HeaderField[] {
   assert.ok(result.ok, JSON.stringify(result));
   return result.plan.headers;
 }

@@ -6,20 +6,19 @@
 
 import { type BufferedReader, closeQuietly } from "../conn_io.ts";
 import type { ProxyContext } from "./context.ts";
-import { Forwarder, type SessionMode } from "./exchange.ts";
-import { type RequestHead, requestHeadParser } from "../http/head.ts";
-import { readHead } from "../conn_io.ts";
-import { proxyErrorResponse } from "../http/responses.ts";
+import { Forwarder } from "./exchange.ts";
+import type { RequestSource } from "./target.ts";
+import { proxyErrorResponse, readHead, type RequestHead, requestHeadParser } from "../http/mod.ts";
 
 const MAX_REQUESTS_PER_CONNECTION = 10_000;
 /** After a last answer, unread request bytes are drained this long (see lingerClose). */
 const LINGER_MS = 500;
 const LINGER_BYTES = 4 * 1024 * 1024;
 
-export interface SessionHooks {
+export interface ConnectionHooks {
   /**
-   * A request the session does not forward itself (CONNECT on the plain socket). Returns
-   * when the connection has been handed over; the session then ends.
+   * A request the connection does not forward itself (CONNECT on the plain socket). Returns
+   * when the connection has been handed over; serving then ends.
    */
   takeOver?(head: RequestHead): Promise<void> | null;
   /** A request head could not be parsed (the answer has already been sent). */
@@ -27,13 +26,13 @@ export interface SessionHooks {
 }
 
 /** Serves requests until the client is done, a request ends the connection, or a timeout. */
-export async function serveSession(
+export async function serveConnection(
   ctx: ProxyContext,
   client: BufferedReader,
-  mode: SessionMode,
-  hooks: SessionHooks = {},
+  source: RequestSource,
+  hooks: ConnectionHooks = {},
 ): Promise<number> {
-  const forwarder = new Forwarder(ctx, client, mode);
+  const forwarder = new Forwarder(ctx, client, source);
   let served = 0;
   try {
     for (; served < MAX_REQUESTS_PER_CONNECTION; served++) {

@@ -3,17 +3,17 @@
  * an origin-form path inside a tunnel whose Host must be the tunnel's host. Pure.
  */
 
-import type { Framing } from "../http/body.ts";
 import {
   formatAuthority,
+  type Framing,
   headerList,
   parseAbsoluteTarget,
   type RequestHead,
-} from "../http/head.ts";
-import type { Found } from "../upstream/resolve.ts";
+} from "../http/mod.ts";
+import type { Found } from "../upstream/mod.ts";
 
 /** Where requests come from: the proxy's own socket, or a decrypted tunnel to one host. */
-export type SessionMode =
+export type RequestSource =
   | { kind: "plain" }
   | {
     kind: "intercepted";
@@ -41,15 +41,15 @@ export type TargetResult =
 
 export const HOST_MISMATCH_RULE = "host-mismatch";
 
-export function requestTarget(mode: SessionMode, head: RequestHead): TargetResult {
-  if (mode.kind === "plain") {
+export function requestTarget(source: RequestSource, head: RequestHead): TargetResult {
+  if (source.kind === "plain") {
     const target = parseAbsoluteTarget(head.target);
     if (target === null || target.scheme !== "http") {
       return { ok: false, status: 400, rule: null, reason: badTargetReason(head) };
     }
     return { ok: true, target };
   }
-  const { host, port } = mode;
+  const { host, port } = source;
   let path = head.target;
   if (!path.startsWith("/")) {
     const absolute = parseAbsoluteTarget(head.target);

@@ -1,6 +1,6 @@
 /** The policy's `dlp` section, validated into the settings the DLP engine is built from. Pure. */
 
-import type { DlpAction } from "../dlp/types.ts";
+import type { DlpAction } from "../dlp/mod.ts";
 import { HostRuleError, parseHostRule } from "../../../lib/net/mod.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { type CompiledPolicy, compilePolicy, PolicyError } from "./decide.ts";
 import type { EgressPolicy } from "./wire.ts";
-import { pemCertificates } from "../upstream/resolve.ts";
 
 /** A compiled policy and the sha256 of the exact file text it came from. */
 export interface LoadedPolicy {
@@ -64,4 +63,9 @@ function loadRouteCas(policy: CompiledPolicy): void {
       throw new PolicyError(`route ${route.id}: the upstream CA holds no PEM certificate`);
     }
   }
+}
+
+/** Each certificate of a PEM bundle on its own. */
+export function pemCertificates(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
 }

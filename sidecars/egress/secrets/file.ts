@@ -1,6 +1,6 @@
-/** Reading the secrets file (see secrets.ts); errors name the file, never a value. */
+/** Reading the secrets file (see wire.ts); errors name the file, never a value. */
 
-import { policySha256 } from "../policy/file.ts";
+import { policySha256 } from "../policy/mod.ts";
 import { compileSecrets, SecretsError, type SecretTable } from "./table.ts";
 
 export interface LoadedSecrets {

@@ -6,7 +6,7 @@
 import { encodedNeedles } from "./encodings.ts";
 import { canonicalHost } from "../../../lib/net/mod.ts";
 import type { Needle } from "./needles.ts";
-import { routeId } from "../policy/routes.ts";
+import { routeId } from "../policy/mod.ts";
 import type { InjectedSecret, SecretsFile } from "./wire.ts";
 
 export interface CompiledSecret {

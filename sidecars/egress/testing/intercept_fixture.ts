@@ -8,19 +8,20 @@ import { type DlpFactory, type EgressProxy, startProxy } from "../proxy.ts";
 import { compileSecrets } from "../secrets/table.ts";
 import { type FakeDlp, fakeDlp } from "./fake_dlp.ts";
 import { testCa, testPolicy } from "./files.ts";
-import { eventually, type RawClient } from "./raw_client.ts";
+import type { RawClient } from "./raw_client.ts";
 import { curl, type Door, type StandIn, startDoor, startStandIn, tunnelClient } from "./tls.ts";
+import { eventually } from "./wait.ts";
 import { LeafMinter } from "../tls/leaf.ts";
 import type { GeneratedCa } from "../tls/ca.ts";
 import type { PolicyRoute } from "../policy/wire.ts";
 import type { InjectedSecret } from "../secrets/wire.ts";
-import type { Lookup } from "../upstream/resolve.ts";
+import { dnsResolver, type Lookup, withNameOverrides } from "../upstream/mod.ts";
 
 export const REAL = "sk-real-0123456789abcdefXYZ";
 export const PLACEHOLDER = "bb-placeholder-api-test-0001";
 export const HOSTS = ["api.test", "other.test", "raw.test", "untrusted.test", "gw.test"];
 
-export interface Fixture {
+export interface InterceptFixture {
   socket: string;
   door: Door;
   standIn: StandIn;
@@ -35,7 +36,7 @@ export interface Fixture {
   audit(): AuditEntry[];
 }
 
-export interface Options {
+export interface InterceptOptions {
   routes?: (standIn: StandIn) => PolicyRoute[];
   /** Allowed besides HOSTS, 127.0.0.1 and localhost. */
   allow?: string[];
@@ -58,8 +59,8 @@ export function defaultRoutes(standIn: StandIn): PolicyRoute[] {
 }
 
 export async function withIntercept(
-  fn: (fx: Fixture) => Promise<void>,
-  options: Options = {},
+  fn: (fx: InterceptFixture) => Promise<void>,
+  options: InterceptOptions = {},
 ): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "egress-intercept-" });
   const socket = `${dir}/egress.sock`;
@@ -85,8 +86,10 @@ export async function withIntercept(
       ? options.dlp
       : dlp.factory,
     audit,
-    testResolve: new Map(HOSTS.map((h) => [h, "127.0.0.1"])),
-    lookup: options.lookup,
+    resolver: withNameOverrides(
+      new Map(HOSTS.map((h) => [h, "127.0.0.1"])),
+      dnsResolver(options.lookup),
+    ),
     log: () => {},
   });
   const door = startDoor(socket);
@@ -131,7 +134,7 @@ export interface CurlResponse {
 
 /** curl through the proxy trusting the bottle CA; head and body of the final response. */
 export async function fetchVia(
-  fx: Fixture,
+  fx: InterceptFixture,
   args: string[],
   stdin?: Uint8Array,
 ): Promise<CurlResponse> {
@@ -159,20 +162,20 @@ export async function fetchVia(
   return { status, head, body, stderr: result.stderr };
 }
 
-export function requestLines(fx: Fixture): AuditEntry[] {
+export function requestLines(fx: InterceptFixture): AuditEntry[] {
   return fx.audit().filter((l) => l.method !== "CONNECT");
 }
 
-export async function auditSettles(fx: Fixture, count: number): Promise<AuditEntry[]> {
+export async function auditSettles(fx: InterceptFixture, count: number): Promise<AuditEntry[]> {
   await eventually(() => fx.audit().length >= count, `${count} audit lines`);
   return fx.audit();
 }
 
-export function tunnel(fx: Fixture, host = "api.test"): Promise<RawClient> {
+export function tunnel(fx: InterceptFixture, host = "api.test"): Promise<RawClient> {
   return tunnelClient(fx.door, `${host}:${fx.standIn.port}`, fx.ca.certPem);
 }
 
-export function writeStandInCa(fx: Fixture): string {
+export function writeStandInCa(fx: InterceptFixture): string {
   const path = `${fx.dir}/standin.crt`;
   Deno.writeTextFileSync(path, fx.standIn.caPem);
   return path;

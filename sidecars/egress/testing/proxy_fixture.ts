@@ -4,17 +4,13 @@ import { type AuditEntry, FileAudit } from "../audit/log.ts";
 import { compilePolicy } from "../policy/decide.ts";
 import type { EgressPolicy } from "../policy/wire.ts";
 import { type EgressProxy, startProxy } from "../proxy.ts";
-import {
-  type EchoServer,
-  eventually,
-  type Origin,
-  startEchoServer,
-  startOrigin,
-} from "./raw_client.ts";
+import { dnsResolver, withNameOverrides } from "../upstream/mod.ts";
+import { type EchoServer, startEchoServer, startOrigin, type TestOrigin } from "./origins.ts";
+import { eventually } from "./wait.ts";
 
-export interface Fixture {
+export interface ProxyFixture {
   socket: string;
-  origin: Origin;
+  origin: TestOrigin;
   echo: EchoServer;
   proxy: EgressProxy;
   dir: string;
@@ -29,7 +25,7 @@ export function policy(allow: string[], deny: string[] = []): EgressPolicy {
 export const DEFAULT_ALLOW = ["allowed.test", "localhost", "down.test", "*.wild.test"];
 
 export async function withProxy(
-  fn: (fx: Fixture) => Promise<void>,
+  fn: (fx: ProxyFixture) => Promise<void>,
   rules: EgressPolicy = policy(DEFAULT_ALLOW, ["blocked.wild.test"]),
 ): Promise<void> {
   const dir = Deno.makeTempDirSync({ prefix: "egress-test-" });
@@ -42,12 +38,15 @@ export async function withProxy(
     socketPath: socket,
     policy: compilePolicy(rules),
     audit,
-    testResolve: new Map([
-      ["allowed.test", "127.0.0.1"],
-      ["down.test", "127.0.0.1"],
-      ["a.wild.test", "127.0.0.1"],
-      ["blocked.wild.test", "127.0.0.1"],
-    ]),
+    resolver: withNameOverrides(
+      new Map([
+        ["allowed.test", "127.0.0.1"],
+        ["down.test", "127.0.0.1"],
+        ["a.wild.test", "127.0.0.1"],
+        ["blocked.wild.test", "127.0.0.1"],
+      ]),
+      dnsResolver(),
+    ),
     log: () => {},
   });
   const auditText = (): string => {

@@ -1,121 +1,18 @@
-/**
- * Test helpers (not used in production): loopback-only origin servers and a raw HTTP
- * client that talks to the proxy over its Unix socket.
- */
+/** A raw HTTP/1.1 client that talks to the proxy over its Unix socket, and reading its answers. */
 
+import { BufferedReader, type ByteSink, connStream, writeAll } from "../conn_io.ts";
 import {
-  BufferedReader,
-  connStream,
-  readHead,
-  relayBody,
-  type Sink,
-  writeAll,
-} from "../conn_io.ts";
-import { BodyScanner, responseFraming } from "../http/body.ts";
-import { type LoopbackServer, serveLoopback } from "./listener.ts";
-import {
+  BodyDelimiter,
   type HeaderField,
   latin1,
   latin1Bytes,
+  readHead,
+  relayBody,
+  responseFraming,
   type ResponseHead,
   responseHeadParser,
-} from "../http/head.ts";
-
-export const TEST_TIMEOUT_MS = 10_000;
-
-export async function withTimeout<T>(
-  promise: Promise<T>,
-  what: string,
-  ms = TEST_TIMEOUT_MS,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` every 10 ms until it returns true; fails after `ms`. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = TEST_TIMEOUT_MS,
-): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-export interface SeenRequest {
-  method: string;
-  /** Path and query as received (origin-form). */
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-export interface Origin {
-  port: number;
-  requests: SeenRequest[];
-  close(): Promise<void>;
-}
-
-/** An HTTP/1.1 server on 127.0.0.1: `/hello`, `/echo` (body back), `/chunked`. */
-export function startOrigin(): Promise<Origin> {
-  const requests: SeenRequest[] = [];
-  const { promise, resolve } = Promise.withResolvers<number>();
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: (addr) => resolve(addr.port),
-  }, async (request) => {
-    const url = new URL(request.url);
-    const body = await request.text();
-    requests.push({
-      method: request.method,
-      path: url.pathname + url.search,
-      headers: Object.fromEntries(request.headers),
-      body,
-    });
-    if (url.pathname === "/echo") return new Response(body);
-    if (url.pathname === "/chunked") {
-      const parts = ["one,", "two,", "three"];
-      return new Response(
-        new ReadableStream({
-          pull(controller): void {
-            const part = parts.shift();
-            if (part === undefined) controller.close();
-            else controller.enqueue(new TextEncoder().encode(part));
-          },
-        }),
-      );
-    }
-    return new Response("hello", { headers: { "X-Origin": "yes" } });
-  });
-  return promise.then((port) => ({ port, requests, close: () => server.shutdown() }));
-}
-
-export type EchoServer = LoopbackServer;
-
-/** A TCP echo server on 127.0.0.1 (the far end of CONNECT tunnels). */
-export function startEchoServer(): EchoServer {
-  return serveLoopback(async (conn) => {
-    const buffer = new Uint8Array(16 * 1024);
-    for (;;) {
-      const n = await conn.read(buffer);
-      if (n === null) return;
-      await writeAll(conn, buffer.subarray(0, n));
-    }
-  });
-}
+} from "../http/mod.ts";
+import { withTimeout } from "./wait.ts";
 
 export interface RawResponse {
   status: number;
@@ -163,13 +60,13 @@ export class RawClient {
     const framing = responseFraming(head, method);
     if (!framing.ok) throw new Error(framing.message);
     const chunks: Uint8Array[] = [];
-    const sink: Sink = {
+    const sink: ByteSink = {
       write: (bytes: Uint8Array): Promise<void> => {
         chunks.push(bytes.slice());
         return Promise.resolve();
       },
     };
-    await relayBody(this.reader, sink, new BodyScanner(framing.framing), () => {});
+    await relayBody(this.reader, sink, new BodyDelimiter(framing.framing), () => {});
     const body = latin1(concatAll(chunks));
     return { status: head.status, headers: head.headers, body };
   }

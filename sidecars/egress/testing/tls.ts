@@ -16,8 +16,10 @@ import {
 } from "../tls/keys.ts";
 import { literalName } from "../tls/names.ts";
 import { x509 } from "../tls/x509.ts";
-import { RawClient, type SeenRequest, TEST_TIMEOUT_MS, withTimeout } from "./raw_client.ts";
 import { type LoopbackServer, serveLoopback } from "./listener.ts";
+import type { SeenRequest } from "./origins.ts";
+import { RawClient } from "./raw_client.ts";
+import { TEST_TIMEOUT_MS, withTimeout } from "./wait.ts";
 
 export interface ServerCert {
   certPem: string;

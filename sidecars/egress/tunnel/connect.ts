@@ -5,14 +5,19 @@
  * has no CA, relay the tunnel untouched.
  */
 
-import { AuditRecorder, type ProxyContext } from "../pipeline/context.ts";
+import { AuditRecorder } from "../audit/mod.ts";
+import type { ProxyContext } from "../pipeline/mod.ts";
 import { type BufferedReader, connStream } from "../conn_io.ts";
-import { decide, type Decision } from "../policy/decide.ts";
-import { type Authority, parseConnectAuthority, type RequestHead } from "../http/head.ts";
-import { CONNECT_ESTABLISHED, proxyErrorResponse } from "../http/responses.ts";
-import { hasUpstreamOverride, isPassthrough } from "../policy/routes.ts";
+import { decide, type Decision, hasUpstreamOverride, isPassthrough } from "../policy/mod.ts";
+import {
+  type Authority,
+  CONNECT_ESTABLISHED,
+  parseConnectAuthority,
+  proxyErrorResponse,
+  type RequestHead,
+} from "../http/mod.ts";
 import { runTunnel } from "./relay.ts";
-import { connectUpstream, type Found, resolveUpstream } from "../upstream/resolve.ts";
+import { connectUpstream, type Found, resolveUpstream } from "../upstream/mod.ts";
 
 export async function handleConnect(
   ctx: ProxyContext,
@@ -53,7 +58,7 @@ export async function handleConnect(
   // Requests to a host with an operator `upstream` route may never need the host itself.
   if (intercept && hasUpstreamOverride(policy.routes, authority.host)) return interceptWith(null);
   // Looked up and checked before any 200; only the checked addresses are dialled later.
-  const resolution = await resolveUpstream(authority.host, decision, ctx.testResolve, ctx.lookup);
+  const resolution = await resolveUpstream(ctx.resolver, authority.host, decision);
   if (!resolution.ok) {
     const verdict = resolution.status === 403 ? "deny" : "allow";
     return refuse(resolution.status, verdict, decision.rule, resolution.reason);
@@ -82,7 +87,7 @@ async function passthrough(
   } catch (error) {
     return refuse(502, "allow", decision.rule, (error as Error).message);
   }
-  const extras = { testResolve: resolution.testResolve };
+  const extras = { nameOverride: resolution.nameOverride };
   try {
     await client.stream.write(CONNECT_ESTABLISHED);
   } catch {

@@ -8,11 +8,11 @@ import {
   auditSettles,
   defaultRoutes,
   fetchVia,
-  type Fixture,
-  type Options,
+  type InterceptFixture,
+  type InterceptOptions,
   withIntercept,
 } from "../testing/intercept_fixture.ts";
-import { header, proxyRequest, RawClient } from "../testing/raw_client.ts";
+import { header, proxyRequest, RawClient } from "../testing/mod.ts";
 import { type Lookup, systemLookup } from "../upstream/resolve.ts";
 
 /**
@@ -26,13 +26,13 @@ const hostsFile: Lookup = (host) => {
   return systemLookup(host);
 };
 
-const OPTIONS: Options = {
+const OPTIONS: InterceptOptions = {
   allow: ["internal.test", "nxdomain.test", "public.test"],
   lookup: hostsFile,
 };
 
 /** Everything the proxy sends for a CONNECT, until it closes the connection (or a 200). */
-async function rawConnect(fx: Fixture, target: string): Promise<string> {
+async function rawConnect(fx: InterceptFixture, target: string): Promise<string> {
   const client = await RawClient.connect(fx.socket);
   try {
     await client.send(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n`);
@@ -56,7 +56,7 @@ function assertRefused(raw: string, status: number, reason: RegExp): void {
   assert.match(raw, reason);
 }
 
-async function connectLine(fx: Fixture): Promise<AuditEntry> {
+async function connectLine(fx: InterceptFixture): Promise<AuditEntry> {
   const lines = await auditSettles(fx, 1);
   assert.equal(lines.length, 1);
   assert.equal(lines[0].method, "CONNECT");

@@ -4,15 +4,14 @@
  * inside through the shared request pipeline. Anything else inside is closed and audited.
  */
 
-import type { AuditRecorder, ProxyContext } from "../pipeline/context.ts";
+import type { AuditRecorder } from "../audit/mod.ts";
+import { type ProxyContext, serveConnection } from "../pipeline/mod.ts";
 import type { SecureContext } from "node:tls";
 import { BufferedReader, type ByteStream, closeQuietly } from "../conn_io.ts";
-import type { Decision } from "../policy/decide.ts";
-import type { Authority } from "../http/head.ts";
-import { CONNECT_ESTABLISHED, proxyErrorResponse } from "../http/responses.ts";
-import { serveSession } from "../pipeline/serve.ts";
+import type { Decision } from "../policy/mod.ts";
+import { type Authority, CONNECT_ESTABLISHED, proxyErrorResponse } from "../http/mod.ts";
 import { acceptTls } from "../tls/server.ts";
-import type { Found } from "../upstream/resolve.ts";
+import type { Found } from "../upstream/mod.ts";
 
 export const NOT_TLS_RULE = "not-tls";
 export const NOT_HTTP_RULE = "not-http";
@@ -60,7 +59,7 @@ export async function interceptTunnel(
     return;
   }
   let badHead: string | null = null;
-  const served = await serveSession(
+  const served = await serveConnection(
     ctx,
     new BufferedReader(decrypted),
     { kind: "intercepted", host: authority.host, port: authority.port, pinned },

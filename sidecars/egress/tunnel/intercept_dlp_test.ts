@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { unavailableDlp } from "../dlp_loader.ts";
-import { BLOCK_MARK, WARN_MARK } from "../testing/fake_dlp.ts";
-import { content, header, RawClient, withTimeout } from "../testing/raw_client.ts";
-import { curl } from "../testing/tls.ts";
+import {
+  BLOCK_MARK,
+  content,
+  curl,
+  header,
+  RawClient,
+  WARN_MARK,
+  withTimeout,
+} from "../testing/mod.ts";
 import {
   auditSettles,
   fetchVia,

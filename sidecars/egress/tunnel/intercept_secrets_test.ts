@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { compileSecrets } from "../secrets/table.ts";
-import { content, header } from "../testing/raw_client.ts";
-import { curl } from "../testing/tls.ts";
+import { content, curl, header } from "../testing/mod.ts";
 import {
   bearer,
   fetchVia,

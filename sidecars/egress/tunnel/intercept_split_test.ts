@@ -10,14 +10,19 @@ import { createDlpEngine } from "../dlp/mod.ts";
 import {
   bearer,
   defaultRoutes,
-  type Fixture,
+  type InterceptFixture,
   requestLines,
   withIntercept,
 } from "../testing/intercept_fixture.ts";
-import { startRawOrigin } from "../testing/raw_origin.ts";
-import { header, RawClient, type RawResponse } from "../testing/raw_client.ts";
-import { curl, tunnelClient } from "../testing/tls.ts";
-import type { RawOrigin } from "../testing/raw_origin.ts";
+import {
+  curl,
+  header,
+  RawClient,
+  type RawOrigin,
+  type RawResponse,
+  startRawOrigin,
+  tunnelClient,
+} from "../testing/mod.ts";
 
 const SECRET = "sk-real-Xq7Lm2Vb9Rt4Wz1Kc8Np3Hs6Jd5Gf0YaUe";
 const FIRST = SECRET.slice(0, 8 + 17);
@@ -28,7 +33,9 @@ interface Origins {
   tls: RawOrigin;
 }
 
-async function withOrigins(fn: (fx: Fixture, origins: Origins) => Promise<void>): Promise<void> {
+async function withOrigins(
+  fn: (fx: InterceptFixture, origins: Origins) => Promise<void>,
+): Promise<void> {
   const origins = {
     plain: await startRawOrigin(false),
     tls: await startRawOrigin(true, ["gw.test"]),
@@ -69,7 +76,7 @@ function assertNeverReached(origin: RawOrigin, ...pieces: string[]): void {
   for (const piece of pieces) assert.ok(!received.includes(piece), `the origin got ${piece}`);
 }
 
-function assertAudited(fx: Fixture, count: number): void {
+function assertAudited(fx: InterceptFixture, count: number): void {
   const lines = requestLines(fx).filter((l) => l.rule === "bottle-secret-split:api.test");
   assert.equal(lines.length, count);
   assert.ok(lines.every((l) => l.verdict === "deny" && l.status === 403), JSON.stringify(lines));

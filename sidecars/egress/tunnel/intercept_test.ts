@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { content, header, RawClient } from "../testing/raw_client.ts";
-import { curl, tunnelClient } from "../testing/tls.ts";
+import { content, curl, header, RawClient, tunnelClient } from "../testing/mod.ts";
 import {
   auditSettles,
   bearer,

@@ -32,11 +32,18 @@ import { sample, SAMPLES } from "../../dlp/testing/samples.ts";
 import type { PolicyRoute } from "../../policy/wire.ts";
 import { type EgressProxy, startProxy } from "../../proxy.ts";
 import { compileSecrets } from "../../secrets/table.ts";
+import { dnsResolver, withNameOverrides } from "../../upstream/mod.ts";
 import type { InjectedSecret } from "../../secrets/wire.ts";
-import { testCa, testPolicy } from "../files.ts";
-import { header, RawClient, type RawResponse } from "../raw_client.ts";
-import { mintServerCert } from "../tls.ts";
-import { type LoopbackServer, serveLoopback } from "../listener.ts";
+import {
+  header,
+  type LoopbackServer,
+  mintServerCert,
+  RawClient,
+  type RawResponse,
+  serveLoopback,
+  testCa,
+  testPolicy,
+} from "../mod.ts";
 import { generateCa } from "../../tls/ca.ts";
 import { LeafMinter } from "../../tls/leaf.ts";
 import { type Records, startRecordingOrigin } from "./origin.ts";
@@ -172,7 +179,7 @@ async function startWorld(hosts: string[], secrets: InjectedSecret[]): Promise<W
       minter: await LeafMinter.create(ca.certPem, ca.keyPem),
       dlp: createDlpEngine,
       audit: { record: (entry) => audit.push(entry) },
-      testResolve: new Map(hosts.map((h) => [h, "127.0.0.1"])),
+      resolver: withNameOverrides(new Map(hosts.map((h) => [h, "127.0.0.1"])), dnsResolver()),
       log: () => {},
     });
   } catch (error) {
