@@ -6,7 +6,7 @@
  * targets.
  */
 import { benchEgress, renderEgressBench } from "./egress_proxy.ts";
-import { renderCorpusReport, runDlpCorpus } from "../../sidecars/egress/testing/dlp_corpus/run.ts";
+import { renderCorpusReport, runDlpCorpus } from "../../sidecars/egress/testing/dlp_corpus/mod.ts";
 import { measureDlpThroughput } from "../../sidecars/egress/dlp/testing/throughput.ts";
 import type { SrtSetup } from "./srt.ts";
 import { measureSrtProxyLatency } from "./srt_proxy.ts";

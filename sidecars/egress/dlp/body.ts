@@ -19,7 +19,8 @@ import type { FindingSink, Matcher } from "./matcher.ts";
 import { multipartBoundary, type MultipartPart, parseMultipart } from "./multipart.ts";
 import { type ArchiveKind, archiveKind } from "./archive.ts";
 import { FindingCollector, type RulePolicy } from "./policy.ts";
-import { ALL_VIEWS, scanArchive, scanText, TextStreamScanner } from "./text_scan.ts";
+import { scanArchive, scanText, TextStreamScanner } from "./text_scan.ts";
+import { ALL_VIEWS } from "./view.ts";
 import type { BodyScan, DlpFinding } from "./types.ts";
 
 export const BODY_TOO_LARGE = "body-too-large";

@@ -7,7 +7,8 @@ import { toBinary } from "./binary.ts";
 import { decodeBase64 } from "./checksum.ts";
 import type { FindingSink, Matcher } from "./matcher.ts";
 import { scanSplit } from "./parts.ts";
-import { ALL_VIEWS, scanText } from "./text_scan.ts";
+import { scanText } from "./text_scan.ts";
+import { ALL_VIEWS } from "./view.ts";
 import type { DlpHeader } from "./types.ts";
 
 const BASIC = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i;

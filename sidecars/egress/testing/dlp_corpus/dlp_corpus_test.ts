@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { renderCorpusReport, runDlpCorpus } from "./run.ts";
+import { renderCorpusReport, runDlpCorpus } from "./mod.ts";
 
 /**
  * The lowest catch rate each evasion family may have (0..1): the one place to raise as
