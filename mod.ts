@@ -45,5 +45,5 @@ export { bottleDir, resolveStateDir } from "./engine/state_dir.ts";
 export { allProviders, compileProject } from "./resources/mod.ts";
 export { getBackend, PreflightError } from "./backends/mod.ts";
 export type { Backend, SandboxHandle, SandboxSpec } from "./backends/backend.ts";
-export { compilePolicy, decide } from "./sidecars/egress/decide.ts";
-export type { EgressPolicy } from "./sidecars/egress/policy.ts";
+export { compilePolicy, decide } from "./sidecars/egress/mod.ts";
+export type { EgressPolicy } from "./sidecars/egress/mod.ts";

@@ -1,13 +1,72 @@
 /**
- * Process identity: a pid alone is not life, because pids are reused. A process is
- * identified by its pid plus its start time (field 22 of /proc/PID/stat, in clock ticks
- * since boot), which no later process with the same pid can share.
+ * Processes (Linux): the process table read from /proc, and process identity. A pid alone is
+ * not life, because pids are reused. A process is identified by its pid plus its start time
+ * (field 22 of /proc/PID/stat, in clock ticks since boot), which no later process with the
+ * same pid can share. One module: identity needs the table, and the table's rows are
+ * identities.
  */
-import { readStat } from "./proc_table.ts";
 
 export interface ProcessIdentity {
   pid: number;
   startTime: number;
+}
+
+export interface ProcStat extends ProcessIdentity {
+  state: string;
+  ppid: number;
+  pgid: number;
+  sid: number;
+}
+
+export function readStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  return {
+    pid,
+    state: f[0],
+    ppid: Number(f[1]),
+    pgid: Number(f[2]),
+    sid: Number(f[3]),
+    startTime: Number(f[19]),
+  };
+}
+
+/** Every process now in /proc (zombies included). */
+export function allProcesses(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const stat = readStat(Number(entry.name));
+    if (stat !== null) out.push(stat);
+  }
+  return out;
+}
+
+/** Live (non-zombie) processes of the session led by `leader`, started no earlier than it. */
+export function sessionMembers(leader: ProcessIdentity): ProcStat[] {
+  return allProcesses().filter((p) =>
+    p.sid === leader.pid && p.startTime >= leader.startTime && p.state !== "Z" && p.state !== "X"
+  );
+}
+
+export function childrenOf(pid: number): ProcStat[] {
+  return allProcesses().filter((p) => p.ppid === pid && p.state !== "Z" && p.state !== "X");
+}
+
+/** The NUL-separated argv of a process, or null when it is gone. */
+export function readCmdline(pid: number): string[] | null {
+  try {
+    const raw = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+    return raw === "" ? [] : raw.replace(/\0$/, "").split("\0");
+  } catch {
+    return null;
+  }
 }
 
 /** Start time of a live process, or null when no such process exists (or it is a zombie). */

@@ -1,17 +1,16 @@
 /**
  * The DLP rule ids a manifest may configure in `egress.dlp.rules`: every built-in format and
  * the fail-closed findings. The list lives with the egress sidecar (the code that reports the
- * rules); manifest/ reads it from the DLP module's public entry, as schema.ts already reads
- * the host rules. The bottle's own secrets (`bottle-secret:…`) always block and are not
- * configurable.
+ * rules); manifest/ reads it from the DLP module's public entry (its mod.ts). The bottle's
+ * own secrets (`bottle-secret:…`) always block and are not configurable.
  */
 import {
+  ARCHIVE_UNREADABLE,
   BODY_TOO_LARGE,
   ENCODING_CORRUPT,
   ENCODING_UNKNOWN,
   SECRET_RULE_IDS,
 } from "../sidecars/egress/dlp/mod.ts";
-import { ARCHIVE_UNREADABLE } from "../sidecars/egress/dlp/text_scan.ts";
 
 export const DLP_RULE_IDS: ReadonlySet<string> = new Set([
   ...SECRET_RULE_IDS,

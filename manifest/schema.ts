@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HostRuleError, type HostRuleList, parseHostRule } from "../sidecars/egress/host_rules.ts";
+import { HostRuleError, type HostRuleList, parseHostRule } from "../lib/net/mod.ts";
 import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
 import { didYouMean } from "./suggest.ts";
 import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";

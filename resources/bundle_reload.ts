@@ -3,7 +3,7 @@ import { bottleDir } from "../engine/state_dir.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import { bundleStatus, reloadBundle } from "../sidecars/bundle/launch.ts";
 import type { BundleHandle } from "../sidecars/bundle/types.ts";
-import { LOADED_POLICY_FILE } from "../sidecars/egress/policy_file.ts";
+import { LOADED_POLICY_FILE } from "../sidecars/egress/mod.ts";
 import { readBundleHandle } from "./handle_file.ts";
 
 const RELOAD_TIMEOUT_MS = 3000;

@@ -8,14 +8,14 @@ import type { ResourceNode } from "../engine/graph.ts";
 import { jsonObjectOf, type SameShape } from "../engine/json_data.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import type { Instance } from "../engine/resource_type.ts";
-import { compilePolicy } from "../sidecars/egress/decide.ts";
-import type {
-  DlpPolicy,
-  DlpRulePolicy,
-  EgressPolicy,
-  PolicyRoute,
-} from "../sidecars/egress/policy.ts";
-import { policySha256 } from "../sidecars/egress/policy_file.ts";
+import {
+  compilePolicy,
+  type DlpPolicy,
+  type DlpRulePolicy,
+  type EgressPolicy,
+  type PolicyRoute,
+  policySha256,
+} from "../sidecars/egress/mod.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { loadedMarker, reloadAndWait, runningBundle } from "./bundle_reload.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";

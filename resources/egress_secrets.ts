@@ -4,7 +4,7 @@ import type { ProviderContext } from "../engine/provider.ts";
 import type { Instance } from "../engine/resource_type.ts";
 import { AUTH_SCHEMES } from "../manifest/schema.ts";
 import type { BottleManifest } from "../manifest/types.ts";
-import type { SecretsFile } from "../sidecars/egress/secrets.ts";
+import type { SecretsFile } from "../sidecars/egress/mod.ts";
 import type { BottleContext, CompileOptions } from "./bottle_context.ts";
 import { reloadAndWait } from "./bundle_reload.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";

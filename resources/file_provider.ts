@@ -8,7 +8,7 @@ import {
   type Observation,
   type ResourceType,
 } from "../engine/resource_type.ts";
-import { policySha256 } from "../sidecars/egress/policy_file.ts";
+import { policySha256 } from "../sidecars/egress/mod.ts";
 
 const outputs = z.object({ sha256: z.string() });
 export type FileOutputs = z.infer<typeof outputs>;

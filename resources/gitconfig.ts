@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
 import type { GitUser } from "../manifest/types.ts";
-import { policySha256 } from "../sidecars/egress/policy_file.ts";
+import { policySha256 } from "../sidecars/egress/mod.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 import type { BottleContext } from "./bottle_context.ts";

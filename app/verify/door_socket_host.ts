@@ -2,7 +2,7 @@
  * Whose socket listens on the door's port inside, the I/O half: the sandbox's TCP tables and
  * the descriptors of the door keeper's processes and the sandbox's, read from the host.
  */
-import { sessionMembers } from "../../lib/proc_table.ts";
+import { sessionMembers } from "../../lib/process.ts";
 import { isAlive } from "../../lib/process.ts";
 import type { SandboxHandle } from "../../backends/backend.ts";
 import {

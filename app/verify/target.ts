@@ -1,7 +1,7 @@
 /** The bottle a verify runs against, found in a state directory's records. */
 import { join } from "node:path";
 import { getBackend } from "../../backends/mod.ts";
-import type { SecretsFile } from "../../sidecars/egress/secrets.ts";
+import type { SecretsFile } from "../../sidecars/egress/mod.ts";
 import { UserError } from "../errors.ts";
 import type { Session } from "../session.ts";
 import { bottleRecords, bottleSandbox } from "./engine_ops.ts";

@@ -1,4 +1,4 @@
-import { sessionMembers } from "../../lib/proc_table.ts";
+import { sessionMembers } from "../../lib/process.ts";
 import type { ProcessIdentity } from "../../lib/process.ts";
 import { listeningSocketsOf, socketInodesHeldBy } from "./listening.ts";
 

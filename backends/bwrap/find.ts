@@ -1,4 +1,4 @@
-import { allProcesses, readCmdline } from "../../lib/proc_table.ts";
+import { allProcesses, readCmdline } from "../../lib/process.ts";
 import type { ProcessIdentity } from "../../lib/process.ts";
 import { stagePrefix } from "./stage.ts";
 

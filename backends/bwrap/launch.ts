@@ -11,7 +11,7 @@ import { type BwrapInvocation, INFO_FD } from "./args.ts";
 import { keeperArgv } from "./door.ts";
 import { INIT_NAME } from "./init.ts";
 import { doorPorts } from "./door_status.ts";
-import { allProcesses } from "../../lib/proc_table.ts";
+import { allProcesses } from "../../lib/process.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";

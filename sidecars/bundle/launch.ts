@@ -14,12 +14,12 @@ import {
   signalIfAlive,
   waitForExit,
 } from "../../lib/process.ts";
-import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
+import { TEST_RESOLVE_ENV } from "../egress/mod.ts";
 import { findOnPath } from "../../backends/preflight.ts";
 import { sidecarEnv, sidecarScript } from "./deno_cmd.ts";
 import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
-import { allProcesses, readCmdline, sessionMembers } from "../../lib/proc_table.ts";
+import { allProcesses, readCmdline, sessionMembers } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 
 export { bundleSockets };
@@ -41,7 +41,7 @@ const SIDECARS_DIR = sidecarScript("../");
  *
  * The daemons inherit only a few variables of `source` (see PASSED_ENV), this process's
  * environment by default. Test-only: `BOT_BOTTLE_TEST_RESOLVE` (a JSON object
- * `{"host": "127.0.0.1"}`, see sidecars/egress/test_resolve.ts) is passed to the egress
+ * `{"host": "127.0.0.1"}`, see sidecars/egress/upstream/name_override.ts) is passed to the egress
  * proxy unchanged, so a test that sets it for `apply` points allowed names at a local
  * server; the proxy honours loopback targets only.
  */

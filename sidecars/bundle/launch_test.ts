@@ -1,17 +1,20 @@
 import assert from "node:assert/strict";
 import {
+  eventually,
   passthroughRoute,
+  proxyRequest,
+  RawClient,
+  startEchoServer,
   testPolicy,
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "../egress/test_files.ts";
-import { eventually, proxyRequest, RawClient, startEchoServer } from "../egress/test_support.ts";
+} from "../egress/testing/mod.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
-import { allProcesses, childrenOf, readCmdline } from "../../lib/proc_table.ts";
+import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
 import { SUPERVISOR_SCRIPT } from "./main.ts";
-import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
+import { TEST_RESOLVE_ENV } from "../egress/mod.ts";
 import { readProcessMemory } from "../../tests/bench/smaps.ts";
 
 /** The perl supervisor takes ~6 MB RSS; the Deno one it replaced took ~40 MB. */

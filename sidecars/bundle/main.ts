@@ -12,8 +12,7 @@ import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "./deno_cmd.ts";
 import type { ChildSpec } from "./types.ts";
 import { EGRESS_SOCKET } from "./layout.ts";
 import { DEFAULT_RESTART_POLICY, type RestartPolicyOptions } from "./restart_policy.ts";
-import type { EgressPolicy } from "../egress/policy.ts";
-import { TEST_RESOLVE_ENV } from "../egress/test_resolve.ts";
+import { type EgressPolicy, TEST_RESOLVE_ENV } from "../egress/mod.ts";
 
 /** egress/main.ts exits with this code when its arguments or policy are unusable. */
 const EGRESS_CONFIG_ERROR = 2;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { findOnPath } from "../../backends/preflight.ts";
-import { childrenOf } from "../../lib/proc_table.ts";
-import { eventually, withTimeout } from "../egress/test_support.ts";
+import { childrenOf } from "../../lib/process.ts";
+import { eventually, withTimeout } from "../egress/testing/mod.ts";
 import { SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import type { RestartPolicyOptions } from "./restart_policy.ts";
 import type { ChildSpec } from "./types.ts";

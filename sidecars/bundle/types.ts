@@ -8,13 +8,13 @@ export interface BundleSpec {
   bottle: string;
   /** Directory for the bundle's sockets (the door); created by the engine, mode 0700/0711. */
   runDir: string;
-  /** The egress policy file (JSON, see sidecars/egress/policy.ts). */
+  /** The egress policy file (JSON, see sidecars/egress/policy/wire.ts). */
   policyFile: string;
   /** Directory for logs: `egress.jsonl` (audit), `bundle.log` (daemon stderr). */
   logDir: string;
   /** The bottle's CA: `ca.crt` and `ca.key` (0600); the key never leaves the bundle. */
   caDir: string;
-  /** The secrets file (see sidecars/egress/secrets.ts); read only by the egress daemon. */
+  /** The secrets file (see sidecars/egress/secrets/wire.ts); read only by the egress daemon. */
   secretsFile: string;
 }
 

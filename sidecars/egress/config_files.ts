@@ -1,10 +1,8 @@
 /** Policy and secrets read together: the daemon takes both or neither (start and SIGHUP). */
 
 import { join } from "node:path";
-import type { CompiledPolicy } from "./decide.ts";
-import { LOADED_POLICY_FILE, loadPolicyFile } from "./policy_file.ts";
-import { EMPTY_SECRETS, type SecretTable } from "./secret_table.ts";
-import { loadSecretsFile } from "./secrets_file.ts";
+import { type CompiledPolicy, LOADED_POLICY_FILE, loadPolicyFile } from "./policy/mod.ts";
+import { EMPTY_SECRETS, loadSecretsFile, type SecretTable } from "./secrets/mod.ts";
 
 export interface ConfigPaths {
   bottle: string;

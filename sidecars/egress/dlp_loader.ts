@@ -4,8 +4,8 @@
  * passthrough tunnels keep working.
  */
 
-import type { DlpEngine, DlpFinding } from "./dlp/types.ts";
-import { DLP_UNAVAILABLE_RULE } from "./inspect.ts";
+import type { DlpEngine, DlpFinding } from "./dlp/mod.ts";
+import { DLP_UNAVAILABLE_RULE } from "./inspect/mod.ts";
 import type { DlpFactory } from "./proxy.ts";
 
 export type LoadedDlp = { ok: true; factory: DlpFactory } | { ok: false; reason: string };

@@ -4,7 +4,7 @@
  *     [--ca-dir DIR] [--secrets FILE] [--no-dlp] [--exit-with-parent]
  * `--ca-dir` holds the bottle CA (`ca.crt`, `ca.key`): with it, CONNECTs are intercepted
  * (unless their route is passthrough); without it every CONNECT is a plain tunnel.
- * `--secrets` is the secrets file (see secrets.ts). DLP (dlp/mod.ts) is on unless
+ * `--secrets` is the secrets file (see secrets/wire.ts). DLP (dlp/mod.ts) is on unless
  * `--no-dlp`; if that module cannot be loaded, every inspected request is refused (403,
  * rule `dlp:dlp-unavailable`, saying why) while passthrough tunnels still work. Silent on success; errors go to stderr (the bundle log). SIGHUP re-reads the
  * policy and secrets files together (if either is invalid both old ones stay in force);
@@ -14,12 +14,12 @@
 
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { FileAudit } from "./audit.ts";
+import { FileAudit } from "./audit/mod.ts";
 import { type ConfigPaths, loadConfig, writeLoadedMarker } from "./config_files.ts";
 import { loadDlpFactory, unavailableDlp } from "./dlp_loader.ts";
 import { type DlpFactory, type EgressProxy, startProxy } from "./proxy.ts";
-import { parseTestResolve, TEST_RESOLVE_ENV } from "./test_resolve.ts";
-import type { LeafMinter } from "./tls/leaf.ts";
+import { dnsResolver, resolverFromEnv, TEST_RESOLVE_ENV } from "./upstream/mod.ts";
+import type { LeafMinter } from "./tls/mod.ts";
 import { importSigningKey } from "./tls/keys.ts";
 
 const CONFIG_ERROR = 2;
@@ -139,8 +139,9 @@ async function main(): Promise<number> {
       dlp = loaded.ok ? loaded.factory : unavailableDlp(loaded.reason);
     }
     audit = new FileAudit(args.logDir, log);
-    const testResolve = parseTestResolve(Deno.env.get(TEST_RESOLVE_ENV));
-    for (const warning of testResolve.warnings) log(`egress: ${warning}`);
+    // Test-only: the name override, when the variable is set (upstream/name_override.ts).
+    const names = resolverFromEnv(Deno.env.get(TEST_RESOLVE_ENV), dnsResolver());
+    for (const warning of names.warnings) log(`egress: ${warning}`);
     proxy = await startProxy({
       socketPath: args.socket,
       policy: loaded.policy,
@@ -148,7 +149,7 @@ async function main(): Promise<number> {
       minter: minter === undefined ? undefined : deferred(minter),
       dlp,
       audit,
-      testResolve: testResolve.map,
+      resolver: names.resolver,
       log,
     });
     writeLoadedMarker(args.logDir, loaded.marker);

@@ -1,18 +1,24 @@
 import assert from "node:assert/strict";
 import { egressChild } from "../bundle/main.ts";
 import {
+  eventually,
+  header,
   passthroughRoute,
+  proxyRequest,
+  RawClient,
+  startDoor,
+  startEchoServer,
+  startStandIn,
   testPolicy,
+  tunnelClient,
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "./test_files.ts";
-import { TEST_RESOLVE_ENV } from "./test_resolve.ts";
-import type { PolicyRoute } from "./policy.ts";
-import { LOADED_POLICY_FILE, policySha256 } from "./policy_file.ts";
-import type { InjectedSecret } from "./secrets.ts";
-import { eventually, header, proxyRequest, RawClient, startEchoServer } from "./test_support.ts";
-import { startDoor, startStandIn, tunnelClient } from "./test_tls.ts";
+} from "./testing/mod.ts";
+import { TEST_RESOLVE_ENV } from "./upstream/name_override.ts";
+import type { PolicyRoute } from "./policy/wire.ts";
+import { LOADED_POLICY_FILE, policySha256 } from "./policy/file.ts";
+import type { InjectedSecret } from "./secrets/wire.ts";
 
 interface Daemon {
   child: Deno.ChildProcess;

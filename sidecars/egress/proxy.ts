@@ -1,20 +1,24 @@
 /**
  * The egress proxy: an HTTP forward proxy on a Unix socket (the bottle's door). Every
  * request is decided against the configuration (policy, secrets, DLP engine) in force when
- * it arrives; swapping it (hot reload) never touches open tunnels or intercepted sessions.
+ * it arrives; swapping it (hot reload) never touches open tunnels or intercepted connections.
  */
 
-import type { AuditSink } from "./audit.ts";
-import { handleConnect } from "./connect.ts";
-import type { ProxyConfig, ProxyContext, ProxyTimeouts } from "./context.ts";
+import type { AuditSink } from "./audit/mod.ts";
+import { handleConnect, loadInterception } from "./tunnel/mod.ts";
+import {
+  type ProxyConfig,
+  type ProxyContext,
+  type ProxyTimeouts,
+  serveConnection,
+} from "./pipeline/mod.ts";
 import { BufferedReader, closeQuietly, connStream } from "./conn_io.ts";
-import type { CompiledPolicy } from "./decide.ts";
-import type { DlpConfig, DlpEngine } from "./dlp/types.ts";
-import { EMPTY_SECRETS, type SecretTable } from "./secret_table.ts";
-import { serveSession } from "./session.ts";
-import type { LeafMinter } from "./tls/leaf.ts";
+import type { CompiledPolicy } from "./policy/mod.ts";
+import type { DlpConfig, DlpEngine } from "./dlp/mod.ts";
+import { EMPTY_SECRETS, type SecretTable } from "./secrets/mod.ts";
+import type { LeafMinter } from "./tls/mod.ts";
 import type { ServerContexts } from "./tls/server.ts";
-import { type Lookup, systemLookup } from "./upstream.ts";
+import { dnsResolver, type Resolver } from "./upstream/mod.ts";
 
 /** Builds the DLP engine for a configuration (e.g. `createDlpEngine` of dlp/mod.ts). */
 export type DlpFactory = (config: DlpConfig) => DlpEngine;
@@ -32,9 +36,11 @@ export interface ProxyOptions {
   /** DLP on every outgoing request; off without it. */
   dlp?: DlpFactory;
   audit: AuditSink;
-  /** Test-only name mapping (canonical host → loopback IP); empty in normal use. */
-  testResolve?: ReadonlyMap<string, string>;
-  lookup?: Lookup;
+  /**
+   * Names to addresses: the system's DNS (dnsResolver) by default. main.ts and the test
+   * fixtures put the test-only name override in front of it (upstream/name_override.ts).
+   */
+  resolver?: Resolver;
   timeouts?: Partial<ProxyTimeouts>;
   /** Operational errors (the bundle log). */
   log?: (line: string) => void;
@@ -87,8 +93,7 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
     config: () => config,
     tls: options.minter === undefined ? null : lazyContexts(options.minter),
     audit: options.audit,
-    testResolve: options.testResolve ?? new Map(),
-    lookup: options.lookup ?? systemLookup,
+    resolver: options.resolver ?? dnsResolver(),
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
     log,
   };
@@ -125,7 +130,7 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
       if (ctx.tls === null) return null;
       try {
         await ctx.tls();
-        await import("./intercept.ts");
+        await loadInterception();
         return null;
       } catch (error) {
         return (error as Error).message;
@@ -176,7 +181,7 @@ function lazyContexts(minter: LeafMinter | Promise<LeafMinter>): () => Promise<S
 
 async function serveClient(ctx: ProxyContext, conn: Deno.Conn): Promise<void> {
   const client = new BufferedReader(connStream(conn));
-  await serveSession(ctx, client, { kind: "plain" }, {
+  await serveConnection(ctx, client, { kind: "plain" }, {
     takeOver: (head) => head.method === "CONNECT" ? handleConnect(ctx, client, head) : null,
   });
 }

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { compilePolicy } from "./decide.ts";
-import { serveLoopback } from "./test_listener.ts";
+import { compilePolicy } from "./policy/decide.ts";
+import { header, proxyRequest, RawClient, serveLoopback, withTimeout } from "./testing/mod.ts";
 import { startProxy } from "./proxy.ts";
-import { header, proxyRequest, RawClient, withTimeout } from "./test_support.ts";
 import {
   get,
   leaveDeadSocket,
@@ -10,7 +9,7 @@ import {
   readUntil,
   waitForAudit,
   withProxy,
-} from "./proxy_fixture.ts";
+} from "./testing/proxy_fixture.ts";
 
 Deno.test("proxy: keep-alive carries several requests, bodies and chunked responses", async () => {
   await withProxy(async ({ socket, origin, auditLines }) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { compilePolicy } from "./decide.ts";
-import { header, proxyRequest, RawClient } from "./test_support.ts";
-import { get, policy, waitForAudit, withProxy } from "./proxy_fixture.ts";
+import { compilePolicy } from "./policy/decide.ts";
+import { header, proxyRequest, RawClient } from "./testing/mod.ts";
+import { get, policy, waitForAudit, withProxy } from "./testing/proxy_fixture.ts";
 
 Deno.test("proxy: socket is world-connectable (0666)", async () => {
   await withProxy(({ socket }) => {

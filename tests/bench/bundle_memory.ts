@@ -10,13 +10,13 @@ import { startBundle, stopBundle } from "../../sidecars/bundle/launch.ts";
 import type { BundleHandle, BundleSpec } from "../../sidecars/bundle/types.ts";
 import {
   passthroughRoute,
+  proxyRequest,
   testPolicy,
   writeCaDir,
   writePolicyFile,
   writeSecrets,
-} from "../../sidecars/egress/test_files.ts";
-import { proxyRequest } from "../../sidecars/egress/test_support.ts";
-import { readCmdline, sessionMembers } from "../../lib/proc_table.ts";
+} from "../../sidecars/egress/testing/mod.ts";
+import { readCmdline, sessionMembers } from "../../lib/process.ts";
 import { type ProcessMemory, readProcessMemory, sumMemory } from "./smaps.ts";
 import { summarize } from "./stats.ts";
 

@@ -5,9 +5,9 @@
  * false positives, leaks; reported, not asserted) — printed with ratios and the issue's
  * targets.
  */
-import { benchEgress, renderEgressBench } from "../../sidecars/egress/bench_support.ts";
-import { renderCorpusReport, runDlpCorpus } from "../../sidecars/egress/corpus/run.ts";
-import { measureDlpThroughput } from "../../sidecars/egress/dlp/throughput.ts";
+import { benchEgress, renderEgressBench } from "./egress_proxy.ts";
+import { renderCorpusReport, runDlpCorpus } from "../../sidecars/egress/testing/dlp_corpus/mod.ts";
+import { measureDlpThroughput } from "../../sidecars/egress/dlp/testing/throughput.ts";
 import type { SrtSetup } from "./srt.ts";
 import { measureSrtProxyLatency } from "./srt_proxy.ts";
 

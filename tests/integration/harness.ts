@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { allProcesses, readCmdline, readStat } from "../../lib/proc_table.ts";
+import { allProcesses, readCmdline, readStat } from "../../lib/process.ts";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;

@@ -15,11 +15,12 @@
 import { bytesToBinary } from "./binary.ts";
 import { DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
 import { scanFormText } from "./form.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import { multipartBoundary, type MultipartPart, parseMultipart } from "./multipart.ts";
 import { type ArchiveKind, archiveKind } from "./archive.ts";
 import { FindingCollector, type RulePolicy } from "./policy.ts";
-import { ALL_VIEWS, scanArchive, scanText, TextStreamScanner } from "./text_scan.ts";
+import { scanArchive, scanText, TextStreamScanner } from "./text_scan.ts";
+import { ALL_VIEWS } from "./view.ts";
 import type { BodyScan, DlpFinding } from "./types.ts";
 
 export const BODY_TOO_LARGE = "body-too-large";
@@ -37,7 +38,7 @@ function isForm(contentType: string | null): boolean {
 }
 
 /** A multipart part scanned whole according to its type (an archive is opened). */
-function scanPart(context: BodyContext, part: MultipartPart, sink: Sink): void {
+function scanPart(context: BodyContext, part: MultipartPart, sink: FindingSink): void {
   const archive = archiveKind(part.content);
   if (archive !== null) {
     scanArchive(context.matcher, sink, archive, part.content, {

@@ -18,7 +18,8 @@ const MIN_BASE64_CORE = 10;
 const SEARCH_LENGTH = 64;
 const MIN_SEARCH = 16;
 
-export interface Needle {
+/** One form of a bottle secret to search for (raw, or an encoding of it) and its name. */
+export interface EncodedSecret {
   text: string;
   encoding: string;
 }
@@ -35,10 +36,10 @@ function base64Core(binary: string, offset: number): string {
   return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
 }
 
-export function secretNeedles(value: string): Needle[] {
+export function secretNeedles(value: string): EncodedSecret[] {
   const raw = bytesToBinary(new TextEncoder().encode(value));
   if (raw.length < MIN_SECRET_LENGTH) return [];
-  const needles: Needle[] = [{ text: raw, encoding: "raw" }];
+  const needles: EncodedSecret[] = [{ text: raw, encoding: "raw" }];
   // deno-lint-ignore no-control-regex
   if (raw !== value && !/[^\x00-\xff]/.test(value)) {
     needles.push({ text: value, encoding: "latin1" });
@@ -62,7 +63,7 @@ export function secretNeedles(value: string): Needle[] {
     .filter((n) => !seen.has(n.text) && seen.add(n.text));
 }
 
-function needleTarget(secret: BottleSecret, needle: Needle): MatchTarget {
+function needleTarget(secret: BottleSecret, needle: EncodedSecret): MatchTarget {
   return {
     id: `bottle-secret:${secret.id}`,
     title: `the bottle's secret for ${secret.id}` +

@@ -5,14 +5,19 @@
  */
 import { toBinary } from "./binary.ts";
 import { decodeBase64 } from "./checksum.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import { scanSplit } from "./parts.ts";
-import { ALL_VIEWS, scanText } from "./text_scan.ts";
+import { scanText } from "./text_scan.ts";
+import { ALL_VIEWS } from "./view.ts";
 import type { DlpHeader } from "./types.ts";
 
 const BASIC = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i;
 
-export function scanHeaderList(matcher: Matcher, headers: readonly DlpHeader[], sink: Sink): void {
+export function scanHeaderList(
+  matcher: Matcher,
+  headers: readonly DlpHeader[],
+  sink: FindingSink,
+): void {
   const values: string[] = [];
   for (const header of headers) {
     const name = toBinary(header.name);

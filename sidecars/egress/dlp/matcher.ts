@@ -59,7 +59,7 @@ export interface NeedleSpec {
 }
 
 /** Where findings go; `seen` lets the matcher skip rules already reported. */
-export interface Sink {
+export interface FindingSink {
   seen(id: string): boolean;
   report(id: string, detail: string): void;
 }
@@ -171,7 +171,7 @@ export class Matcher {
   }
 
   /** Reports every target that matches at an anchor or needle reported in [from, to). */
-  scan(text: string, from: number, to: number, sink: Sink, label = ""): void {
+  scan(text: string, from: number, to: number, sink: FindingSink, label = ""): void {
     const report = (target: MatchTarget): void => {
       sink.report(target.id, label ? `${target.title}, ${label}` : target.title);
     };

@@ -4,7 +4,7 @@
  * every run of whole parts around it (up to the longest secret) is tried on its own, so the
  * parts' neighbours cannot hide a split secret's boundaries.
  */
-import type { Matcher, MatchTarget, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher, MatchTarget } from "./matcher.ts";
 
 /** At most this many parts before the anchor's part can hold the start of a secret. */
 const MAX_PARTS_BEFORE = 3;
@@ -14,7 +14,7 @@ const MAX_PARTS_AFTER = 64;
 export function scanSplit(
   matcher: Matcher,
   parts: readonly string[],
-  sink: Sink,
+  sink: FindingSink,
   label: string,
 ): void {
   const pieces = parts.filter((p) => p.length > 0);

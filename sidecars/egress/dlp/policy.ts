@@ -3,8 +3,8 @@
  * host exemptions (`example.com` exactly, `*.example.com` its subdomains, as in the egress
  * host rules). Findings are de-duplicated per rule within one scan.
  */
-import { canonicalHost, type HostRule, parseHostRule, ruleMatches } from "../host_rules.ts";
-import type { Sink } from "./matcher.ts";
+import { canonicalHost, type HostRule, parseHostRule, ruleMatches } from "../../../lib/net/mod.ts";
+import type { FindingSink } from "./matcher.ts";
 import type { DlpAction, DlpConfig, DlpFinding, DlpWhere } from "./types.ts";
 
 interface RuleSettings {
@@ -45,7 +45,7 @@ export class RulePolicy {
 }
 
 /** Collects one scan's findings, one per rule, as DlpFindings for the host. */
-export class FindingCollector implements Sink {
+export class FindingCollector implements FindingSink {
   readonly #seen = new Set<string>();
   #pending: DlpFinding[] = [];
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HostRuleError } from "../host_rules.ts";
+import { HostRuleError } from "../../../lib/net/mod.ts";
 import { createDlpEngine } from "./engine.ts";
 import { Rng } from "./testing/random.ts";
 import { sample } from "./testing/samples.ts";

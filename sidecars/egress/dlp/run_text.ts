@@ -44,22 +44,22 @@ export function decodeBase32(text: string): string {
 }
 
 /** Bits: hex, base32 upper, base32 lower. */
-export const HEX = 1;
-export const BASE32 = 2 | 4;
+export const HEX_CLASS = 1;
+export const BASE32_CLASS = 2 | 4;
 const CLASSES = ((): Uint8Array => {
   const table = new Uint8Array(256);
   const mark = (chars: string, bit: number): void => {
     for (const ch of chars) table[ch.charCodeAt(0)] |= bit;
   };
-  mark("0123456789abcdefABCDEF", HEX);
+  mark("0123456789abcdefABCDEF", HEX_CLASS);
   mark("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 2);
   mark("abcdefghijklmnopqrstuvwxyz234567", 4);
   return table;
 })();
 
-/** The classes (HEX, base32 in either case) every character of text[from, to) belongs to. */
+/** The classes (hex, base32 in either case) every character of text[from, to) belongs to. */
 export function classify(text: string, from = 0, to = text.length): number {
-  let classes = HEX | BASE32;
+  let classes = HEX_CLASS | BASE32_CLASS;
   for (let i = from; i < to && classes !== 0; i++) classes &= CLASSES[text.charCodeAt(i)];
   return classes;
 }

@@ -13,11 +13,11 @@
  */
 import { type ArchiveKind, base64ArchiveKind } from "./archive.ts";
 import {
-  BASE32,
+  BASE32_CLASS,
   classify,
   decodeBase32,
   decodeBase64Run,
-  HEX,
+  HEX_CLASS,
   hexDecodings,
   textStretches,
 } from "./run_text.ts";
@@ -103,17 +103,17 @@ function wholeRun(out: RunChunk, text: string, from: number, to: number): void {
     out.archives.push({ kind: archive, data: decodeBase64Run(text.slice(from, to)) });
   }
   const classes = classify(text, from, to);
-  if ((classes & HEX) === 0) {
+  if ((classes & HEX_CLASS) === 0) {
     const decoded = textStretches(text, { open: false }, false, from, to);
     if (decoded !== "") out.whole.base64 += decoded;
   }
-  if (to - from >= MIN_HEX && (classes & HEX) !== 0) hexStretch(out, text, from, to);
+  if (to - from >= MIN_HEX && (classes & HEX_CLASS) !== 0) hexStretch(out, text, from, to);
   else if (to - from >= MIN_HEX) {
     for (const [start, end] of findStretches(text, HEX_CHARS, MIN_HEX, from, to)) {
       hexStretch(out, text, start, end);
     }
   }
-  if (classes & BASE32) out.whole.base32 += decodeBase32(text.slice(from, to)) + "\n";
+  if (classes & BASE32_CLASS) out.whole.base32 += decodeBase32(text.slice(from, to)) + "\n";
 }
 
 /** Where the `table` characters ending `text` (after `from`) start. */
@@ -209,7 +209,7 @@ export class EncodedRunStream {
       }
     }
     const wasBase32 = run.base32;
-    run.base32 &&= (classify(piece) & BASE32) !== 0;
+    run.base32 &&= (classify(piece) & BASE32_CLASS) !== 0;
     const part = (kind: RunKind, text: string, end = ends): RunDecoding => ({
       kind,
       text,

@@ -4,23 +4,21 @@
  * (base64, base64url, hex, base32) and its UTF-16 stretches, each decoded stream scanned
  * again the same way, MAX_DEPTH decodings deep.
  *
- * Each view has its own scanner over the decoded stream; the escape views only scan where
- * decoding changed something nearby (elsewhere they are the raw text, already scanned).
- * `safe` is in raw characters: the minimum over the raw scanner and every view, mapped
- * back through what each decoder consumed.
+ * Each view (view.ts) has its own scanner over the decoded stream; the escape views only
+ * scan where decoding changed something nearby (elsewhere they are the raw text, already
+ * scanned). `safe` is in raw characters: the minimum over the raw scanner and every view,
+ * mapped back through what each decoder consumed.
  *
  * Cost: every decoding shrinks its input (base64 to 3/4, hex to 1/2, base32 to 5/8, UTF-16
  * to 1/2), so a level decodes at most ~2.4 times its input and the depth bounds the rest.
  */
 import {
   type DecodedChunk,
-  jsonUnescape,
   JsonUnescaper,
-  percentDecode,
   PercentDecoder,
   ThenPercentDecoded,
 } from "./decoders.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import {
   ArchiveError,
   type ArchiveKind,
@@ -33,21 +31,19 @@ import { JsonValueJoiner } from "./json_values.ts";
 import { PrintableFilter, printableStretches } from "./printable.ts";
 import { decodeRuns, EncodedRunStream, RUN_KINDS, type RunChunk, type RunKind } from "./runs.ts";
 import { decodeUtf16, Utf16Stream } from "./utf16.ts";
+import {
+  ALL_VIEWS,
+  decodeWhole,
+  nestedLabel,
+  type StreamScanner,
+  View,
+  VIEW_LABELS,
+  type ViewKind,
+} from "./view.ts";
 import { WindowScanner } from "./window.ts";
-
-export type ViewKind = "percent" | "json" | "json-percent";
-
-/** Every view, for text of unknown structure. */
-export const ALL_VIEWS: readonly ViewKind[] = ["percent", "json", "json-percent"];
 
 /** Decodings nested at most this deep (base64 of hex of base64 of a secret). */
 export const MAX_DEPTH = 3;
-
-const LABELS: Record<ViewKind, string> = {
-  percent: "percent-decoded",
-  json: "JSON-unescaped",
-  "json-percent": "JSON-unescaped and percent-decoded",
-};
 
 const JOINED_LABEL = "adjacent JSON string values joined";
 const FIRST_SIGNIFICANT = /\S/g;
@@ -59,109 +55,6 @@ const DECODED_LABELS: Record<RunKind | "utf16", string> = {
   base32: "base32-decoded",
   utf16: "UTF-16-decoded",
 };
-
-function decodeWhole(kind: ViewKind, text: string): string {
-  switch (kind) {
-    case "percent":
-      return percentDecode(text);
-    case "json":
-      return jsonUnescape(text);
-    case "json-percent":
-      return percentDecode(jsonUnescape(text));
-  }
-}
-
-function nestedLabel(outer: string, inner: string): string {
-  return outer ? `${outer}, then ${inner}` : inner;
-}
-
-/** A scanner of a (decoded) stream: what a view feeds. */
-interface StreamScanner {
-  push(text: string): void;
-  finish(): void;
-  readonly safe: number;
-}
-
-/** A stretch of input and what the decoder made of it. */
-interface Segment {
-  rawStart: number;
-  decodedStart: number;
-  decodedEnd: number;
-  changed: boolean;
-}
-
-/** A decoded chunk, and how many consumed characters at its end are not decoded yet. */
-type ViewChunk = DecodedChunk & { pending?: number };
-
-/** A decoded stream's scanner, and the map from decoded offsets back to raw ones. */
-class View {
-  readonly #scanner: StreamScanner;
-  /** Segments not yet safe, oldest first. */
-  #segments: Segment[] = [];
-  #raw = 0;
-  #decoded = 0;
-  #pending = 0;
-  /** Decoded offset just after the last segment that changed, or -1. */
-  #lastChange = -1;
-
-  /** `makeScanner` gets a test of whether decoding changed anything near a decoded offset. */
-  constructor(
-    makeScanner: (changedNear: (from: number) => boolean) => StreamScanner,
-    rawStart = 0,
-  ) {
-    this.#scanner = makeScanner((from) => this.#lastChange > from);
-    this.#raw = rawStart;
-  }
-
-  take(chunk: ViewChunk): void {
-    this.#pending = chunk.pending ?? 0;
-    if (chunk.consumed === 0 && chunk.text.length === 0) return;
-    const segment: Segment = {
-      rawStart: this.#raw,
-      decodedStart: this.#decoded,
-      decodedEnd: this.#decoded + chunk.text.length,
-      changed: chunk.changed,
-    };
-    this.#segments.push(segment);
-    this.#raw += chunk.consumed;
-    this.#decoded = segment.decodedEnd;
-    if (chunk.changed) this.#lastChange = segment.decodedEnd;
-    this.#scanner.push(chunk.text);
-    this.#prune(this.#scanner.safe);
-  }
-
-  finish(): void {
-    this.#pending = 0;
-    this.#scanner.finish();
-  }
-
-  /** Raw characters before this offset are safe as far as this view is concerned. */
-  get safe(): number {
-    return Math.min(this.#mappedSafe(), this.#raw - this.#pending);
-  }
-
-  #mappedSafe(): number {
-    const decodedSafe = this.#scanner.safe;
-    this.#prune(decodedSafe);
-    const segment = this.#segments[0];
-    if (segment === undefined || decodedSafe >= this.#decoded) return this.#raw;
-    if (decodedSafe < segment.decodedStart) return segment.rawStart;
-    return segment.changed
-      ? segment.rawStart
-      : segment.rawStart + decodedSafe - segment.decodedStart;
-  }
-
-  /** Drops segments wholly before `decodedSafe`. */
-  #prune(decodedSafe: number): void {
-    let drop = 0;
-    while (
-      drop + 1 < this.#segments.length && this.#segments[drop + 1].decodedStart <= decodedSafe
-    ) {
-      drop++;
-    }
-    if (drop > 0) this.#segments = this.#segments.slice(drop);
-  }
-}
 
 /**
  * The encoded runs of a stream. A run that ends within the input so far is decoded and
@@ -176,7 +69,7 @@ class RunViews {
 
   constructor(
     private readonly matcher: Matcher,
-    private readonly sink: Sink,
+    private readonly sink: FindingSink,
     private readonly depth: number,
     private readonly label: string,
   ) {}
@@ -254,12 +147,12 @@ export class TextStreamScanner implements StreamScanner {
   #jsonValues: { joiner: JsonValueJoiner; view: View } | null | undefined = undefined;
   #offset = 0;
   readonly #matcher: Matcher;
-  readonly #sink: Sink;
+  readonly #sink: FindingSink;
   readonly #label: string;
 
   constructor(
     matcher: Matcher,
-    sink: Sink,
+    sink: FindingSink,
     views: readonly ViewKind[],
     depth = 0,
     label = "",
@@ -273,7 +166,7 @@ export class TextStreamScanner implements StreamScanner {
         new WindowScanner(
           matcher,
           sink,
-          nestedLabel(label, LABELS[kind]),
+          nestedLabel(label, VIEW_LABELS[kind]),
           (from) => changedNear(from - matcher.behind),
         )
       );
@@ -378,7 +271,7 @@ export class TextStreamScanner implements StreamScanner {
 export function scanText(
   matcher: Matcher,
   text: string,
-  sink: Sink,
+  sink: FindingSink,
   views: readonly ViewKind[],
   label = "",
   depth = 0,
@@ -387,7 +280,7 @@ export function scanText(
   for (const kind of views) {
     const decoded = decodeWhole(kind, text);
     if (decoded !== text) {
-      matcher.scan(decoded, 0, decoded.length, sink, nestedLabel(label, LABELS[kind]));
+      matcher.scan(decoded, 0, decoded.length, sink, nestedLabel(label, VIEW_LABELS[kind]));
     }
   }
   if (/^\s*[{[]/.test(text)) {
@@ -440,7 +333,7 @@ export interface ArchiveScan {
  */
 export function scanArchive(
   matcher: Matcher,
-  sink: Sink,
+  sink: FindingSink,
   kind: ArchiveKind,
   data: string,
   scan: ArchiveScan,

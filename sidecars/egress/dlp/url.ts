@@ -5,7 +5,7 @@
  * values.
  */
 import { percentDecode } from "./decoders.ts";
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 import { scanSplit } from "./parts.ts";
 import { scanText } from "./text_scan.ts";
 
@@ -39,7 +39,7 @@ export function parseQuery(query: string): [string, string][] {
 export function scanPairs(
   matcher: Matcher,
   pairs: [string, string][],
-  sink: Sink,
+  sink: FindingSink,
   what: string,
   options: { leading?: readonly string[]; withNames?: boolean } = {},
 ): void {
@@ -59,7 +59,7 @@ export function scanUrlText(
   matcher: Matcher,
   host: string,
   pathAndQuery: string,
-  sink: Sink,
+  sink: FindingSink,
 ): void {
   scanText(matcher, host, sink, []);
   scanSplit(matcher, host.split("."), sink, "split across host labels");

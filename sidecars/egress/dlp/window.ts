@@ -5,7 +5,7 @@
  * undecided anchors may still need is kept, and everything before the earliest character an
  * undecided secret could start at is safe.
  */
-import type { Matcher, Sink } from "./matcher.ts";
+import type { FindingSink, Matcher } from "./matcher.ts";
 
 /** Extra characters kept past `matcher.ahead` before an anchor is decided. */
 const GUARD = 16;
@@ -25,7 +25,7 @@ export class WindowScanner {
    */
   constructor(
     private readonly matcher: Matcher,
-    private readonly sink: Sink,
+    private readonly sink: FindingSink,
     private readonly label = "",
     private readonly shouldScan: (from: number, end: number) => boolean = () => true,
   ) {}

@@ -1,0 +1,34 @@
+/**
+ * The egress policy: its file format (wire.ts), validation into a compiled policy and the
+ * verdict for a destination (decide.ts), routes (routes.ts), the `dlp` section
+ * (dlp_settings.ts) and reading the file (file.ts).
+ */
+export {
+  type CompiledPolicy,
+  compilePolicy,
+  decide,
+  type Decision,
+  PolicyError,
+} from "./decide.ts";
+export {
+  LOADED_POLICY_FILE,
+  type LoadedPolicy,
+  loadPolicyFile,
+  pemCertificates,
+  policySha256,
+} from "./file.ts";
+export {
+  type CompiledRoute,
+  hasUpstreamOverride,
+  isPassthrough,
+  matchRoute,
+  type Origin,
+  routeId,
+} from "./routes.ts";
+export type {
+  DlpPolicy,
+  DlpRulePolicy,
+  EgressPolicy,
+  PolicyRoute,
+  PolicyRouteAuth,
+} from "./wire.ts";

@@ -1,0 +1,100 @@
+/**
+ * `CONNECT host:port`: decide, look the host up and check its addresses (a refusal is the
+ * answer, never a 200 first), then either intercept (terminate TLS with a leaf for the
+ * host and serve the HTTP requests inside) or, for passthrough routes and when the proxy
+ * has no CA, relay the tunnel untouched.
+ */
+
+import { AuditRecorder } from "../audit/mod.ts";
+import type { ProxyContext } from "../pipeline/mod.ts";
+import { type BufferedReader, connStream } from "../conn_io.ts";
+import { decide, type Decision, hasUpstreamOverride, isPassthrough } from "../policy/mod.ts";
+import {
+  type Authority,
+  CONNECT_ESTABLISHED,
+  parseConnectAuthority,
+  proxyErrorResponse,
+  type RequestHead,
+} from "../http/mod.ts";
+import { runTunnel } from "./relay.ts";
+import { connectUpstream, type Found, resolveUpstream } from "../upstream/mod.ts";
+
+export async function handleConnect(
+  ctx: ProxyContext,
+  client: BufferedReader,
+  head: RequestHead,
+): Promise<void> {
+  const { policy } = ctx.config();
+  const authority = parseConnectAuthority(head.target);
+  const what = `CONNECT ${head.target.slice(0, 300)}`;
+  const intercept = ctx.tls !== null && authority !== null &&
+    !isPassthrough(policy.routes, authority.host);
+  const audit = new AuditRecorder(ctx.audit, {
+    bottle: policy.bottle,
+    method: "CONNECT",
+    host: authority?.host ?? head.target.slice(0, 300),
+    port: authority?.port ?? 0,
+    path: null,
+    intercepted: intercept,
+  });
+  const refuse = async (
+    status: number,
+    verdict: "allow" | "deny",
+    rule: string | null,
+    reason: string,
+  ): Promise<void> => {
+    audit.decision({ verdict, rule, reason }, status);
+    await client.stream.write(proxyErrorResponse(status, what, reason)).catch(() => {});
+  };
+  if (authority === null) {
+    return refuse(400, "deny", null, "CONNECT target must be host:port");
+  }
+  const decision = decide(policy, authority.host, authority.port);
+  if (decision.verdict === "deny") return refuse(403, "deny", decision.rule, decision.reason);
+  const interceptWith = async (pinned: Found | null): Promise<void> => {
+    const { interceptTunnel } = await import("./intercept.ts");
+    return interceptTunnel(ctx, client, authority, decision, audit, pinned);
+  };
+  // Requests to a host with an operator `upstream` route may never need the host itself.
+  if (intercept && hasUpstreamOverride(policy.routes, authority.host)) return interceptWith(null);
+  // Looked up and checked before any 200; only the checked addresses are dialled later.
+  const resolution = await resolveUpstream(ctx.resolver, authority.host, decision);
+  if (!resolution.ok) {
+    const verdict = resolution.status === 403 ? "deny" : "allow";
+    return refuse(resolution.status, verdict, decision.rule, resolution.reason);
+  }
+  if (intercept) return interceptWith(resolution);
+  return passthrough(ctx, client, authority, resolution, decision, audit, refuse);
+}
+
+async function passthrough(
+  ctx: ProxyContext,
+  client: BufferedReader,
+  authority: Authority,
+  resolution: Found,
+  decision: Decision,
+  audit: AuditRecorder,
+  refuse: (
+    status: number,
+    verdict: "allow" | "deny",
+    rule: string | null,
+    reason: string,
+  ) => Promise<void>,
+): Promise<void> {
+  let upstream: Deno.TcpConn;
+  try {
+    upstream = await connectUpstream(resolution.addresses, authority.port, ctx.timeouts.connectMs);
+  } catch (error) {
+    return refuse(502, "allow", decision.rule, (error as Error).message);
+  }
+  const extras = { nameOverride: resolution.nameOverride };
+  try {
+    await client.stream.write(CONNECT_ESTABLISHED);
+  } catch {
+    upstream.close();
+    audit.decision(decision, 200, undefined, extras);
+    return;
+  }
+  const bytes = await runTunnel(client, connStream(upstream));
+  audit.decision(decision, 200, bytes, extras);
+}
