@@ -27,6 +27,8 @@ export interface UserCommand {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Where its JUnit report goes (a file the user may write). */
+  report: string;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
   const root = `${scratch}/as-user`;
   const checkout = `${root}/checkout`;
   const tmp = userTmp(scratch);
+  const report = `${root}/junit.xml`;
   Deno.mkdirSync(`${root}/home`, { recursive: true });
   Deno.mkdirSync(tmp, { recursive: true });
   for (const path of await trackedFiles()) copySync(path, `${checkout}/${path}`);
@@ -55,10 +58,12 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
       "test",
       "-A",
       "--no-prompt",
+      `--junit-path=${report}`,
       ...USER_SUITE,
     ],
     env: { PATH, HOME: `${root}/home`, TMPDIR: tmp },
     cwd: checkout,
+    report,
   };
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Reads the JUnit XML that `deno test --junit-path=FILE` writes. Only what deno writes is
+ * read: `<testsuite name=…>` elements holding `<testcase name=… line=… col=…>` elements whose
+ * one child, if any, is `<failure>`, `<error>` (a cancelled test) or `<skipped/>`. Text and
+ * attribute values are escaped by deno, so a `<` in the document always opens a tag.
+ *
+ * A test's steps are test cases of their own, named `test > step` (nested `a > b > c`),
+ * listed in the same suite after its tests; `step` says which they are.
+ */
+
+export type CaseStatus = "passed" | "failed" | "skipped";
+
+export interface JunitCase {
+  /** The test file, as deno names it (e.g. `./lib/json_test.ts`). */
+  file: string;
+  name: string;
+  status: CaseStatus;
+  /** A step of another test case in the same file (`parent > step`). */
+  step: boolean;
+  /** The failure's message, for a failed case. */
+  message?: string;
+}
+
+/** Every test case in the report, in document order. */
+export function parseJunit(xml: string): JunitCase[] {
+  const cases: JunitCase[] = [];
+  let suite = "";
+  let current: JunitCase | null = null;
+  for (const tag of xml.matchAll(/<(\/?)([A-Za-z]+)((?:\s+[\w:-]+="[^"]*")*)\s*(\/?)>/g)) {
+    const [, closing, element, rawAttributes, selfClosing] = tag;
+    const attributes = attributesOf(rawAttributes);
+    if (closing) {
+      if (element === "testcase") current = null;
+      continue;
+    }
+    if (element === "testsuite") suite = attributes.name ?? "";
+    else if (element === "testcase") {
+      current = { file: suite, name: attributes.name ?? "", status: "passed", step: false };
+      cases.push(current);
+      if (selfClosing) current = null;
+    } else if (current && (element === "failure" || element === "error")) {
+      current.status = "failed";
+      current.message = attributes.message ?? element;
+    } else if (current && element === "skipped") current.status = "skipped";
+  }
+  markSteps(cases);
+  return cases;
+}
+
+/** A case is a step when an earlier case of the same file is its parent: `parent > …`. */
+function markSteps(cases: JunitCase[]): void {
+  const seen = new Set<string>();
+  for (const testCase of cases) {
+    const parts = testCase.name.split(" > ");
+    for (let i = 1; i < parts.length && !testCase.step; i++) {
+      testCase.step = seen.has(`${testCase.file}\0${parts.slice(0, i).join(" > ")}`);
+    }
+    seen.add(`${testCase.file}\0${testCase.name}`);
+  }
+}
+
+function attributesOf(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, key, value] of raw.matchAll(/([\w:-]+)="([^"]*)"/g)) out[key] = unescapeXml(value);
+  return out;
+}
+
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+};
+
+/** The five named entities and numeric character references. */
+export function unescapeXml(text: string): string {
+  return text.replaceAll(/&(#x[0-9A-Fa-f]+|#[0-9]+|[a-z]+);/g, (whole, ref: string): string => {
+    if (ref.startsWith("#x")) return String.fromCodePoint(parseInt(ref.slice(2), 16));
+    if (ref.startsWith("#")) return String.fromCodePoint(parseInt(ref.slice(1), 10));
+    return ENTITIES[ref] ?? whole;
+  });
+}
