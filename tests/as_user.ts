@@ -5,6 +5,7 @@
  */
 import { copySync } from "./copy.ts";
 import { createSystemUser, parsePasswd, type PasswdEntry } from "../backends/bwrap/owner.ts";
+import { run } from "../lib/command.ts";
 
 export const TEST_USER = "bbtester";
 
@@ -91,15 +92,6 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function run(program: string, args: string[]): Promise<string> {
-  const output = await new Deno.Command(program, { args, stdin: "null" }).output();
-  const text = new TextDecoder();
-  if (!output.success) {
-    throw new Error(`${program} ${args.join(" ")} failed: ${text.decode(output.stderr).trim()}`);
-  }
-  return text.decode(output.stdout);
 }
 
 /** `/tmp/bbt-X` → `/tmp/bbu-X`: as short as the first run's. */

@@ -19,6 +19,7 @@ import { proxyRequest } from "../../sidecars/egress/test_support.ts";
 import { readCmdline, sessionMembers } from "../../lib/proc_table.ts";
 import { type ProcessMemory, readProcessMemory, sumMemory } from "./smaps.ts";
 import { summarize } from "./stats.ts";
+import { sleep } from "../../lib/wait.ts";
 
 export const BUNDLE_RSS_TARGET_MB = 60;
 /** The proxy warms up (X.509 library, interception module) after it answers. */
@@ -122,7 +123,7 @@ export async function benchBundleMemory(count = 10): Promise<BundleMemoryReport>
       );
       if (answer.status !== 403) throw new Error(`proxy answered ${answer.status}, not 403`);
     }
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const bottles = handles.map(([bottle, handle]) => measure(bottle, handle));
     const worst = Math.max(...bottles.map((b) => b.total.rssKb));
     const pass = worst <= BUNDLE_RSS_TARGET_MB * 1024;

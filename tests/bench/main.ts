@@ -37,6 +37,7 @@ import { type Options, parseOptions } from "./options.ts";
 import { type Peer, roundRobin } from "./round_robin.ts";
 import { setupSrt, type SrtSetup } from "./srt.ts";
 import { summarize } from "./stats.ts";
+import { sleep } from "../../lib/wait.ts";
 
 const log = (line: string): void => {
   console.error(`[bench] ${line}`);
@@ -450,7 +451,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
     // for a world that was being made at the moment of the signal.
     (async () => {
       await disposeAll();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       await disposeAll();
     })().finally(() => Deno.exit(130));
   });
