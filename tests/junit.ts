@@ -4,8 +4,9 @@
  * one child, if any, is `<failure>`, `<error>` (a cancelled test) or `<skipped/>`. Text and
  * attribute values are escaped by deno, so a `<` in the document always opens a tag.
  *
- * A test's steps are test cases of their own, named `test > step` (nested `a > b > c`),
- * listed in the same suite after its tests; `step` says which they are.
+ * A test's steps are test cases of their own, named `test > step` (nested `a > b > c`), listed
+ * after the tests of the file that calls `t.step`; `step` says which they are (a top-level test
+ * named `a > b` beside a test `a` would pass for a step: none is named so).
  */
 
 export type CaseStatus = "passed" | "failed" | "skipped";
@@ -47,15 +48,17 @@ export function parseJunit(xml: string): JunitCase[] {
   return cases;
 }
 
-/** A case is a step when an earlier case of the same file is its parent: `parent > …`. */
+/**
+ * A case is a step when another case is its parent: `parent > …`. Not necessarily in the same
+ * file: a step is filed under the file that calls `t.step`, which may be a helper module.
+ */
 function markSteps(cases: JunitCase[]): void {
-  const seen = new Set<string>();
+  const names = new Set(cases.map((testCase) => testCase.name));
   for (const testCase of cases) {
     const parts = testCase.name.split(" > ");
     for (let i = 1; i < parts.length && !testCase.step; i++) {
-      testCase.step = seen.has(`${testCase.file}\0${parts.slice(0, i).join(" > ")}`);
+      testCase.step = names.has(parts.slice(0, i).join(" > "));
     }
-    seen.add(`${testCase.file}\0${testCase.name}`);
   }
 }
 

@@ -27,11 +27,7 @@ export function summarize(report: string | null, code: number, uncaught: string[
   const failedCases = cases.filter((testCase) => testCase.status === "failed");
   // A test failed by its failed step is named by the step (as deno's FAILURES list does).
   const failures = failedCases
-    .filter((failed) =>
-      !failedCases.some((other) =>
-        other.file === failed.file && other.name.startsWith(`${failed.name} > `)
-      )
-    )
+    .filter((failed) => !failedCases.some((other) => other.name.startsWith(`${failed.name} > `)))
     .map((failed) => `${failed.file}: ${failed.name}`);
   const modules = [...new Set(uncaught)];
   failures.push(...modules.map((module) => `${module}: an uncaught error (see its output above)`));

@@ -34,6 +34,10 @@ Deno.test(&quot;fails&quot;, () =&gt; { throw new Error(&quot;boom&quot;); });</
             <error message="Cancelled"/>
         </testcase>
     </testsuite>
+    <testsuite name="./helper.ts" tests="1" disabled="0" errors="0" failures="0">
+        <testcase name="steps &gt; from a helper" classname="./helper.ts" time="0.003" line="9" col="6">
+        </testcase>
+    </testsuite>
 </testsuites>
 `;
 
@@ -49,9 +53,11 @@ Deno.test("junit: cases with file, status and step-ness; entities decoded", () =
       ["./a_test.ts", "steps > s1", "passed", true],
       ["./a_test.ts", "steps > s2", "failed", true],
       ["./a_test.ts", "steps > s3", "skipped", true],
-      // No test "a" in its file: a name with " > " in it, not a step.
+      // No test "a": a name with " > " in it, not a step.
       ["./b_test.ts", "a > b", "passed", false],
       ["./b_test.ts", "cancelled", "failed", false],
+      // A step filed under the helper module that calls t.step.
+      ["./helper.ts", "steps > from a helper", "passed", true],
     ],
   );
   assertEquals(cases[1].message, "Uncaught Error: boom <&>");
