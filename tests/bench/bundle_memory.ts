@@ -6,6 +6,7 @@
  *
  *   deno run -A tests/bench/bundle_memory.ts [--bottles N]
  */
+import { parseArgs } from "node:util";
 import { startBundle, stopBundle } from "../../sidecars/bundle/launch.ts";
 import type { BundleHandle, BundleSpec } from "../../sidecars/bundle/types.ts";
 import {
@@ -138,8 +139,13 @@ export async function benchBundleMemory(count = 10): Promise<BundleMemoryReport>
 }
 
 if (import.meta.main) {
-  const at = Deno.args.indexOf("--bottles");
-  const count = at < 0 ? 10 : Number(Deno.args[at + 1]);
+  let count = Number.NaN;
+  try {
+    const { values } = parseArgs({ args: Deno.args, options: { bottles: { type: "string" } } });
+    count = Number(values.bottles ?? 10);
+  } catch {
+    // reported below
+  }
   if (!Number.isInteger(count) || count < 1) {
     console.error("usage: bundle_memory.ts [--bottles N]");
     Deno.exit(2);
