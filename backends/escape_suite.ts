@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import type { Backend, DoorService, SandboxHandle, SandboxSpec } from "./backend.ts";
 import { type DoorStub, inside } from "./testing.ts";
+import { poll, sleep } from "../lib/wait.ts";
+import { runOutput } from "../lib/command.ts";
 
 /** The service the suite's sandbox must be started with (and a DoorStub served on its socket). */
 export const ESCAPE_DOOR: DoorService = { name: "egress", port: 3128, socket: "egress.sock" };
@@ -48,7 +50,7 @@ export async function networkEscapeSteps(
       );
       assert.notEqual(code, 0);
       assert.match(output, /Connection refused/);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       assert.equal(accepted, 1, "only the host's own control connection arrived");
     } finally {
       host.close();
@@ -65,11 +67,14 @@ export async function networkEscapeSteps(
       stderr: "null",
     }).spawn();
     try {
-      let control = "";
-      for (let i = 0; i < 100 && control === ""; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        control = await hostOutput(["socat", "-t", "2", "-", `ABSTRACT-CONNECT:${name}`]);
-      }
+      // The listener needs a moment to start: "" until it answers.
+      const control = await poll(
+        () =>
+          hostOutput(["socat", "-t", "2", "-", `ABSTRACT-CONNECT:${name}`]).then((out) =>
+            out || null
+          ),
+        { timeoutMs: 5000, intervalMs: 10 },
+      );
       assert.equal(control, "leaked\n", "the host side can reach it");
       const { code, output } = await run(`socat -t 2 - ABSTRACT-CONNECT:${name}`);
       assert.notEqual(code, 0);
@@ -107,11 +112,5 @@ export async function networkEscapeSteps(
 }
 
 async function hostOutput(argv: string[]): Promise<string> {
-  const output = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return new TextDecoder().decode(output.stdout);
+  return (await runOutput(argv[0], argv.slice(1))).stdout;
 }

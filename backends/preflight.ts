@@ -1,5 +1,6 @@
 import { PreflightError } from "./backend.ts";
 import { becomeOwner, ensureSandboxOwner } from "./bwrap/owner.ts";
+import { runOutput, type RunResult } from "../lib/command.ts";
 
 /** Absolute host paths of the programs the bwrap backend runs. */
 export interface HostTools {
@@ -233,22 +234,9 @@ function compareVersions(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-async function run(
-  command: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(command, {
-    args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
+function run(command: string, args: string[]): Promise<RunResult> {
+  return runOutput(command, args, {
     clearEnv: true,
     env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { identify, isAlive } from "../lib/process.ts";
 import type { StateStore } from "./state.ts";
+import { sleep } from "../lib/wait.ts";
 
 export interface LockHolder {
   holder: string;
@@ -62,7 +63,7 @@ export async function acquireLock(store: StateStore, options: LockOptions): Prom
     }
     if (!waited) options.onWait?.(blocker);
     waited = true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   let released = false;
   return {
@@ -157,7 +158,7 @@ export async function readConsistently<T>(
     }
     if (!waited) options.onWait?.(writer);
     waited = true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,6 +1,7 @@
 import { assert_, assertEquals, assertRejects } from "../tests/assert.ts";
 import { acquireLock, forceUnlock, LockError, readConsistently, readHolder } from "./lock.ts";
 import { StateStore } from "./state.ts";
+import { sleep } from "../lib/wait.ts";
 
 Deno.test("lock: a second writer fails naming the holder, then waits with a timeout", async () => {
   const dir = await Deno.makeTempDir();
@@ -35,8 +36,6 @@ Deno.test("lock: force-unlock removes any holder and reports it", async () => {
   assertEquals(forceUnlock(store)?.holder, "apply");
   assertEquals(readHolder(store), null);
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test("reader: a live writer makes a reader fail at once, naming it, without reading", async () => {
   const dir = await Deno.makeTempDir();

@@ -6,6 +6,7 @@ import {
   type ProgressSink,
   startProgress,
 } from "./progress.ts";
+import { sleep } from "./wait.ts";
 
 function fakeSink(terminal: boolean): ProgressSink & { lines: string[] } {
   const lines: string[] = [];
@@ -19,8 +20,6 @@ function fakeSink(terminal: boolean): ProgressSink & { lines: string[] } {
   };
 }
 
-const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 Deno.test("on a terminal, progress ticks with elapsed time and bytes, then says done", async () => {
   const sink = fakeSink(true);
   const progress = startProgress({
@@ -29,19 +28,19 @@ Deno.test("on a terminal, progress ticks with elapsed time and bytes, then says 
     intervalMs: 20,
     sink,
   });
-  await wait(70);
+  await sleep(70);
   progress.stop("installed");
   const count = sink.lines.length;
   assertMatch(sink.lines[0], /^installing x@1: 0s, 3\.0 MB so far\n$/);
   assertMatch(sink.lines[count - 1], /^installing x@1: installed after 0s\n$/);
-  await wait(50);
+  await sleep(50);
   assertEquals(sink.lines.length, count);
 });
 
 Deno.test("piped, progress prints nothing", async () => {
   const sink = fakeSink(false);
   const progress = startProgress({ label: "x", intervalMs: 5, sink });
-  await wait(30);
+  await sleep(30);
   progress.stop("done");
   assertEquals(sink.lines, []);
 });

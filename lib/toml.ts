@@ -1,8 +1,49 @@
+/**
+ * TOML (v1.0) for the engine's config files, through smol-toml: `stringifyToml` writes a
+ * table, `parseToml` reads one back.
+ *
+ * `renderToml`, the hand-written writer below, is what resources/codex_config.ts still calls;
+ * it goes once that call site moves to `stringifyToml`. Both write the same documents (read
+ * back, they are equal: lib/toml_test.ts); the text differs in spaces only: `[ "a" ]` for
+ * `["a"]`, and no blank line after an empty table's header.
+ */
+import { parse, stringify } from "smol-toml";
+
 /** A TOML document as plain data: a key's value is a scalar, an array, or a nested table. */
 export type TomlScalar = string | number | boolean;
 export type TomlValue = TomlScalar | TomlScalar[] | TomlTable;
 export interface TomlTable {
   [key: string]: TomlValue;
+}
+
+/** A table as TOML: its own keys first, then its sub-tables as `[a.b]` sections. */
+export function stringifyToml(table: TomlTable): string {
+  assertFinite(table);
+  return stringify(table);
+}
+
+/** A TOML document as plain data: objects with the usual prototype, dates as smol-toml's. */
+export function parseToml(text: string): Record<string, unknown> {
+  return plain(parse(text)) as Record<string, unknown>;
+}
+
+/** smol-toml's tables have no prototype; ours do (so they compare and print as usual). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== null) {
+    return value;
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
+}
+
+/** TOML could hold `nan` and `inf`; no config of ours means them, so they are refused. */
+function assertFinite(value: TomlValue): void {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new Error(`TOML: ${value} is not a finite number`);
+  }
+  if (typeof value === "object") {
+    for (const item of Array.isArray(value) ? value : Object.values(value)) assertFinite(item);
+  }
 }
 
 /**

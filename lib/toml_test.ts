@@ -1,5 +1,12 @@
 import { assertEquals, assertThrows } from "../tests/assert.ts";
-import { renderToml, tomlKey, tomlString } from "./toml.ts";
+import {
+  parseToml,
+  renderToml,
+  stringifyToml,
+  tomlKey,
+  tomlString,
+  type TomlTable,
+} from "./toml.ts";
 
 Deno.test("toml: strings escape quotes, backslashes and every control character", () => {
   assertEquals(tomlString(`a "b" \\c`), String.raw`"a \"b\" \\c"`);
@@ -59,4 +66,71 @@ Deno.test("toml: own keys first, then sub-tables as sections; empty tables still
 Deno.test("toml: an empty document, and numbers TOML cannot hold", () => {
   assertEquals(renderToml({}), "\n");
   assertThrows(() => renderToml({ n: Number.NaN }), /not a finite number/);
+});
+
+/** A config shaped as resources/codex_config.ts makes one, with every awkward value in it. */
+const CODEX_LIKE: TomlTable = {
+  developer_instructions: 'Be careful.\n"quoted" \\ back\tslash \u0000\u001b\u007f é \u2028 😀\r\n',
+  model_provider: "bot-bottle-openai",
+  check_for_update_on_startup: false,
+  limit: 3,
+  ratio: -0.5,
+  nothing: [],
+  analytics: { enabled: false },
+  features: { plugins: false, daemon_auto_start: false },
+  skills: { bundled: { enabled: false } },
+  projects: { "/workspace": { trust_level: "trusted" } },
+  tui: { screen_reader_detection_done: true, model_availability_nux: { "gpt-6.1-sol": 4 } },
+  model_providers: {
+    "bot-bottle-openai": {
+      name: "OpenAI",
+      base_url: "https://api.openai.com/v1",
+      env_key: "OPENAI_API_KEY",
+      wire_api: "responses",
+    },
+  },
+  mcp_servers: {
+    echo: { command: "/usr/bin/node", args: ["a b", 'q"', "", "\\"], env: { K: "v", "A.B": "é" } },
+    web: { url: "http://127.0.0.1:8080/mcp" },
+    "": {},
+    "é": { x: 1 },
+    empty: {},
+  },
+};
+
+Deno.test("toml: smol-toml writes the same document as the hand-written writer", () => {
+  assertEquals(parseToml(stringifyToml(CODEX_LIKE)), CODEX_LIKE);
+  assertEquals(parseToml(renderToml(CODEX_LIKE)), CODEX_LIKE);
+  assertEquals(parseToml(stringifyToml({})), {});
+});
+
+Deno.test("toml: stringifyToml's text, pinned (an upgrade that changes it would be drift)", () => {
+  assertEquals(
+    stringifyToml({
+      model: "m",
+      projects: { "/workspace": { trust_level: "trusted" } },
+      mcp_servers: { echo: { command: "/bin/e", args: ["a b"], env: { K: "v" } }, empty: {} },
+    }),
+    [
+      'model = "m"',
+      "",
+      '[projects."/workspace"]',
+      'trust_level = "trusted"',
+      "",
+      "[mcp_servers.echo]",
+      'command = "/bin/e"',
+      'args = [ "a b" ]',
+      "",
+      "[mcp_servers.echo.env]",
+      'K = "v"',
+      "",
+      "[mcp_servers.empty]",
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("toml: stringifyToml refuses numbers TOML should not hold for us, at any depth", () => {
+  assertThrows(() => stringifyToml({ n: Number.NaN }), /not a finite number/);
+  assertThrows(() => stringifyToml({ a: { b: [1, Infinity] } }), /not a finite number/);
 });

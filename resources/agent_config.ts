@@ -1,12 +1,11 @@
 import type { AgentManifest, AgentProvider, GitUser } from "../manifest/types.ts";
-import { agentPaths, type ProviderTemplate } from "../manifest/templates/mod.ts";
+import type { ProviderTemplate } from "../manifest/templates/mod.ts";
 import type { JsonObject } from "../lib/json.ts";
-import type { AgentHomeInputs } from "./agent_home.ts";
 import { CLAUDE_SETTINGS_SEED, claudeJsonSeed } from "./claude_config.ts";
 import { codexConfigToml } from "./codex_config.ts";
 
 /** The CLI config an agent's directory holds, per provider (paths relative to that dir). */
-interface ProviderConfig {
+export interface ProviderConfig {
   files: Record<string, string>;
   json_seeds: Record<string, JsonObject>;
 }
@@ -37,26 +36,13 @@ const RENDERERS: Record<AgentProvider, ConfigRenderer> = {
   }),
 };
 
-/** The `agent_home` inputs of one agent: its prompt, CLI config and per-agent environment. */
-export function agentHomeInputs(
+/** The CLI config files and JSON seeds of `agent`'s directory, for its provider. */
+export function agentConfig(
   template: ProviderTemplate,
   agent: AgentManifest,
-  options: { home: string; placeholder: string | undefined },
-): AgentHomeInputs {
-  const paths = agentPaths(template, agent.name);
-  const config = RENDERERS[agent.provider](template, agent, options.placeholder);
-  return {
-    agent: agent.name,
-    provider: agent.provider,
-    home: options.home,
-    dir: paths.dir.replace(/^\/home\/agent\//, ""),
-    files: { [template.promptFile]: agent.prompt, ...config.files },
-    json_seeds: config.json_seeds,
-    prompt_file: paths.promptFile,
-    env: { [template.configDir.env]: paths.configDir, ...gitIdentityEnv(agent.gitUser) },
-    ...(agent.attachCommand ? { attach_argv: agent.attachCommand } : {}),
-    ...(agent.runCommand ? { run_argv: agent.runCommand } : {}),
-  };
+  placeholder: string | undefined,
+): ProviderConfig {
+  return RENDERERS[agent.provider](template, agent, placeholder);
 }
 
 /** An agent's own `git_user` as git's variables (they win over the bottle's ~/.gitconfig). */

@@ -5,7 +5,9 @@ import type { ResourceNode } from "../engine/graph.ts";
 import { jsonObjectSchema } from "../engine/json_data.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
 import { PROVIDERS } from "../manifest/schema.ts";
-import { agentHomeInputs } from "./agent_config.ts";
+import { agentConfig, gitIdentityEnv } from "./agent_config.ts";
+import type { AgentManifest } from "../manifest/types.ts";
+import { agentPaths, type ProviderTemplate } from "../manifest/templates/mod.ts";
 import type { AgentContext, BottleContext } from "./bottle_context.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
@@ -210,5 +212,27 @@ function fromPromptPath(recorded: JsonObject): JsonObject {
     json_seeds: {},
     prompt_file: `/home/agent/${promptPath}`,
     env: {},
+  };
+}
+
+/** The `agent_home` inputs of one agent: its prompt, CLI config and per-agent environment. */
+function agentHomeInputs(
+  template: ProviderTemplate,
+  agent: AgentManifest,
+  options: { home: string; placeholder: string | undefined },
+): AgentHomeInputs {
+  const paths = agentPaths(template, agent.name);
+  const config = agentConfig(template, agent, options.placeholder);
+  return {
+    agent: agent.name,
+    provider: agent.provider,
+    home: options.home,
+    dir: paths.dir.replace(/^\/home\/agent\//, ""),
+    files: { [template.promptFile]: agent.prompt, ...config.files },
+    json_seeds: config.json_seeds,
+    prompt_file: paths.promptFile,
+    env: { [template.configDir.env]: paths.configDir, ...gitIdentityEnv(agent.gitUser) },
+    ...(agent.attachCommand ? { attach_argv: agent.attachCommand } : {}),
+    ...(agent.runCommand ? { run_argv: agent.runCommand } : {}),
   };
 }

@@ -7,10 +7,15 @@
 import { join } from "node:path";
 import type { ResourceNode } from "../engine/graph.ts";
 import { bottleDir } from "../engine/state_dir.ts";
-import type { AgentManifest, BottleManifest, EgressRoute, RouteAuth } from "../manifest/types.ts";
+import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
 import type { ProviderTemplate } from "../manifest/templates/mod.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
-import { placeholderEnv, type SecretBinding, secretBindings } from "./egress_secrets.ts";
+import {
+  type DescribeSecret,
+  placeholderEnv,
+  type SecretBinding,
+  secretBindings,
+} from "./secret_bindings.ts";
 
 export interface CompileOptions {
   stateDir: string;
@@ -19,10 +24,7 @@ export interface CompileOptions {
   /** Where agent CLIs are installed once per version (see resolveCacheDir). */
   cacheDir: string;
   /** Placeholder and fingerprint for a route's secret (reads the operator's secret). */
-  describeSecret: (bottle: BottleManifest, route: EgressRoute & { auth: RouteAuth }) => {
-    placeholder: string;
-    fingerprint: string;
-  };
+  describeSecret: DescribeSecret;
   /** Seeds the workspace of bottles without `workspace:` (`--cwd`); checked already. */
   workspaceSource?: string;
 }

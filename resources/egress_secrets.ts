@@ -2,27 +2,13 @@ import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import type { Instance } from "../engine/resource_type.ts";
-import { AUTH_SCHEMES } from "../manifest/schema.ts";
-import type { BottleManifest } from "../manifest/types.ts";
 import type { SecretsFile } from "../sidecars/egress/mod.ts";
-import type { BottleContext, CompileOptions } from "./bottle_context.ts";
+import type { BottleContext } from "./bottle_context.ts";
 import { reloadAndWait } from "./bundle_reload.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";
 import { Fingerprinter } from "./fingerprint.ts";
-import { readSecret, secretSourceSchema } from "./secret_source.ts";
-
-/** One injected secret as recorded in state: where it comes from, never its value. */
-export const secretBindingSchema = z.object({
-  host: z.string(),
-  path_prefix: z.string().optional(),
-  scheme: z.enum(AUTH_SCHEMES),
-  header: z.string().optional(),
-  source: secretSourceSchema,
-  placeholder: z.string(),
-  /** Keyed fingerprint of the value (see Fingerprinter): a rotated secret is an update. */
-  fingerprint: z.string(),
-});
-export type SecretBinding = z.infer<typeof secretBindingSchema>;
+import { readSecret } from "./secret_source.ts";
+import { secretBindingSchema } from "./secret_bindings.ts";
 
 export const egressSecretsInputs = z.object({
   path: z.string(),
@@ -77,42 +63,6 @@ export function egressSecretsNodes(bottle: BottleContext): ResourceNode[] {
     inputs: { path: bottle.paths.secretsFile, secrets: [...bottle.secrets] },
     dependsOn: [bottle.id("bottle_dir")],
   })];
-}
-
-/** The bindings of the bottle's credentialed routes, in route order. */
-export function secretBindings(
-  bottle: BottleManifest,
-  describeSecret: CompileOptions["describeSecret"],
-): SecretBinding[] {
-  const bindings: SecretBinding[] = [];
-  for (const route of bottle.egress.routes) {
-    if (!route.auth) continue;
-    const { placeholder, fingerprint } = describeSecret(bottle, { ...route, auth: route.auth });
-    bindings.push({
-      host: route.host,
-      ...(route.path_prefix ? { path_prefix: route.path_prefix } : {}),
-      scheme: route.auth.scheme,
-      ...(route.auth.header ? { header: route.auth.header } : {}),
-      source: route.auth.secret,
-      placeholder,
-      fingerprint,
-    });
-  }
-  return bindings;
-}
-
-/** Where the agent finds each placeholder: `agent_env`, else the secret's own env name. */
-export function placeholderEnv(
-  bottle: BottleManifest,
-  bindings: readonly SecretBinding[],
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  const routes = bottle.egress.routes.filter((route) => route.auth);
-  routes.forEach((route, i) => {
-    const name = route.auth?.agent_env ?? route.auth?.secret.env;
-    if (name) env[name] = bindings[i].placeholder;
-  });
-  return env;
 }
 
 function fileMatches(ctx: ProviderContext, instance: SecretsInstance, text: string): boolean {

@@ -5,6 +5,7 @@
  */
 import { copySync } from "./copy.ts";
 import { createSystemUser, parsePasswd, type PasswdEntry } from "../backends/bwrap/owner.ts";
+import { run } from "../lib/command.ts";
 
 export const TEST_USER = "bbtester";
 
@@ -27,6 +28,8 @@ export interface UserCommand {
   args: string[];
   env: Record<string, string>;
   cwd: string;
+  /** Where its JUnit report goes (a file the user may write). */
+  report: string;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
   const root = `${scratch}/as-user`;
   const checkout = `${root}/checkout`;
   const tmp = userTmp(scratch);
+  const report = `${root}/junit.xml`;
   Deno.mkdirSync(`${root}/home`, { recursive: true });
   Deno.mkdirSync(tmp, { recursive: true });
   for (const path of await trackedFiles()) copySync(path, `${checkout}/${path}`);
@@ -55,10 +59,12 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
       "test",
       "-A",
       "--no-prompt",
+      `--junit-path=${report}`,
       ...USER_SUITE,
     ],
     env: { PATH, HOME: `${root}/home`, TMPDIR: tmp },
     cwd: checkout,
+    report,
   };
 }
 
@@ -86,15 +92,6 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-async function run(program: string, args: string[]): Promise<string> {
-  const output = await new Deno.Command(program, { args, stdin: "null" }).output();
-  const text = new TextDecoder();
-  if (!output.success) {
-    throw new Error(`${program} ${args.join(" ")} failed: ${text.decode(output.stderr).trim()}`);
-  }
-  return text.decode(output.stdout);
 }
 
 /** `/tmp/bbt-X` → `/tmp/bbu-X`: as short as the first run's. */

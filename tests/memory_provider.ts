@@ -1,6 +1,7 @@
 import type { JsonObject } from "../lib/json.ts";
 import { diffInputs } from "../engine/diff.ts";
 import type { Provider, ReadResult, ResourceInstance } from "../engine/provider.ts";
+import { sleep } from "../lib/wait.ts";
 
 /** Test double: a provider whose live objects are entries in a map. */
 export class MemoryProvider implements Provider {
@@ -56,7 +57,7 @@ export class MemoryProvider implements Provider {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
-      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+      if (this.delayMs > 0) await sleep(this.delayMs);
       this.calls.push(call);
       if (this.failOn.has(call)) throw new Error(`injected failure: ${call}`);
       return effect();

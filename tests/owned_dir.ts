@@ -4,6 +4,7 @@
  * as if the agent had made it.
  */
 import { ensureSandboxOwner } from "../backends/bwrap/owner.ts";
+import { run } from "../lib/command.ts";
 
 /** A new directory owned by the sandbox owner, mode 0700 (a bottle's home). */
 export async function ownedTempDir(prefix = "bb-home-"): Promise<string> {
@@ -16,10 +17,5 @@ export async function ownedTempDir(prefix = "bb-home-"): Promise<string> {
 /** Gives `path` and everything below it to the sandbox owner, without following symlinks. */
 export async function giveToAgent(path: string): Promise<void> {
   const owner = await ensureSandboxOwner();
-  const output = await new Deno.Command("chown", {
-    args: ["-R", "-h", `${owner.uid}:${owner.gid}`, "--", path],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  await run("chown", ["-R", "-h", `${owner.uid}:${owner.gid}`, "--", path]);
 }

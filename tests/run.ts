@@ -5,65 +5,49 @@
  * Run as root (as CI is), it then runs the isolation tests a second time as an ordinary
  * user, `bbtester` (created when missing), from a copy of the checkout that user owns: every
  * isolation property must hold for both kinds of operator. The closing line counts both runs.
+ *
+ * The console shows deno test's own output as it comes; the counts come from the JUnit report
+ * each run writes (`--junit-path`), and the failures of both runs are listed again at the end.
  */
 import { rmSync } from "node:fs";
 import { runAsUser, USER_SUITE, userTmp } from "./as_user.ts";
-import { summarize, type Summary } from "./summary.ts";
+import { runTests, type Summary, total } from "./summary.ts";
 
 // Every test's scratch (worlds, agent CLI installs) goes under one short-named directory that
 // goes when the run ends; short, because Unix socket paths under it are limited to 107 bytes.
 const scratch = shortTempDir();
 const results: Summary[] = [];
 try {
+  const report = `${scratch}/junit.xml`;
   results.push(
-    await runTests(Deno.execPath(), ["test", "-A", "--no-prompt", ...Deno.args], {
-      env: { TMPDIR: scratch },
-    }),
+    await runTests(
+      Deno.execPath(),
+      ["test", "-A", "--no-prompt", `--junit-path=${report}`, ...Deno.args],
+      { env: { TMPDIR: scratch }, report },
+    ),
   );
   if (Deno.uid() === 0 && Deno.args.length === 0) {
     console.log(`\n== the isolation tests again, as an ordinary user: ${USER_SUITE.join(" ")}`);
     const command = await runAsUser(scratch);
     results.push(
-      await runTests(command.program, command.args, { env: command.env, cwd: command.cwd }),
+      await runTests(command.program, command.args, {
+        env: command.env,
+        cwd: command.cwd,
+        report: command.report,
+      }),
     );
   }
 } finally {
   for (const dir of [scratch, userTmp(scratch)]) rmSync(dir, { recursive: true, force: true });
 }
 
-const total = results.reduce(
-  (sum, result) => ({
-    passed: sum.passed + result.passed,
-    failed: sum.failed + result.failed,
-    skipped: sum.skipped + result.skipped,
-    code: sum.code || result.code,
-  }),
-  { passed: 0, failed: 0, skipped: 0, code: 0 },
-);
-console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
-Deno.exit(total.code);
-
-async function runTests(
-  program: string,
-  args: string[],
-  options: { env: Record<string, string>; cwd?: string },
-): Promise<Summary> {
-  const child = new Deno.Command(program, {
-    args,
-    env: options.env,
-    ...(options.cwd ? { cwd: options.cwd, clearEnv: true } : {}),
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  let tail = "";
-  const decoder = new TextDecoder();
-  for await (const chunk of child.stdout) {
-    await Deno.stdout.write(chunk);
-    tail = (tail + decoder.decode(chunk, { stream: true })).slice(-4096);
-  }
-  const status = await child.status;
-  return summarize(tail, status.code);
+const sum = total(results);
+if (sum.failures.length > 0) {
+  console.log(`\n== failed (${sum.failures.length}):`);
+  for (const failure of sum.failures) console.log(`  ${failure}`);
 }
+console.log(`\n${sum.passed} passed, ${sum.failed} failed, ${sum.skipped} skipped`);
+Deno.exit(sum.code !== 0 ? sum.code : sum.failed > 0 ? 1 : 0);
 
 /** `/tmp/bbt-XXXXXX`, 0755 (the second run's user passes through it). */
 function shortTempDir(): string {

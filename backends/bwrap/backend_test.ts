@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { SandboxHandle } from "../backend.ts";
-import { identify, isAlive } from "../../lib/process.ts";
+import { identify, isAlive, waitForExit } from "../../lib/process.ts";
 import { preflight } from "../preflight.ts";
 import { bwrapBackend } from "./backend.ts";
 import { launch, sandboxFiles } from "./launch.ts";
@@ -9,6 +9,7 @@ import { stagePrefix } from "./stage.ts";
 import { listeningPortsOf } from "./listening.ts";
 import { inside, makeBottle, removeBottle } from "../testing.ts";
 import { cli, LINUX, namespaceOf, pidsInNamespace } from "./test_helpers.ts";
+import { poll } from "../../lib/wait.ts";
 
 function ms(start: number): string {
   return (performance.now() - start).toFixed(1);
@@ -152,9 +153,9 @@ Deno.test({
 
 /** How many live processes still hold `link` (e.g. `pipe:[123]`) open, waiting up to timeoutMs. */
 async function holdersOf(link: string, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let holders = 0;
+  let holders = 0;
+  await poll(() => {
+    holders = 0;
     for (const entry of Deno.readDirSync("/proc")) {
       if (!/^\d+$/.test(entry.name)) continue;
       try {
@@ -165,9 +166,9 @@ async function holdersOf(link: string, timeoutMs: number): Promise<number> {
         // exited or not ours to read
       }
     }
-    if (holders === 0 || Date.now() > deadline) return holders;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return holders === 0;
+  }, { timeoutMs, intervalMs: 20 });
+  return holders;
 }
 
 Deno.test({
@@ -204,9 +205,7 @@ Deno.test({
     const pidns = namespaceOf(handle.inner.pid, "pid");
     try {
       Deno.kill(handle.init.pid, "SIGKILL");
-      for (let i = 0; i < 200 && isAlive(handle.init); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await waitForExit(handle.init, 1000);
       const status = bwrapBackend.status(handle);
       assert.equal(status.state, "gone");
       assert.match(status.state === "gone" ? status.reason : "", /bwrap \(pid \d+\) has exited/);

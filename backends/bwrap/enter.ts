@@ -1,3 +1,4 @@
+import { hex } from "../../lib/bytes.ts";
 /**
  * Entering a running sandbox, as its owner, in one small perl program (perl-base is on every
  * Debian and Ubuntu). nsenter + setpriv cannot do it: bwrap nests the agent's user namespace
@@ -129,8 +130,4 @@ export function enterArgv(options: EnterOptions): string[] {
     String(numbers.setresuid),
     String(numbers.setresgid),
   ];
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

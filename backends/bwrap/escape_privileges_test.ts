@@ -10,6 +10,7 @@ import { inside, makeBottle, removeBottle, serveDoor } from "../testing.ts";
 import { LINUX } from "./test_helpers.ts";
 import { sandboxOwner } from "./owner.ts";
 import { signalIfAlive } from "../../lib/process.ts";
+import { poll, sleep } from "../../lib/wait.ts";
 
 const PTRACE = Deno.build.arch === "aarch64" ? 117 : 101;
 
@@ -74,7 +75,7 @@ Deno.test({
           "for i in 1 2 3; do (n=0; while [ $n -lt 4000 ]; do kill -CHLD 1; n=$((n+1)); done) & " +
             "done; prlimit --pid 1 --cpu=1:1 2>/dev/null; kill -STOP 1; kill -SEGV 1; wait",
         );
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
         assert.deepEqual(bwrapBackend.status(handle), { state: "running", problems: [] });
       });
 
@@ -114,7 +115,7 @@ Deno.test({
             setTimeout(() => resolve("(still open)"), 3000)
           );
           assert.equal(await Promise.race([printed, late]), "done\n");
-          await new Promise((resolve) => setTimeout(resolve, 500));
+          await sleep(500);
           const stolen = await run("cat /workspace/stolen 2>/dev/null; true");
           assert.doesNotMatch(stolen.output, /hunter2/);
         },
@@ -139,14 +140,10 @@ Deno.test({
         async () => {
           assert.ok(handle.door && signalIfAlive(handle.door, "SIGKILL"));
           let status = bwrapBackend.status(handle);
-          for (
-            let i = 0;
-            i < 100 && status.state === "running" && status.problems.length < 2;
-            i++
-          ) {
-            await new Promise((resolve) => setTimeout(resolve, 20));
+          await poll(() => {
             status = bwrapBackend.status(handle);
-          }
+            return status.state !== "running" || status.problems.length >= 2;
+          }, { timeoutMs: 2000, intervalMs: 20 });
           assert.equal(status.state, "running");
           assert.ok(status.state === "running" && status.problems.length > 0);
           handle = await bwrapBackend.repair(handle, spec);

@@ -3,6 +3,7 @@ import type { HostTools } from "../preflight.ts";
 import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { enterArgv } from "./enter.ts";
+import { sleep } from "../../lib/wait.ts";
 
 /** A host command line, ready for `Deno.Command`. */
 export interface HostCommand {
@@ -173,10 +174,6 @@ async function copyStdio(
   }
   const failure = results.find((result) => result.status === "rejected");
   if (failure && !signal.aborted) throw (failure as PromiseRejectedResult).reason;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function openForCapture(path: string): Deno.FsFile {

@@ -15,6 +15,7 @@ import { allProcesses } from "../../lib/process.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";
+import { poll, sleep } from "../../lib/wait.ts";
 
 export interface Launched {
   /** The outer bwrap. */
@@ -182,7 +183,7 @@ export async function waitForDoor(
 export async function reaped(pid: number, timeoutMs: number): Promise<void> {
   const status = launched.get(pid);
   if (!status) return;
-  await Promise.race([status, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+  await Promise.race([status, sleep(timeoutMs)]);
 }
 
 async function waitForInner(
@@ -190,22 +191,17 @@ async function waitForInner(
   infoPath: string,
   timeoutMs: number,
 ): Promise<ProcessIdentity> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const childPid = readChildPid(infoPath);
-    if (childPid !== null) {
-      const inner = identify(childPid);
-      if (!inner || parentOf(childPid) !== init.pid) {
-        throw new Error(`the sandbox's pid 1 (pid ${childPid}) is not running under bwrap`);
-      }
-      return inner;
-    }
-    if (!isAlive(init)) throw new Error("bwrap exited before creating the sandbox");
-    if (Date.now() > deadline) {
-      throw new Error(`bwrap did not report its sandbox within ${timeoutMs} ms`);
-    }
-    await sleep(POLL_MS);
+  const childPid = await poll(() => {
+    const pid = readChildPid(infoPath);
+    if (pid === null && !isAlive(init)) throw new Error("bwrap exited before creating the sandbox");
+    return pid;
+  }, { timeoutMs, intervalMs: POLL_MS });
+  if (childPid === null) throw new Error(`bwrap did not report its sandbox within ${timeoutMs} ms`);
+  const inner = identify(childPid);
+  if (!inner || parentOf(childPid) !== init.pid) {
+    throw new Error(`the sandbox's pid 1 (pid ${childPid}) is not running under bwrap`);
   }
+  return inner;
 }
 
 async function waitUntilReady(
@@ -215,22 +211,20 @@ async function waitUntilReady(
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  let status = { closed: [] as number[], squatted: [] as number[] };
+  const ready = await poll(() => {
     if (!processes.every(isAlive)) throw new Error("the sandbox or its door exited while starting");
-    const status = doorPorts(inner, door, ports);
-    const waiting = [...status.closed, ...status.squatted];
-    if (waiting.length === 0 && initRunning(inner.pid)) return;
-    if (Date.now() > deadline) {
-      const what = status.squatted.length > 0
-        ? `door ports ${status.squatted.join(", ")} are held by a process inside the bottle`
-        : waiting.length > 0
-        ? `door ports ${waiting.join(", ")} did not listen`
-        : "the sandbox's init did not start";
-      throw new Error(`${what} within ${timeoutMs} ms`);
-    }
-    await sleep(POLL_MS);
-  }
+    status = doorPorts(inner, door, ports);
+    return status.closed.length + status.squatted.length === 0 && initRunning(inner.pid);
+  }, { timeoutMs, intervalMs: POLL_MS });
+  if (ready) return;
+  const waiting = [...status.closed, ...status.squatted];
+  const what = status.squatted.length > 0
+    ? `door ports ${status.squatted.join(", ")} are held by a process inside the bottle`
+    : waiting.length > 0
+    ? `door ports ${waiting.join(", ")} did not listen`
+    : "the sandbox's init did not start";
+  throw new Error(`${what} within ${timeoutMs} ms`);
 }
 
 function readChildPid(infoPath: string): number | null {
@@ -307,19 +301,18 @@ function killGroup(leader: ProcessIdentity): void {
 
 /** The log is copied by a reader process: wait (bounded) until it has something and is still. */
 async function logSettled(path: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = -1;
-  while (Date.now() < deadline) {
+  await poll(() => {
     let size = 0;
     try {
       size = Deno.statSync(path).size;
     } catch {
       // not created
     }
-    if (size > 0 && size === last) return;
+    const settled = size > 0 && size === last;
     last = size;
-    await sleep(15);
-  }
+    return settled;
+  }, { timeoutMs, intervalMs: 15 });
 }
 
 function logTail(path: string): string {
@@ -342,8 +335,4 @@ function removeQuietly(path: string): void {
   } catch {
     // already gone
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,5 +1,6 @@
 import { PreflightError } from "../backend.ts";
 import { HOST_ENV } from "./shell.ts";
+import { runOutput } from "../../lib/command.ts";
 
 /**
  * The host identity every process of a bottle runs as. The agent's uid 1000 inside maps to
@@ -83,29 +84,21 @@ export async function ensureSandboxOwner(): Promise<SandboxOwner> {
  * useradd's complaint ("" on success); whether the account exists is for the caller to check.
  */
 export async function createSystemUser(name: string, comment: string): Promise<string> {
-  const output = await new Deno.Command("useradd", {
-    args: [
-      "--system",
-      "--user-group",
-      "--no-create-home",
-      "--home-dir",
-      "/nonexistent",
-      "--shell",
-      "/usr/sbin/nologin",
-      "--comment",
-      comment,
-      name,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    clearEnv: true,
-    env: { ...HOST_ENV },
-  }).output().catch((error: Error) => ({
-    success: false,
-    stderr: new TextEncoder().encode(error.message),
-  }));
-  return output.success ? "" : new TextDecoder().decode(output.stderr).trim();
+  const args = [
+    "--system",
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    "/usr/sbin/nologin",
+    "--comment",
+    comment,
+    name,
+  ];
+  const output = await runOutput("useradd", args, { clearEnv: true, env: { ...HOST_ENV } })
+    .catch((error: Error) => ({ code: 1, stderr: error.message }));
+  return output.code === 0 ? "" : output.stderr.trim();
 }
 
 export function parsePasswd(text: string): PasswdEntry[] {
@@ -156,16 +149,12 @@ export async function giveToOwner(
   owner: SandboxOwner = sandboxOwner(),
 ): Promise<void> {
   if (!owner.switched) return;
-  const output = await new Deno.Command("chown", {
-    args: ["-R", "-h", `${owner.uid}:${owner.gid}`, "--", path],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
+  const output = await runOutput("chown", ["-R", "-h", `${owner.uid}:${owner.gid}`, "--", path], {
     clearEnv: true,
     env: { ...HOST_ENV },
-  }).output();
-  if (!output.success) {
-    const detail = new TextDecoder().decode(output.stderr).trim();
+  });
+  if (output.code !== 0) {
+    const detail = output.stderr.trim();
     throw new Error(`could not give ${path} to the sandbox user ${owner.name}: ${detail}`);
   }
 }

@@ -1,3 +1,5 @@
+import { runOutput } from "../../lib/command.ts";
+
 export const LINUX = Deno.build.os === "linux";
 export const TEST_CLI = new URL("./test_cli.ts", import.meta.url).pathname;
 
@@ -8,31 +10,10 @@ export async function cli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const argv = [Deno.execPath(), "run", "-A", "--quiet", TEST_CLI, ...args];
   const full = options.wrapper ? ["/bin/bash", "-c", options.wrapper, "wrapper", ...argv] : argv;
-  return await runCollect(full, options.stdin);
-}
-
-async function runCollect(
-  argv: string[],
-  stdin: string | undefined,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  const { code, stdout, stderr } = await runOutput(full[0], full.slice(1), {
+    stdin: options.stdin,
+  });
+  return { code, stdout, stderr };
 }
 
 /** Live (non-zombie) host pids whose `ns/<kind>` link is `link`. */

@@ -5,6 +5,7 @@ import { bwrapBackend } from "./backend.ts";
 import { shellJoin } from "./shell.ts";
 import { makeBottle, removeBottle } from "../testing.ts";
 import { cli, LINUX, TEST_CLI } from "./test_helpers.ts";
+import { waitForFile } from "../../tests/wait_for_file.ts";
 
 const TMUX = LINUX ? findOnPath("tmux") : null;
 
@@ -111,19 +112,4 @@ function execLine(handle: SandboxHandle, spec: SandboxSpec, tty: boolean, argv: 
     JSON.stringify({ tty }),
     ...argv,
   ]);
-}
-
-/** The file's content once it exists (and equals `expected`, if given), waiting up to 10 s. */
-async function waitForFile(path: string, expected?: string): Promise<string> {
-  let content = "";
-  for (let i = 0; i < 500; i++) {
-    try {
-      content = Deno.readTextFileSync(path);
-      if (content !== "" && (expected === undefined || content === expected)) return content;
-    } catch {
-      // not yet written
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return content;
 }

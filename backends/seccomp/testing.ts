@@ -7,6 +7,7 @@
 import { BPF_ABS, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD } from "./bpf.ts";
 import { BPF_MAXINSNS, BPF_RET, BPF_W } from "./bpf.ts";
 import { requireSyscall, type SeccompArch } from "./syscalls.ts";
+import { runOutput } from "../../lib/command.ts";
 
 /** One decoded `struct sock_filter`. */
 export interface SockFilter {
@@ -185,15 +186,10 @@ export async function run(
   argv: readonly string[],
   env?: Record<string, string>,
 ): Promise<RunResult> {
-  const output = await new Deno.Command(argv[0], {
-    args: argv.slice(1),
-    stdin: "null",
-    ...(env ? { env, clearEnv: true } : {}),
-  }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  const { code, stdout, stderr } = await runOutput(
+    argv[0],
+    argv.slice(1),
+    env ? { env, clearEnv: true } : {},
+  );
+  return { code, stdout, stderr };
 }

@@ -21,6 +21,7 @@ import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
 import { allProcesses, readCmdline, sessionMembers } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
+import { poll } from "../../lib/wait.ts";
 
 export { bundleSockets };
 
@@ -105,22 +106,19 @@ export async function startBundle(
     );
   }
   const handle: BundleHandle = { supervisor: identity, sockets };
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (let delay = 2;; delay = Math.min(delay * 2, 20)) {
-    if (await accepts(sockets.egress)) return handle;
-    const problem = !isAlive(identity)
-      ? "exited during start-up"
-      : Date.now() > deadline
-      ? `did not open ${sockets.egress} within ${START_TIMEOUT_MS} ms`
-      : null;
-    if (problem !== null) {
-      await stopBundle(handle);
-      throw new Error(
-        `sidecar bundle for bottle "${spec.bottle}" ${problem}${logTail(logPath, logOffset)}`,
-      );
-    }
-    await sleep(delay);
-  }
+  // Open, or the supervisor gone (no use waiting on), or null at the deadline.
+  const started = await poll(
+    async () => (await accepts(sockets.egress)) ? "open" : !isAlive(identity) && "exited",
+    { timeoutMs: START_TIMEOUT_MS, intervalMs: 10 },
+  );
+  if (started === "open") return handle;
+  await stopBundle(handle);
+  const problem = started === "exited"
+    ? "exited during start-up"
+    : `did not open ${sockets.egress} within ${START_TIMEOUT_MS} ms`;
+  throw new Error(
+    `sidecar bundle for bottle "${spec.bottle}" ${problem}${logTail(logPath, logOffset)}`,
+  );
 }
 
 /** Running means: the supervisor is the same live process and every socket file exists. */
@@ -153,17 +151,14 @@ export async function stopBundle(handle: BundleHandle): Promise<void> {
       await waitForExit(supervisor, 2000);
     }
   }
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const leftovers = sessionMembers(supervisor).filter(isSidecarProcess);
-    if (leftovers.length === 0) break;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `sidecar processes ${leftovers.map((p) => p.pid).join(", ")} did not exit`,
-      );
-    }
+  let leftovers: ProcessIdentity[] = [];
+  const gone = await poll(() => {
+    leftovers = sessionMembers(supervisor).filter(isSidecarProcess);
     for (const process of leftovers) signalIfAlive(process, "SIGKILL");
-    await sleep(10);
+    return leftovers.length === 0;
+  }, { timeoutMs: 3000, intervalMs: 10 });
+  if (!gone) {
+    throw new Error(`sidecar processes ${leftovers.map((p) => p.pid).join(", ")} did not exit`);
   }
   for (const path of Object.values(handle.sockets)) {
     try {
@@ -256,8 +251,4 @@ function logTail(path: string, from: number): string {
   } catch {
     return "";
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,15 +1,16 @@
 import assert from "node:assert/strict";
 import {
-  eventually,
   passthroughRoute,
   proxyRequest,
   RawClient,
   startEchoServer,
+  TEST_TIMEOUT_MS,
   testPolicy,
   writeCaDir,
   writePolicyFile,
   writeSecrets,
 } from "../egress/testing/mod.ts";
+import { waitUntil } from "../../lib/wait.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
@@ -109,14 +110,14 @@ Deno.test("bundle: start, serve, reload, stop leaves no process and no socket", 
     writePolicy(spec.policyFile, []);
     assert.equal(reloadBundle(handle), true);
     const socket = handle.sockets.egress;
-    await eventually(async () => {
+    await waitUntil(async () => {
       const r = await proxyRequest(
         socket,
         `CONNECT allowed.test:${echo.port} HTTP/1.1\r\n\r\n`,
         "CONNECT",
       );
       return r.status === 403;
-    }, "reloaded policy denies");
+    }, { what: "reloaded policy denies", timeoutMs: TEST_TIMEOUT_MS });
 
     await stopBundle(handle);
     assert.deepEqual(liveMembers(handle), []);
@@ -146,11 +147,14 @@ Deno.test("bundle: the supervisor restarts an egress daemon killed with SIGKILL"
     const first = egressPid(handle);
     assert.ok(first !== null);
     Deno.kill(first, "SIGKILL");
-    await eventually(() => {
+    await waitUntil(() => {
       const next = egressPid(handle);
       return next !== null && next !== first;
-    }, "a new egress daemon");
-    await eventually(() => accepts(handle.sockets.egress), "egress socket after restart");
+    }, { what: "a new egress daemon", timeoutMs: TEST_TIMEOUT_MS });
+    await waitUntil(() => accepts(handle.sockets.egress), {
+      what: "egress socket after restart",
+      timeoutMs: TEST_TIMEOUT_MS,
+    });
     assert.ok(await tunnelWorks(handle.sockets.egress, echo.port));
     assert.deepEqual(bundleStatus(handle), { state: "running" });
     assert.match(
@@ -170,12 +174,18 @@ Deno.test("bundle: SIGKILL to the whole group → gone; stop removes what is lef
   const handle = await startBundle(spec, TEST_ENV);
   try {
     Deno.kill(-handle.supervisor.pid, "SIGKILL");
-    await eventually(() => bundleStatus(handle).state === "gone", "bundle gone");
+    await waitUntil(() => bundleStatus(handle).state === "gone", {
+      what: "bundle gone",
+      timeoutMs: TEST_TIMEOUT_MS,
+    });
     const status = bundleStatus(handle);
     assert.ok(
       status.state === "gone" && /supervisor process \d+ is not running/.test(status.reason),
     );
-    await eventually(() => liveMembers(handle).length === 0, "group dead");
+    await waitUntil(() => liveMembers(handle).length === 0, {
+      what: "group dead",
+      timeoutMs: TEST_TIMEOUT_MS,
+    });
   } finally {
     await stopBundle(handle);
     cleanup(spec);
@@ -189,7 +199,10 @@ Deno.test("bundle: an orphaned egress daemon exits once its supervisor is gone",
   try {
     assert.ok(egressPid(handle) !== null);
     Deno.kill(handle.supervisor.pid, "SIGKILL");
-    await eventually(() => liveMembers(handle).length === 0, "orphan exits", 15000);
+    await waitUntil(() => liveMembers(handle).length === 0, {
+      what: "orphan exits",
+      timeoutMs: 15000,
+    });
     assert.equal(bundleStatus(handle).state, "gone");
   } finally {
     await stopBundle(handle);
@@ -202,7 +215,10 @@ Deno.test("bundle: stopBundle kills daemons orphaned by a killed supervisor", as
   const handle = await startBundle(spec, TEST_ENV);
   try {
     Deno.kill(handle.supervisor.pid, "SIGKILL");
-    await eventually(() => bundleStatus(handle).state === "gone", "supervisor gone");
+    await waitUntil(() => bundleStatus(handle).state === "gone", {
+      what: "supervisor gone",
+      timeoutMs: TEST_TIMEOUT_MS,
+    });
     await stopBundle(handle);
     assert.deepEqual(liveMembers(handle), []);
   } finally {

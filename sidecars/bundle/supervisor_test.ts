@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { findOnPath } from "../../backends/preflight.ts";
 import { childrenOf } from "../../lib/process.ts";
-import { eventually, withTimeout } from "../egress/testing/mod.ts";
+import { TEST_TIMEOUT_MS, withTimeout } from "../egress/testing/mod.ts";
 import { SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import type { RestartPolicyOptions } from "./restart_policy.ts";
 import type { ChildSpec } from "./types.ts";
+import { sleep, waitUntil } from "../../lib/wait.ts";
 
 /** A stand-in daemon: listens on its socket, then behaves as `mode` says. */
 const FAKE_DAEMON = `
@@ -126,7 +127,7 @@ Deno.test("supervisor.pl: a healthy run resets the backoff; old restarts leave t
     const policy = { ...FAST_RESTARTS, healthyAfterMs: 0, windowMs: 1 };
     const running = supervise(dir, "crash", policy);
     // Each daemon lives ~30 ms and Deno takes longer than that to start: several restarts.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(2000);
     running.process.kill("SIGTERM");
     const { code, log: text } = await withTimeout(running.done, "supervisor exit");
     assert.equal(code, 0, text);
@@ -158,14 +159,17 @@ Deno.test("supervisor.pl: restarts a daemon killed with SIGKILL, with backoff", 
   withDir(async (dir) => {
     const running = supervise(dir, "serve", { ...FAST_RESTARTS, initialDelayMs: 100 });
     try {
-      await eventually(() => isSocket(`${dir}/fake.sock`), "fake daemon socket");
+      await waitUntil(() => isSocket(`${dir}/fake.sock`), {
+        what: "fake daemon socket",
+        timeoutMs: TEST_TIMEOUT_MS,
+      });
       const first = daemonPid(running.process.pid);
       assert.ok(first !== null);
       Deno.kill(first, "SIGKILL");
-      await eventually(() => {
+      await waitUntil(() => {
         const next = daemonPid(running.process.pid);
         return next !== null && next !== first && isSocket(`${dir}/fake.sock`);
-      }, "a new daemon serving");
+      }, { what: "a new daemon serving", timeoutMs: TEST_TIMEOUT_MS });
     } finally {
       running.process.kill("SIGTERM");
     }
@@ -177,17 +181,20 @@ Deno.test("supervisor.pl: restarts a daemon killed with SIGKILL, with backoff", 
 Deno.test("supervisor.pl: SIGHUP is forwarded, SIGTERM stops the daemon and removes its socket", () =>
   withDir(async (dir) => {
     const running = supervise(dir, "serve");
-    await eventually(() => isSocket(`${dir}/fake.sock`), "fake daemon socket");
+    await waitUntil(() => isSocket(`${dir}/fake.sock`), {
+      what: "fake daemon socket",
+      timeoutMs: TEST_TIMEOUT_MS,
+    });
     const daemon = daemonPid(running.process.pid);
-    await eventually(async () => {
+    await waitUntil(async () => {
       running.process.kill("SIGHUP");
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       try {
         return Deno.readTextFileSync(`${dir}/marker`) === "reloaded";
       } catch {
         return false;
       }
-    }, "reload marker");
+    }, { what: "reload marker", timeoutMs: TEST_TIMEOUT_MS });
     running.process.kill("SIGTERM");
     const { code } = await withTimeout(running.done, "supervisor exit");
     assert.equal(code, 0);

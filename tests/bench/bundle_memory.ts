@@ -6,6 +6,7 @@
  *
  *   deno run -A tests/bench/bundle_memory.ts [--bottles N]
  */
+import { parseArgs } from "node:util";
 import { startBundle, stopBundle } from "../../sidecars/bundle/launch.ts";
 import type { BundleHandle, BundleSpec } from "../../sidecars/bundle/types.ts";
 import {
@@ -19,6 +20,7 @@ import {
 import { readCmdline, sessionMembers } from "../../lib/process.ts";
 import { type ProcessMemory, readProcessMemory, sumMemory } from "./smaps.ts";
 import { summarize } from "./stats.ts";
+import { sleep } from "../../lib/wait.ts";
 
 export const BUNDLE_RSS_TARGET_MB = 60;
 /** The proxy warms up (X.509 library, interception module) after it answers. */
@@ -121,7 +123,7 @@ export async function benchBundleMemory(count = 10): Promise<BundleMemoryReport>
       );
       if (answer.status !== 403) throw new Error(`proxy answered ${answer.status}, not 403`);
     }
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const bottles = handles.map(([bottle, handle]) => measure(bottle, handle));
     const worst = Math.max(...bottles.map((b) => b.total.rssKb));
     const pass = worst <= BUNDLE_RSS_TARGET_MB * 1024;
@@ -136,8 +138,13 @@ export async function benchBundleMemory(count = 10): Promise<BundleMemoryReport>
 }
 
 if (import.meta.main) {
-  const at = Deno.args.indexOf("--bottles");
-  const count = at < 0 ? 10 : Number(Deno.args[at + 1]);
+  let count = Number.NaN;
+  try {
+    const { values } = parseArgs({ args: Deno.args, options: { bottles: { type: "string" } } });
+    count = Number(values.bottles ?? 10);
+  } catch {
+    // reported below
+  }
   if (!Number.isInteger(count) || count < 1) {
     console.error("usage: bundle_memory.ts [--bottles N]");
     Deno.exit(2);

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { REPO_ROOT } from "./bottle.ts";
 
 /** The bench's command line (see main.ts for what each option does). */
@@ -17,72 +18,70 @@ export const USAGE = `usage: deno task bench [--iterations N] [--slow-iterations
                        [--json [FILE]] [--dir DIR] [--bottle NAME] [--no-srt] [--strict]`;
 
 export function parseOptions(argv: string[]): Options {
-  const options: Options = {
-    iterations: 15,
-    slowIterations: 0,
-    warmup: 2,
-    json: false,
-    dir: join(REPO_ROOT, "examples"),
-    bottle: "dev",
-    srt: true,
-    strict: false,
-  };
-  const count = (name: string, value: string | undefined, min: number): number => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: optionalJsonValue(argv),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        iterations: { type: "string", short: "n" },
+        "slow-iterations": { type: "string" },
+        warmup: { type: "string" },
+        json: { type: "string" },
+        dir: { type: "string" },
+        bottle: { type: "string" },
+        "no-srt": { type: "boolean" },
+        strict: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const count = (
+    name: string,
+    value: string | undefined,
+    fallback: number,
+    min: number,
+  ): number => {
+    if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} needs an integer ≥ ${min}`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} needs an integer ≥ ${min}`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let inline: string | undefined;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (arg) {
-      case "--iterations":
-      case "-n":
-        options.iterations = count(arg, value(), 1);
-        break;
-      case "--slow-iterations":
-        options.slowIterations = count(arg, value(), 1);
-        break;
-      case "--warmup":
-        options.warmup = count(arg, value(), 0);
-        break;
-      case "--json":
-        if (inline !== undefined) options.json = inline;
-        else if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("-")) {
-          options.json = argv[++i];
-        } else options.json = null;
-        break;
-      case "--dir":
-        options.dir = value() ?? "";
-        break;
-      case "--bottle":
-        options.bottle = value() ?? "";
-        break;
-      case "--no-srt":
-        options.srt = false;
-        break;
-      case "--strict":
-        options.strict = true;
-        break;
-      case "--help":
-      case "-h":
-        console.log(USAGE);
-        Deno.exit(0);
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n${USAGE}`);
-    }
-  }
+  const iterations = count("iterations", values.iterations, 15, 1);
+  const options: Options = {
+    iterations,
+    slowIterations: count(
+      "slow-iterations",
+      values["slow-iterations"],
+      Math.max(3, Math.ceil(iterations / 3)),
+      1,
+    ),
+    warmup: count("warmup", values.warmup, 2, 0),
+    json: values.json === undefined ? false : values.json === STDOUT ? null : values.json,
+    dir: values.dir ?? join(REPO_ROOT, "examples"),
+    bottle: values.bottle ?? "dev",
+    srt: !values["no-srt"],
+    strict: values.strict ?? false,
+  };
   if (!options.dir || !options.bottle) throw new Error(USAGE);
   if (!options.dir.startsWith("/")) options.dir = join(Deno.cwd(), options.dir);
-  if (options.slowIterations === 0) {
-    options.slowIterations = Math.max(3, Math.ceil(options.iterations / 3));
-  }
   return options;
+}
+
+/** `--json` with no FILE after it (the end, or another option next) means stdout. */
+const STDOUT = "-";
+
+function optionalJsonValue(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => {
+    if (arg !== "--json") return [arg];
+    const next = argv[i + 1];
+    return next === undefined || next.startsWith("-") ? [`--json=${STDOUT}`] : [arg];
+  });
 }

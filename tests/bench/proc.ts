@@ -1,5 +1,6 @@
 /** Running timed child processes, and finding the ones a benchmark world left behind. */
 import { readdirSync, readFileSync } from "node:fs";
+import { poll } from "../../lib/wait.ts";
 
 export interface RunOptions {
   cwd?: string;
@@ -129,10 +130,10 @@ export async function reap(marker: string, graceMs = 2000): Promise<number> {
   const found = processesMentioning(marker);
   if (found.length === 0) return 0;
   for (const pid of found) signal(pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline && processesMentioning(marker).length > 0) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await poll(() => processesMentioning(marker).length === 0, {
+    timeoutMs: graceMs,
+    intervalMs: 50,
+  });
   for (const pid of processesMentioning(marker)) signal(pid, "SIGKILL");
   return found.length;
 }

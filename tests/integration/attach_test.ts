@@ -10,7 +10,9 @@ import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
 import { tmuxSocketName } from "../../manifest/templates/attach.ts";
 import { assert_, assertEquals } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
-import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
+import { OuterTmux, TMUX } from "./outer_tmux.ts";
+import { waitForFile } from "../wait_for_file.ts";
+import { sleep } from "../../lib/wait.ts";
 
 Deno.test({
   name: "attach: a real pty that follows resizes; detach keeps the session; re-attach returns",
@@ -62,7 +64,7 @@ Deno.test({
 
       await t.step("a resize of the operator's terminal reaches it", async () => {
         await outer.tmux("resize-window", "-t", "outer", "-x", "120", "-y", "40");
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         await outer.keys("clear; stty size", "Enter");
         await outer.shows(/^40 120$/m);
       });

@@ -10,7 +10,8 @@ import { tmuxSocketName } from "../../manifest/templates/attach.ts";
 import { assertEquals } from "../assert.ts";
 import { expectCode, standInEgress, World } from "./harness.ts";
 import { startMessagesStandIn } from "./messages_standin.ts";
-import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
+import { OuterTmux, TMUX } from "./outer_tmux.ts";
+import { waitForFile } from "../wait_for_file.ts";
 
 Deno.test({
   name: "claude attach: the real TUI answers, detach keeps it, --continue resumes the talk",

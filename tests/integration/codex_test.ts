@@ -14,8 +14,11 @@ import { dirname, join } from "node:path";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
-import { OuterTmux, TMUX, waitForFile } from "./outer_tmux.ts";
+import { OuterTmux, TMUX } from "./outer_tmux.ts";
+import { waitForFile } from "../wait_for_file.ts";
 import { FINAL_TEXT, type ScriptStep, startResponsesStandIn } from "./responses_standin.ts";
+import { sleep } from "../../lib/wait.ts";
+import { sha256Hex } from "../../lib/sha256.ts";
 
 const DENIED = "denied.example.net";
 const CODEX_HOME = "/home/agent/.bot-bottle/agents/coder/codex";
@@ -34,13 +37,8 @@ function shell(cmd: string): ScriptStep {
 /** Types a line into the TUI; Enter comes later, or Codex takes the burst for a paste. */
 async function submit(outer: OuterTmux, line: string): Promise<void> {
   await outer.keys("-l", line);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await sleep(500);
   await outer.keys("Enter");
-}
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 Deno.test({
@@ -120,12 +118,12 @@ You are a careful coder. PROMPT-MARKER
 
       await t.step(
         "the stand-in got the real key; the agent only holds the placeholder",
-        async () => {
+        () => {
           const keys = standIn.received.map((request) => request.authorization);
           assertEquals(keys.length, 5, "four tool calls, then the final text");
           assert_(keys.every((key) => key === `Bearer ${realKey}`), "a request without the key");
           assertMatch(placeholder, /^bb_placeholder_[0-9a-f]+$/);
-          const digest = await sha256(placeholder);
+          const digest = sha256Hex(placeholder);
           assertMatch(outputs[2] ?? "", new RegExp(`${digest}  -\\n${CODEX_HOME}\\n?$`));
         },
       );

@@ -9,6 +9,7 @@ import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
 import type { SandboxHandle } from "../../backends/backend.ts";
 import { signalGroupIfAlive } from "../../lib/process.ts";
+import { sleep } from "../../lib/wait.ts";
 
 const PROBE = "curl -sS -o /dev/null -w '%{http_code}' --max-time 5 http://denied.example/";
 
@@ -34,7 +35,7 @@ Deno.test("door: kill -9 -1 inside cannot close it; a dead keeper is drift that 
       assert_(handle.door !== undefined, "the handle records the door's keeper");
       const sleeper = await inside("sleep 600 >/dev/null 2>&1 & echo $!");
       assert_(handle.door !== undefined && signalGroupIfAlive(handle.door, "SIGKILL"));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
 
       const drift = await world.cli(["drift"]);
       expectCode(drift, 2, "drift with a dead door");
@@ -59,7 +60,7 @@ Deno.test("door: kill -9 -1 inside cannot close it; a dead keeper is drift that 
         const handlePath = join(world.stateDir, "bottles", "dev", "sandbox.json");
         const handle: SandboxHandle = JSON.parse(Deno.readTextFileSync(handlePath));
         assert_(handle.door !== undefined && signalGroupIfAlive(handle.door, "SIGKILL"));
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sleep(300);
         const fake = "HTTP/1.1 403 Forbidden\\r\\nX-Bot-Bottle-Reason: fake\\r\\n\\r\\n";
         await inside(
           `setsid socat TCP-LISTEN:3128,bind=127.0.0.1,reuseaddr,fork SYSTEM:'printf "${fake}"' ` +

@@ -10,6 +10,7 @@ import { StateStore } from "../../engine/state.ts";
 import type { ProcessIdentity } from "../../lib/process.ts";
 import { expectCode, World } from "./harness.ts";
 import { startStandIn } from "./standin.ts";
+import { hex } from "../../lib/bytes.ts";
 
 const API = "api.standin.test";
 const OTHER = "other.standin.test";
@@ -32,9 +33,7 @@ req.end();
 `;
 
 function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) =>
-    b.toString(16).padStart(2, "0")
-  ).join("");
+  return hex(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 function processIds(world: World, bottle: string): ProcessIdentity[] {

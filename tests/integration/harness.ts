@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { allProcesses, readCmdline, readStat } from "../../lib/process.ts";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
+import { runOutput } from "../../lib/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -55,20 +56,14 @@ export class World {
     extraEnv: Record<string, string> = {},
     cwd: string = this.dir,
   ): Promise<CliResult> {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--no-prompt", join(ROOT, "main.ts"), ...args],
-      cwd,
-      env: { BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1", ...this.env, ...extraEnv },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return {
-      code: output.code,
-      signal: output.signal,
-      stdout: new TextDecoder().decode(output.stdout),
-      stderr: new TextDecoder().decode(output.stderr),
-    };
+    return await runOutput(
+      Deno.execPath(),
+      ["run", "-A", "--no-prompt", join(ROOT, "main.ts"), ...args],
+      {
+        cwd,
+        env: { BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1", ...this.env, ...extraEnv },
+      },
+    );
   }
 
   /** Live pids whose command line or open cwd mentions this world's state dir. */

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { StateStore } from "../../engine/state.ts";
-import { isAlive, type ProcessIdentity } from "../../lib/process.ts";
+import { isAlive, type ProcessIdentity, waitForExit } from "../../lib/process.ts";
 import { expectCode, startUpstream, World } from "./harness.ts";
 
 const BOTTLE = `
@@ -148,7 +148,7 @@ Deno.test("lifecycle: apply, exec, egress, escapes, drift, repair, destroy", asy
       async () => {
         const init = identityOf(world, "sandbox.life", "init");
         Deno.kill(init.pid, "SIGKILL");
-        for (let i = 0; i < 100 && isAlive(init); i++) await new Promise((r) => setTimeout(r, 20));
+        await waitForExit(init, 2000);
         const drift = await world.cli(["drift"]);
         expectCode(drift, 2, "drift after killing the sandbox");
         assertMatch(drift.stdout, /sandbox\.life \(sandbox\) gone/);
@@ -163,9 +163,7 @@ Deno.test("lifecycle: apply, exec, egress, escapes, drift, repair, destroy", asy
       async () => {
         const supervisor = identityOf(world, "sidecar_bundle.life", "supervisor");
         Deno.kill(-supervisor.pid, "SIGKILL");
-        for (let i = 0; i < 100 && isAlive(supervisor); i++) {
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitForExit(supervisor, 2000);
         const drift = await world.cli(["drift", "--json"]);
         expectCode(drift, 2, "drift after killing the bundle");
         const report = JSON.parse(drift.stdout) as { items: { id: string; kind: string }[] };

@@ -1,8 +1,9 @@
 /** Two writers at once: one waits or fails naming the holder; state stays consistent. */
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { acquireLock, readHolder } from "../../engine/lock.ts";
+import { acquireLock, type LockHolder, readHolder } from "../../engine/lock.ts";
 import { StateStore } from "../../engine/state.ts";
 import { expectCode, isBwrap, parentOf, World } from "./harness.ts";
+import { poll } from "../../lib/wait.ts";
 
 const signal = (pid: number, name: Deno.Signal): void => {
   try {
@@ -11,7 +12,6 @@ const signal = (pid: number, name: Deno.Signal): void => {
     // already gone
   }
 };
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 Deno.test("lock: an apply while another writer holds the lock fails naming it, or waits", async () => {
   const world = await World.create();
@@ -65,10 +65,9 @@ Deno.test("lock: drift and plan during a real apply say it is in progress, then 
   await world.writeBottle("reading", "egress:\n  allow: [example.com]");
   const store = new StateStore(world.stateDir);
   const applying = world.cli(["apply", "--yes"]);
-  let writer = null;
+  let writer: LockHolder | null = null;
   try {
-    const deadline = Date.now() + 30_000;
-    while (!(writer = readHolder(store)) && Date.now() < deadline) await sleep(5);
+    writer = await poll(() => readHolder(store), { timeoutMs: 30_000, intervalMs: 5 });
     assert_(writer?.holder === "apply", "the apply took the writer lock");
     // Freeze it mid-flight: alive, holding the lock, its changes half-applied.
     Deno.kill(writer.pid, "SIGSTOP");

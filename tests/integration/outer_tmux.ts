@@ -4,6 +4,8 @@
  */
 import { findOnPath } from "../../backends/preflight.ts";
 import { assertEquals } from "../assert.ts";
+import { poll } from "../../lib/wait.ts";
+import { runOutput } from "../../lib/command.ts";
 
 export const TMUX = Deno.build.os === "linux" ? findOnPath("tmux") : null;
 
@@ -30,12 +32,9 @@ export class OuterTmux {
   }
 
   async tmux(...args: string[]): Promise<string> {
-    const output = await new Deno.Command(TMUX ?? "tmux", {
-      args: ["-L", this.server, "-f", "/dev/null", ...args],
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assertEquals(output.code, 0, `tmux ${args.join(" ")}: ${stderr}`);
-    return new TextDecoder().decode(output.stdout);
+    const output = await runOutput(TMUX ?? "tmux", ["-L", this.server, "-f", "/dev/null", ...args]);
+    assertEquals(output.code, 0, `tmux ${args.join(" ")}: ${output.stderr}`);
+    return output.stdout;
   }
 
   async keys(...keys: string[]): Promise<void> {
@@ -45,12 +44,12 @@ export class OuterTmux {
   /** Polls the screen (up to `seconds`) until `pattern` shows; returns the screen. */
   async shows(pattern: RegExp, seconds = 10): Promise<string> {
     let screen = "";
-    for (let i = 0; i < seconds * 10; i++) {
+    const shown = await poll(async () => {
       screen = await this.tmux("capture-pane", "-p", "-t", "outer");
-      if (pattern.test(screen)) return screen;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`the screen never showed ${pattern}:\n${screen}`);
+      return pattern.test(screen);
+    }, { timeoutMs: seconds * 1000, intervalMs: 100 });
+    if (!shown) throw new Error(`the screen never showed ${pattern}:\n${screen}`);
+    return screen;
   }
 
   async kill(): Promise<void> {
@@ -59,18 +58,4 @@ export class OuterTmux {
       stderr: "null",
     }).output();
   }
-}
-
-/** The file's content once it is non-empty, waiting up to 10 s ("" if it never is). */
-export async function waitForFile(path: string): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const content = await Deno.readTextFile(path);
-      if (content !== "") return content;
-    } catch {
-      // not yet written
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return "";
 }

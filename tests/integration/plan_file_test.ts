@@ -7,6 +7,7 @@ import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { StateStore } from "../../engine/state.ts";
 import type { ProcessIdentity } from "../../lib/process.ts";
 import { expectCode, startUpstream, World } from "./harness.ts";
+import { sleep } from "../../lib/wait.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -135,7 +136,7 @@ Deno.test("saved plans apply as reviewed, refuse when stale; allowlist changes h
           stderr: "piped",
         }).spawn();
         const writer = child.stdin.getWriter();
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await sleep(1500);
         await writer.write(new TextEncoder().encode(answer));
         await writer.close();
         const output = await child.output();

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { run } from "../../lib/command.ts";
 
 export interface Received {
   path: string;
@@ -21,11 +22,7 @@ export interface StandIn {
 }
 
 async function openssl(args: string[], cwd: string): Promise<void> {
-  const output = await new Deno.Command("openssl", { args, cwd, stdout: "null", stderr: "piped" })
-    .output();
-  if (!output.success) {
-    throw new Error(`openssl ${args[0]}: ${new TextDecoder().decode(output.stderr)}`);
-  }
+  await run("openssl", args, { cwd });
 }
 
 /** Makes a CA and a certificate for `names` (plus 127.0.0.1) in `dir`. */

@@ -7,6 +7,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { assertEquals, assertMatch } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
+import { sleep } from "../../lib/wait.ts";
 
 function sandboxInit(world: World, bottle: string): number {
   const handle = JSON.parse(
@@ -50,7 +51,7 @@ Deno.test("state faults (real bottle): an exec killed by destroy says the bottle
   try {
     expectCode(await world.cli(["apply", "--yes"]), 0, "apply");
     const exec = world.cli(["exec", "doomed", "--", "sleep", "60"]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sleep(1500);
     expectCode(await world.cli(["destroy", "--yes"]), 0, "destroy while exec runs");
     const result = await exec;
     assertEquals(result.code > 128, true, `exit ${result.code}: ${result.stderr}`);

@@ -4,6 +4,7 @@
  * off mid-body (which the stand-in itself never records). Test use only.
  */
 import { Buffer } from "node:buffer";
+import { hex, latin1, utf8Bytes } from "../../lib/bytes.ts";
 
 export interface Tap {
   port: number;
@@ -28,7 +29,7 @@ export function startTap(targetPort: number): Tap {
     open.add(server);
     const recording = new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller): void {
-        chunks.push(Buffer.from(chunk).toString("latin1"));
+        chunks.push(latin1(chunk));
         controller.enqueue(chunk);
       },
     });
@@ -71,7 +72,7 @@ export function startTap(targetPort: number): Tap {
 
 /** The forms a secret would take in a request body: raw, hex, base64 at every alignment. */
 export function encodedForms(secret: string): string[] {
-  const forms = [secret, Buffer.from(secret).toString("hex")];
+  const forms = [secret, hex(utf8Bytes(secret))];
   for (const offset of [0, 1, 2]) {
     const encoded = Buffer.from("\0".repeat(offset) + secret).toString("base64");
     // The characters that depend on the secret alone, wherever it sits in a longer text.

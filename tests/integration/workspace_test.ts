@@ -7,20 +7,14 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { expectCode, World } from "./harness.ts";
+import { run } from "../../lib/command.ts";
 
 const SECRET = "sk-proj-Qw3rTy0123456789abcdefABCDEF0123456789xyzXYZ";
 
-async function hostGit(dir: string, ...args: string[]): Promise<string> {
-  const output = await new Deno.Command("git", {
-    args: ["-c", "user.name=op", "-c", "user.email=op@example.com", ...args],
+function hostGit(dir: string, ...args: string[]): Promise<string> {
+  return run("git", ["-c", "user.name=op", "-c", "user.email=op@example.com", ...args], {
     cwd: dir,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
-  }
-  return new TextDecoder().decode(output.stdout);
+  });
 }
 
 /** An operator's checkout: a commit, an uncommitted change, an untracked and an ignored file. */

@@ -23,20 +23,9 @@ import { regexReach } from "./regex_reach.ts";
 import { literalAtoms } from "./regex_trie.ts";
 import { escapeRegex } from "./rules/rule.ts";
 import { TargetFilter } from "./target_filter.ts";
+import type { MatchTarget, NeedleSpec } from "./match_target.ts";
 
-/** What the matcher checks at an anchor's start. */
-export interface MatchTarget {
-  /** Rule id for findings. */
-  readonly id: string;
-  /** Secret-free description for findings. */
-  readonly title: string;
-  /** The furthest `test` reads past `start`, and before it. */
-  readonly ahead: number;
-  readonly behind: number;
-  test(text: string, start: number): boolean;
-  /** A sticky regex that must match at `start` for `test` to pass (lets targets be skipped). */
-  readonly pattern?: RegExp;
-}
+export type { MatchTarget, NeedleSpec } from "./match_target.ts";
 
 export interface AnchorSpec {
   literal: string;
@@ -44,17 +33,6 @@ export interface AnchorSpec {
   /** Regex sources the text must match just before / after the literal. */
   before: string;
   after: string;
-  target: MatchTarget;
-}
-
-/**
- * A literal searched for as it is (long and alphanumeric: the bottle's secrets). The
- * target is tested `offset` characters before each occurrence of `needle`; targets sharing
- * a needle and offset share one search.
- */
-export interface NeedleSpec {
-  needle: string;
-  offset: number;
   target: MatchTarget;
 }
 

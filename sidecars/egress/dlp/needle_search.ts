@@ -5,7 +5,7 @@
  * Q characters there is looked up among the hashes of every key's Q-grams, and only a hit is
  * checked. Any occurrence of a key covers a probe, since keys are at least STEP + Q - 1 long.
  */
-import type { MatchTarget, NeedleSpec } from "./matcher.ts";
+import type { MatchTarget, NeedleSpec } from "./match_target.ts";
 
 interface NeedleSearch {
   needle: string;

@@ -6,7 +6,7 @@
  * anchor: the targets before it cannot match (their `test` needs their pattern) and are
  * skipped.
  */
-import type { MatchTarget } from "./matcher.ts";
+import type { MatchTarget } from "./match_target.ts";
 
 /** A pattern joins the alternation only if it means the same there: sticky, no backreference. */
 function joinable(pattern: RegExp | undefined): pattern is RegExp {

@@ -9,20 +9,15 @@ import { inConversation } from "./conversation.ts";
 import type { BodyScan, DlpEngine, DlpFinding, DlpHeader, DlpWhere } from "../dlp/mod.ts";
 import { findIn, type Needle, StreamDetector } from "../secrets/mod.ts";
 import type { SplitBody } from "./split_watch.ts";
+import type { Block } from "./block.ts";
+
+export type { Block } from "./block.ts";
 
 export const PLACEHOLDER_RULE = "placeholder-leak";
 /** The DLP engine could not be loaded: everything inspected is refused. */
 export const DLP_UNAVAILABLE_RULE = "dlp-unavailable";
 /** The engine's findings of the bottle's own secrets: `bottle-secret:<route id>`. */
 export const BOTTLE_SECRET_RULE_PREFIX = "bottle-secret:";
-
-export interface Block {
-  /** The audit rule: `placeholder-leak`, `dlp:<rule id>` or `bottle-secret-split:<route>`. */
-  rule: string;
-  where: DlpWhere;
-  /** For the agent and the audit log; never holds a secret or placeholder. */
-  reason: string;
-}
 
 export interface HeadCheck {
   block: Block | null;

@@ -15,7 +15,8 @@ import {
   ENCODING_UNKNOWN,
   SECRET_RULE_IDS,
 } from "../dlp/mod.ts";
-import { type Block, BodyCheck, DLP_UNAVAILABLE_RULE } from "./checks.ts";
+import type { Block } from "./block.ts";
+import { BodyCheck, DLP_UNAVAILABLE_RULE } from "./checks.ts";
 import type { HeaderField } from "../http/head.ts";
 import { planRequest, type RoutePlan } from "../pipeline/route_plan.ts";
 import { compileSecrets, type SecretTable } from "../secrets/table.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Block } from "./checks.ts";
+import type { Block } from "./block.ts";
 import { compileSecrets } from "../secrets/table.ts";
 import type { SecretTable } from "../secrets/table.ts";
 import { SplitWatch } from "./split_watch.ts";

@@ -17,7 +17,7 @@ import {
   SplitRequest,
 } from "./fragments.ts";
 import type { HeaderField } from "../http/mod.ts";
-import type { Block } from "./checks.ts";
+import type { Block } from "./block.ts";
 import type { SecretTable } from "../secrets/mod.ts";
 
 export const SPLIT_RULE_PREFIX = "bottle-secret-split:";

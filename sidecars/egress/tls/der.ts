@@ -105,7 +105,9 @@ export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
   if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7) {
     throw new RangeError(`bad unused bit count ${unusedBits}`);
   }
-  if (unusedBits > 0 && (bytes.length === 0 || (bytes[bytes.length - 1] & ((1 << unusedBits) - 1)))) {
+  if (
+    unusedBits > 0 && (bytes.length === 0 || (bytes[bytes.length - 1] & ((1 << unusedBits) - 1)))
+  ) {
     throw new RangeError("unused bits of a BIT STRING must be zero");
   }
   return tlv(TAG.BIT_STRING, concat([Uint8Array.of(unusedBits), bytes]));
