@@ -45,7 +45,7 @@ export const caProvider = defineResource({
     const { dir, cert, key } = paths(instance.inputs);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // Loaded only when a CA is made: the X.509 library costs every other command start-up.
-    const { generateCa } = await import("../sidecars/egress/tls/mod.ts");
+    const { generateCa } = await import("../sidecars/egress/tls/ca.ts");
     const ca = await generateCa(instance.inputs.bottle);
     writeFileSync(key, ca.keyPem, { mode: 0o600 });
     writeFileSync(cert, ca.certPem, { mode: 0o644 });

@@ -29,14 +29,13 @@ const LIB_NET = join(REPO, "lib", "net");
 const BASE_MODULES = new Set(["conn_io.ts"]);
 
 /**
- * Cross-room imports that name a file instead of a face, and why. tls/ is being rewritten in
- * another branch; until its face exports them, these name their files. Each also keeps a
- * deliberate lazy load lazy: node:tls and the X.509 library load on first interception.
+ * Cross-room imports that name a file instead of a face, and why: each keeps a deliberate
+ * lazy load lazy (the leaf minter after the socket listens, node:tls on first interception).
  */
 const FACE_EXCEPTIONS: Record<string, string> = {
   "tls/leaf.ts": "the leaf minter, loaded after the socket listens (main.ts)",
   "tls/server.ts": "node:tls server contexts, loaded on first interception",
-  "tls/keys.ts": "the CA key check at start-up, without the X.509 library",
+  "tls/keys.ts": "the CA key check at start-up, without the leaf minter",
 };
 
 interface Import {

@@ -72,7 +72,8 @@ function parse(argv: string[]): Args {
 
 /**
  * Reads and checks the bottle CA now (a bad one is a configuration error); the minter
- * itself, with the X.509 library, loads later while the daemon already serves.
+ * itself (our own DER code; the X.509 library is the engine's only) loads later while the
+ * daemon already serves.
  */
 async function loadMinter(caDir: string): Promise<() => Promise<LeafMinter>> {
   const read = (name: string): string => {

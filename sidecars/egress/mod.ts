@@ -2,7 +2,8 @@
  * What the rest of bot-bottle uses of the egress proxy (the daemon itself is main.ts): the
  * policy and secrets file formats, compiling a policy and deciding a destination, the file
  * the daemon records its loaded configuration in, and the test-only name-override variable.
- * The DLP rule ids (dlp/mod.ts) and the bottle CA (tls/mod.ts) have faces of their own.
+ * The DLP rule ids (dlp/mod.ts) have a face of their own; the bottle CA generator (tls/ca.ts)
+ * is the engine's and imported by file.
  *
  * The rooms, each entered through its mod.ts (layering_test.ts holds them to it), from the
  * bottom up:

@@ -7,7 +7,7 @@
  *   deno run -A tests/bench/bundle_memory.ts [--bottles N]
  */
 import { parseArgs } from "node:util";
-import { startBundle, stopBundle } from "../../sidecars/bundle/launch.ts";
+import { EGRESS_RUNTIME_FLAGS, startBundle, stopBundle } from "../../sidecars/bundle/launch.ts";
 import type { BundleHandle, BundleSpec } from "../../sidecars/bundle/types.ts";
 import {
   passthroughRoute,
@@ -23,7 +23,7 @@ import { summarize } from "./stats.ts";
 import { sleep } from "../../lib/wait.ts";
 
 export const BUNDLE_RSS_TARGET_MB = 60;
-/** The proxy warms up (X.509 library, interception module) after it answers. */
+/** The proxy warms up (leaf minter, node:tls, interception module) after it answers. */
 const SETTLE_MS = 3000;
 
 export interface BundleMemory {
@@ -127,7 +127,9 @@ export async function benchBundleMemory(count = 10): Promise<BundleMemoryReport>
     const bottles = handles.map(([bottle, handle]) => measure(bottle, handle));
     const worst = Math.max(...bottles.map((b) => b.total.rssKb));
     const pass = worst <= BUNDLE_RSS_TARGET_MB * 1024;
+    const flags = EGRESS_RUNTIME_FLAGS.length === 0 ? "none" : EGRESS_RUNTIME_FLAGS.join(" ");
     const text = renderBundleMemory(bottles) +
+      `\n  egress runtime flags: ${flags}` +
       `\n  ${pass ? "PASS" : "MISS"}  largest bottle's sidecars = ${mb(worst)} RSS ` +
       `(target ≤ ${BUNDLE_RSS_TARGET_MB} MB)`;
     return { bottles, text, pass };

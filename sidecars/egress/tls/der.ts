@@ -20,11 +20,14 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
+/** An encoding, on its own ArrayBuffer (so WebCrypto takes it as is). */
+export type Der = Uint8Array<ArrayBuffer>;
+
 const CONSTRUCTED = 0x20;
 const CONTEXT = 0x80;
 
 /** One TLV: `tag` (the whole identifier octet), the definite length, `content`. */
-export function tlv(tag: number, content: Uint8Array): Uint8Array {
+export function tlv(tag: number, content: Uint8Array): Der {
   if (!Number.isInteger(tag) || tag < 0 || tag > 0xff || (tag & 0x1f) === 0x1f) {
     throw new RangeError(`unsupported DER tag ${tag}`);
   }
@@ -32,7 +35,7 @@ export function tlv(tag: number, content: Uint8Array): Uint8Array {
 }
 
 /** Short form below 128, else long form with the fewest length octets. */
-export function encodeLength(length: number): Uint8Array {
+export function encodeLength(length: number): Der {
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
   if (length < 0x80) return Uint8Array.of(length);
   const octets: number[] = [];
@@ -40,7 +43,7 @@ export function encodeLength(length: number): Uint8Array {
   return Uint8Array.of(0x80 | octets.length, ...octets);
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Der {
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let at = 0;
   for (const part of parts) {
@@ -50,16 +53,16 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function sequence(...items: Uint8Array[]): Uint8Array {
+export function sequence(...items: Uint8Array[]): Der {
   return tlv(TAG.SEQUENCE, concat(items));
 }
 
 /** SET OF: DER wants the elements sorted by their encodings; they are sorted here. */
-export function set(...items: Uint8Array[]): Uint8Array {
+export function set(...items: Uint8Array[]): Der {
   return tlv(TAG.SET, concat([...items].sort(compareBytes)));
 }
 
-export function boolean(value: boolean): Uint8Array {
+export function boolean(value: boolean): Der {
   return tlv(TAG.BOOLEAN, Uint8Array.of(value ? 0xff : 0x00));
 }
 
@@ -67,7 +70,7 @@ export function boolean(value: boolean): Uint8Array {
  * The non-negative INTEGER whose big-endian magnitude is `magnitude`: leading zero octets
  * dropped, one 0x00 put back when the top bit is set (it would read as negative).
  */
-export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
+export function unsignedInteger(magnitude: Uint8Array): Der {
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   const trimmed = magnitude.length === 0 ? Uint8Array.of(0) : magnitude.subarray(start);
@@ -76,7 +79,7 @@ export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
 }
 
 /** A small non-negative INTEGER (versions, path lengths). */
-export function smallInteger(value: number): Uint8Array {
+export function smallInteger(value: number): Der {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`bad integer ${value}`);
   const octets: number[] = [];
   for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
@@ -84,7 +87,7 @@ export function smallInteger(value: number): Uint8Array {
 }
 
 /** OBJECT IDENTIFIER from dotted text (`1.2.840.10045.4.3.2`). */
-export function oid(dotted: string): Uint8Array {
+export function oid(dotted: string): Der {
   if (!/^[0-2](\.\d+)+$/.test(dotted)) throw new RangeError(`bad OID "${dotted}"`);
   const arcs = dotted.split(".").map(Number);
   if (arcs[0] < 2 && arcs[1] > 39) throw new RangeError(`bad OID "${dotted}"`);
@@ -101,7 +104,7 @@ export function oid(dotted: string): Uint8Array {
 }
 
 /** BIT STRING of whole octets, or with `unusedBits` (0–7) low bits of the last one unused. */
-export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
+export function bitString(bytes: Uint8Array, unusedBits = 0): Der {
   if (!Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7) {
     throw new RangeError(`bad unused bit count ${unusedBits}`);
   }
@@ -117,7 +120,7 @@ export function bitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
  * A named-bit BIT STRING (KeyUsage) with bits 0.. set as listed; DER drops trailing zero
  * bits, so the length follows the highest bit set.
  */
-export function namedBits(bits: readonly number[]): Uint8Array {
+export function namedBits(bits: readonly number[]): Der {
   if (bits.length === 0) return bitString(new Uint8Array(0));
   const highest = Math.max(...bits);
   const bytes = new Uint8Array(Math.floor(highest / 8) + 1);
@@ -125,31 +128,37 @@ export function namedBits(bits: readonly number[]): Uint8Array {
   return bitString(bytes, 7 - (highest % 8));
 }
 
-export function octetString(bytes: Uint8Array): Uint8Array {
+export function octetString(bytes: Uint8Array): Der {
   return tlv(TAG.OCTET_STRING, bytes);
 }
 
-export function utf8String(text: string): Uint8Array {
+export function utf8String(text: string): Der {
   return tlv(TAG.UTF8_STRING, new TextEncoder().encode(text));
 }
 
-export function printableString(text: string): Uint8Array {
+export function printableString(text: string): Der {
   if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(text)) {
     throw new RangeError(`"${text}" has characters PrintableString cannot hold`);
   }
   return tlv(TAG.PRINTABLE_STRING, new TextEncoder().encode(text));
 }
 
-export function ia5String(text: string): Uint8Array {
-  if (!/^[\x00-\x7f]*$/.test(text)) throw new RangeError(`"${text}" is not IA5 (ASCII)`);
-  return tlv(TAG.IA5_STRING, new TextEncoder().encode(text));
+export function ia5String(text: string): Der {
+  return tlv(TAG.IA5_STRING, ia5Bytes(text));
+}
+
+/** The content octets of an IA5String (ASCII), for `[n] IMPLICIT IA5String` fields. */
+export function ia5Bytes(text: string): Der {
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.some((byte) => byte > 0x7f)) throw new RangeError(`"${text}" is not IA5 (ASCII)`);
+  return bytes;
 }
 
 /**
  * X.509 Time (RFC 5280 4.1.2.5): UTCTime `YYMMDDHHMMSSZ` for 1950–2049, GeneralizedTime
  * `YYYYMMDDHHMMSSZ` otherwise; milliseconds are dropped.
  */
-export function time(date: Date): Uint8Array {
+export function time(date: Date): Der {
   const year = date.getUTCFullYear();
   if (Number.isNaN(year) || year < 0 || year > 9999) throw new RangeError(`bad date ${date}`);
   const two = (n: number): string => String(n).padStart(2, "0");
@@ -161,7 +170,7 @@ export function time(date: Date): Uint8Array {
 }
 
 /** `[n] EXPLICIT`: a constructed context tag wrapping one encoded value. */
-export function explicit(n: number, inner: Uint8Array): Uint8Array {
+export function explicit(n: number, inner: Uint8Array): Der {
   return tlv(CONTEXT | CONSTRUCTED | contextNumber(n), inner);
 }
 
@@ -169,7 +178,7 @@ export function explicit(n: number, inner: Uint8Array): Uint8Array {
  * `[n] IMPLICIT`: `content` under a context tag instead of its own. Primitive unless the
  * replaced type was constructed (a SEQUENCE, say).
  */
-export function implicit(n: number, content: Uint8Array, constructed = false): Uint8Array {
+export function implicit(n: number, content: Uint8Array, constructed = false): Der {
   return tlv(CONTEXT | (constructed ? CONSTRUCTED : 0) | contextNumber(n), content);
 }
 

@@ -46,9 +46,14 @@ export function pemDecode(pem: string, label: string): Uint8Array<ArrayBuffer> {
 }
 
 /** 16 random bytes, top bit clear: a positive serial number that needs no sign byte. */
-export function randomSerialHex(): string {
+export function randomSerial(): Uint8Array<ArrayBuffer> {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[0] &= 0x7f;
   if (bytes[0] === 0) bytes[0] = 1;
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return bytes;
+}
+
+/** randomSerial() in hex. */
+export function randomSerialHex(): string {
+  return Array.from(randomSerial(), (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -4,16 +4,19 @@
  * leaf, so minting is one signature.
  */
 
+import { type CaCertificate, parseCaCertificate } from "./ca_cert.ts";
 import {
+  EC_KEY,
   EC_SIGNING,
   generateKeyPair,
   importSigningKey,
+  pemEncode,
   privateKeyPem,
-  randomSerialHex,
+  randomSerial,
 } from "./keys.ts";
+import type { Der } from "./der.ts";
+import { leafCertificateDer } from "./leaf_cert.ts";
 import { Lru } from "./lru.ts";
-import { literalName } from "./names.ts";
-import { x509 } from "./x509.ts";
 
 export interface LeafCertificate {
   /** Canonical host it was minted for (IPv6 in brackets). */
@@ -41,11 +44,10 @@ export class LeafMinter {
   private readonly now: () => number;
 
   private constructor(
-    private readonly ca: x509.X509Certificate,
+    private readonly ca: CaCertificate,
     private readonly caKey: CryptoKey,
-    private readonly keys: CryptoKeyPair,
+    private readonly spki: Der,
     private readonly keyPem: string,
-    private readonly authorityKeyId: x509.AuthorityKeyIdentifierExtension,
     options: LeafMinterOptions,
   ) {
     this.cache = new Lru(options.capacity ?? 1000);
@@ -53,29 +55,25 @@ export class LeafMinter {
     this.now = options.now ?? Date.now;
   }
 
-  /** `caCertPem`/`caKeyPem` as written by generateCa. */
+  /**
+   * `caCertPem`/`caKeyPem` as written by generateCa. Rejects a malformed certificate and a
+   * key that is not the certificate's (its leaves would fail every client's check).
+   */
   static async create(
     caCertPem: string,
     caKeyPem: string,
     options: LeafMinterOptions = {},
   ): Promise<LeafMinter> {
-    const ca = new x509.X509Certificate(caCertPem);
+    const ca = await parseCaCertificate(caCertPem);
     const caKey = await importSigningKey(caKeyPem);
+    await checkKeyPair(ca, caKey);
     const keys = await generateKeyPair();
-    const authorityKeyId = await x509.AuthorityKeyIdentifierExtension.create(
-      await ca.publicKey.export(),
-    );
-    return new LeafMinter(
-      ca,
-      caKey,
-      keys,
-      await privateKeyPem(keys.privateKey),
-      authorityKeyId,
-      options,
-    );
+    const spki = new Uint8Array(await crypto.subtle.exportKey("spki", keys.publicKey));
+    return new LeafMinter(ca, caKey, spki, await privateKeyPem(keys.privateKey), options);
   }
 
-  get caCertificate(): x509.X509Certificate {
+  /** What was read from the CA certificate. */
+  get caCertificate(): CaCertificate {
     return this.ca;
   }
 
@@ -101,32 +99,35 @@ export class LeafMinter {
   }
 
   private async mint(host: string): Promise<LeafCertificate> {
-    const now = this.now();
+    const now = wholeSeconds(this.now());
     const notAfter = new Date(Math.min(now + this.validityMs, this.ca.notAfter.getTime()));
-    const name = subjectAltName(host);
-    const cert = await x509.X509CertificateGenerator.create({
-      serialNumber: randomSerialHex(),
-      subject: literalName([["CN", host.replace(/^\[(.*)\]$/, "$1")]]),
-      issuer: this.ca.subjectName,
+    const der = await leafCertificateDer({
+      serial: randomSerial(),
+      host,
+      issuer: this.ca.subject,
       notBefore: new Date(now - BACKDATE_MS),
       notAfter,
-      publicKey: this.keys.publicKey,
-      signingKey: this.caKey,
-      signingAlgorithm: EC_SIGNING,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension([name]),
-        this.authorityKeyId,
-      ],
-    });
-    return { host, certPem: cert.toString("pem") + "\n", keyPem: this.keyPem, notAfter };
+      spki: this.spki,
+      authorityKeyId: this.ca.keyIdentifier,
+    }, this.caKey);
+    return { host, certPem: pemEncode("CERTIFICATE", der), keyPem: this.keyPem, notAfter };
   }
 }
 
-function subjectAltName(host: string): x509.JsonGeneralName {
-  const bare = host.replace(/^\[(.*)\]$/, "$1");
-  const isIp = bare.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(bare);
-  return isIp ? { type: "ip", value: bare } : { type: "dns", value: bare };
+/** Certificates count in whole seconds: `notAfter` is what the certificate says. */
+function wholeSeconds(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
+/** Signs a probe with `caKey` and checks it against the certificate's public key. */
+async function checkKeyPair(ca: CaCertificate, caKey: CryptoKey): Promise<void> {
+  const publicKey = await crypto.subtle.importKey("spki", ca.spki, EC_KEY, false, ["verify"])
+    .catch((error: Error) => {
+      throw new Error(`the CA certificate's key is not ECDSA P-256: ${error.message}`);
+    });
+  const probe = crypto.getRandomValues(new Uint8Array(32));
+  const signature = await crypto.subtle.sign(EC_SIGNING, caKey, probe);
+  if (!await crypto.subtle.verify(EC_SIGNING, publicKey, signature, probe)) {
+    throw new Error("the CA key does not belong to the CA certificate");
+  }
 }

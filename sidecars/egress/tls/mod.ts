@@ -1,4 +1,7 @@
-/** TLS interception material: the bottle CA generator and the per-host leaf minter. */
+/**
+ * TLS interception material the proxy uses: the per-host leaf minter. The bottle CA
+ * generator (ca.ts, on the X.509 library) runs in the engine and is imported by file, so the
+ * proxy's module graph never reaches that library.
+ */
 
-export { caCommonName, generateCa, type GeneratedCa } from "./ca.ts";
 export { type LeafCertificate, LeafMinter, type LeafMinterOptions } from "./leaf.ts";
