@@ -35,6 +35,11 @@ export class World {
     return file;
   }
 
+  /** The CLI's entry (`main.ts` of this checkout). */
+  get mainPath(): string {
+    return join(ROOT, "main.ts");
+  }
+
   /** The CLI with `args` against this world as one shell command line (for a terminal). */
   shellCommand(args: string[]): string {
     const env = { ...this.env, BOT_BOTTLE_STATE_DIR: this.stateDir, NO_COLOR: "1" };

@@ -2,7 +2,7 @@
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
 import { acquireLock, type LockHolder, readHolder } from "../../engine/lock.ts";
 import { StateStore } from "../../engine/state.ts";
-import { expectCode, isBwrap, parentOf, World } from "./harness.ts";
+import { type CliResult, expectCode, isBwrap, parentOf, World } from "./harness.ts";
 import { poll } from "../../lib/wait.ts";
 
 const signal = (pid: number, name: Deno.Signal): void => {
@@ -24,8 +24,7 @@ Deno.test("lock: an apply while another writer holds the lock fails naming it, o
     assertMatch(refused.stderr, new RegExp(`locked by \`apply\` \\(pid ${Deno.pid} `));
     assertMatch(refused.stderr, /force-unlock/);
     assertEquals(world.processes(), []);
-    setTimeout(() => held.release(), 500);
-    const waited = await world.cli(["apply", "--yes", "--lock-timeout", "20s"]);
+    const waited = await applyReleasingOnceWaiting(world, () => held.release());
     expectCode(waited, 0, "apply that waits for the lock");
     assertMatch(waited.stderr, /waiting for the state lock/);
   } finally {
@@ -91,3 +90,31 @@ Deno.test("lock: drift and plan during a real apply say it is in progress, then 
     assertEquals(world.processes(), []);
   }
 });
+
+/**
+ * `apply --lock-timeout 20s` while the lock is held; `release` runs once the apply has said
+ * it is waiting (not after a fixed delay, which a slow start on a busy machine outlasts).
+ */
+async function applyReleasingOnceWaiting(
+  world: World,
+  release: () => void,
+): Promise<CliResult> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--no-prompt", world.mainPath, "apply", "--yes", "--lock-timeout", "20s"],
+    cwd: world.dir,
+    env: { BOT_BOTTLE_STATE_DIR: world.stateDir, NO_COLOR: "1", ...world.env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stderr) {
+    stderr += decoder.decode(chunk, { stream: true });
+    if (/waiting for the state lock/.test(stderr)) release();
+  }
+  release();
+  const status = await child.status;
+  return { code: status.code, signal: status.signal, stdout: await stdout, stderr };
+}
