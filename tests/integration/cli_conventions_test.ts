@@ -168,7 +168,7 @@ Deno.test("CLI conventions", async (t) => {
       type: "bottle_dir",
       bottle: "ghost",
       project: gone,
-      inputs: { path },
+      inputs: { path, subdirs: ["logs", "home", "backend"] },
       outputs: { path },
       dependsOn: [],
       replaceWith: [],
