@@ -17,7 +17,9 @@ import {
 } from "./testing/mod.ts";
 import { TEST_RESOLVE_ENV } from "./upstream/name_override.ts";
 import type { PolicyRoute } from "./policy/wire.ts";
-import { LOADED_POLICY_FILE, policySha256 } from "./policy/file.ts";
+import { LOADED_POLICY_FILE } from "./policy/file.ts";
+import { sha256Hex } from "../../lib/sha256.ts";
+import { accepts } from "../../lib/wait.ts";
 import type { InjectedSecret } from "./secrets/wire.ts";
 
 interface Daemon {
@@ -79,15 +81,6 @@ function spawnDaemon(
     stderr,
     finished: Promise.all([stdout.done, stderr.done]).then(() => {}),
   };
-}
-
-async function accepts(socket: string): Promise<boolean> {
-  try {
-    (await Deno.connect({ transport: "unix", path: socket })).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function connect(socket: string, authority: string): Promise<number> {
@@ -214,7 +207,7 @@ Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets 
     }
   };
   const marker = (): string => Deno.readTextFileSync(`${dir}/log/${LOADED_POLICY_FILE}`);
-  const sha = (path: string): string => policySha256(Deno.readTextFileSync(path));
+  const sha = (path: string): string => sha256Hex(Deno.readTextFileSync(path));
   try {
     await eventually(() => accepts(daemon.socket), "egress socket");
     assert.equal(await ask(), "Bearer sk-first-0123456789");
