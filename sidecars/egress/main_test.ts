@@ -38,6 +38,20 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Prom
   return sink;
 }
 
+/** Sends `signal` unless the daemon has exited, and waits for its exit and its output. */
+async function stopDaemon(
+  daemon: Daemon & { finished: Promise<void> },
+  signal: Deno.Signal,
+): Promise<void> {
+  try {
+    daemon.child.kill(signal);
+  } catch {
+    // exited
+  }
+  await daemon.child.status;
+  await daemon.finished;
+}
+
 /** These tests tunnel raw TCP to an echo server: every host they use is passthrough. */
 function writePolicy(path: string, allow: string[]): void {
   const routes = ["allowed.test", "other.test", "localhost"].map(passthroughRoute);
@@ -146,13 +160,7 @@ Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives 
     const audit = Deno.readTextFileSync(`${dir}/log/egress.jsonl`).trim().split("\n");
     assert.ok(audit.length >= 6);
   } finally {
-    try {
-      daemon.child.kill("SIGKILL");
-    } catch {
-      // exited
-    }
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGKILL");
     await echo.close();
     Deno.removeSync(dir, { recursive: true });
   }
@@ -230,9 +238,7 @@ Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets 
     assert.equal(await ask(), "Bearer sk-second-0123456789");
   } finally {
     await door.close();
-    daemon.child.kill("SIGTERM");
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGTERM");
     await standIn.close();
     Deno.removeSync(dir, { recursive: true });
   }
@@ -285,9 +291,7 @@ Deno.test("egress main: the DLP engine (dlp/mod.ts) blocks the bottle's own secr
     assert.ok(!daemon.stderr.text.includes("cannot load the DLP engine"), daemon.stderr.text);
   } finally {
     await door.close();
-    daemon.child.kill("SIGTERM");
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGTERM");
     await standIn.close();
     Deno.removeSync(dir, { recursive: true });
   }

@@ -7,7 +7,7 @@
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
 import type { WireRequest } from "./wire.ts";
-import { utf8Bytes } from "../../../../../lib/bytes.ts";
+import { latin1, utf8Bytes } from "../../../../../lib/bytes.ts";
 
 /** Null when the text cannot travel this way (a header name takes token characters only). */
 export type WireCarrier = (text: string) => WireRequest | null;
@@ -30,7 +30,7 @@ function post(
 
 /** A header value as the wire carries it: UTF-8 bytes, line breaks written as `\n`. */
 function headerValue(text: string): string {
-  return Buffer.from(text.replace(/\r?\n/g, "\\n"), "utf8").toString("latin1");
+  return latin1(utf8Bytes(text.replace(/\r?\n/g, "\\n")));
 }
 
 /** JSON with every third letter or digit written as `\u00XX` and `/` as `\/`. */
