@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { bottleDir } from "../engine/state_dir.ts";
+import { sleep } from "../lib/wait.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
@@ -53,7 +54,7 @@ export async function* readLog(
   const first = appended();
   if (first) yield first;
   while (request.follow && !request.signal?.aborted) {
-    await new Promise((resolve) => setTimeout(resolve, request.pollMs ?? 250));
+    await sleep(request.pollMs ?? 250);
     const more = appended();
     if (more) yield more;
   }

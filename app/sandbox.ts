@@ -9,6 +9,7 @@ import { runningBottlesOnDisk, unrecordedError } from "../engine/state_health.ts
 import { getBackend } from "../backends/mod.ts";
 import type { Backend, SandboxHandle, SandboxSpec } from "../backends/backend.ts";
 import type { JsonObject } from "../lib/json.ts";
+import { poll } from "../lib/wait.ts";
 import { parseSandboxRecord } from "../resources/sandbox.ts";
 import { readSandboxHandle } from "../resources/handle_file.ts";
 import { UserError } from "./errors.ts";
@@ -141,14 +142,11 @@ export async function stoppedWhileRunning(
   graceMs = TEARDOWN_GRACE_MS,
 ): Promise<string | null> {
   if (code <= 128) return null;
-  const deadline = Date.now() + graceMs;
-  while (true) {
+  const gone = await poll(() => {
     const status = backend.status(handle, { door: false });
-    if (status.state === "gone") {
-      return `bottle exec: the command was killed (exit ${code}) because bottle "${bottle}" ` +
-        `was stopped or destroyed while it ran (${status.reason})`;
-    }
-    if (Date.now() >= deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return status.state === "gone" ? status : null;
+  }, { timeoutMs: graceMs, intervalMs: 50 });
+  if (!gone) return null;
+  return `bottle exec: the command was killed (exit ${code}) because bottle "${bottle}" ` +
+    `was stopped or destroyed while it ran (${gone.reason})`;
 }

@@ -4,7 +4,7 @@ import { readPlanFile } from "../app/plan_file_io.ts";
 import { fromCaller } from "./caller_dir.ts";
 import { confirm } from "./confirm.ts";
 import { workspaceSourceOf } from "./plan_command.ts";
-import { printEvent, reportExecution } from "./render.ts";
+import { printEvent, reportApply } from "./render.ts";
 import { sessionFor } from "./session.ts";
 
 export interface ApplyOptions {
@@ -35,10 +35,5 @@ export async function applyCommand(
     approve: () => confirm("Apply these changes?", options.yes ?? false),
     onEvent: printEvent,
   });
-  if (report.outcome === "unchanged") return 0;
-  if (report.outcome === "cancelled") {
-    console.log("Apply cancelled.");
-    return 1;
-  }
-  return reportExecution(report);
+  return reportApply(report);
 }

@@ -1,7 +1,7 @@
 /** `destroy`: tear down what was applied from --dir, in reverse dependency order. */
 import { destroy } from "../app/destroy.ts";
 import { confirm } from "./confirm.ts";
-import { printEvent, reportExecution } from "./render.ts";
+import { printEvent, reportApply } from "./render.ts";
 import { sessionFor } from "./session.ts";
 
 export interface DestroyOptions {
@@ -25,10 +25,5 @@ export async function destroyCommand(options: DestroyOptions): Promise<number> {
     approve: () => confirm("Destroy these resources?", options.yes ?? false),
     onEvent: printEvent,
   });
-  if (report.outcome === "unchanged") return 0;
-  if (report.outcome === "cancelled") {
-    console.log("Destroy cancelled.");
-    return 1;
-  }
-  return reportExecution(report);
+  return reportApply(report);
 }

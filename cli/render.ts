@@ -1,4 +1,5 @@
 /** How the CLI shows the application layer's events and results. */
+import type { ApplyReport } from "../app/apply.ts";
 import type { AppEvent } from "../app/events.ts";
 import type { Execution } from "../app/execute.ts";
 import type { UnsetSecret } from "../app/unset_secrets.ts";
@@ -71,8 +72,18 @@ export function printEvent(event: AppEvent): void {
   }
 }
 
-/** The closing line of an apply or destroy; its exit status. */
-export function reportExecution(execution: Execution): number {
+/** The closing line of an apply or destroy, whatever came of it; its exit status. */
+export function reportApply(report: ApplyReport): number {
+  if (report.outcome === "unchanged") return 0;
+  if (report.outcome === "cancelled") {
+    console.log(`${report.plan.mode === "destroy" ? "Destroy" : "Apply"} cancelled.`);
+    return 1;
+  }
+  return reportExecution(report);
+}
+
+/** The closing line of an apply or destroy that ran; its exit status. */
+function reportExecution(execution: Execution): number {
   const { add, change, destroy } = execution.summary;
   if (execution.outcome === "applied") {
     const verb = execution.plan.mode === "destroy" ? "Destroy" : "Apply";

@@ -5,6 +5,7 @@
  * and read up to a size limit only (`/dev/zero` or a growing file cannot exhaust memory).
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { concat } from "./bytes.ts";
 
 export class BoundedReadError extends Error {
   override name = "BoundedReadError";
@@ -93,13 +94,7 @@ function readUpTo(fd: number, path: string, limit: number): Uint8Array {
       );
     }
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concat(chunks);
 }
 
 function kindOf(stat: Stats): string {

@@ -1,5 +1,5 @@
 /**
- * Bytes ↔ text, one way each. UTF-8 for text that is text; latin1 (ISO-8859-1: one char per
+ * Bytes ↔ text, one way each, and joining bytes. UTF-8 for text that is text; latin1 (ISO-8859-1: one char per
  * byte, U+0000–U+00FF) where bytes must survive a round trip through a string, e.g. HTTP
  * heads and needle searches. Not `new TextDecoder("latin1")`: that is windows-1252, which maps
  * 0x80–0x9F to other characters.
@@ -33,6 +33,34 @@ export function latin1Bytes(text: string): Uint8Array {
 /** Lower-case hex, two digits a byte. */
 export function hex(bytes: Uint8Array): string {
   return view(bytes).toString("hex");
+}
+
+/**
+ * The base64 (or base64url) characters that depend on `binary` (latin1: one char a byte)
+ * alone when it starts `offset` bytes (0–2) into a longer encoded text: whatever surrounds
+ * it, a text holding those bytes at that alignment holds these characters.
+ */
+export function base64Core(
+  binary: string,
+  offset: number,
+  alphabet: "base64" | "base64url" = "base64",
+): string {
+  const encoded = Buffer.from("\0".repeat(offset) + binary, "latin1").toString(alphabet);
+  // Characters made only of the text's bits (RFC 4648: 6 bits each).
+  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
+}
+
+/** The parts end to end, always in a new array. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const part of parts) size += part.length;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function view(bytes: Uint8Array): Buffer {

@@ -5,6 +5,7 @@
  * same pid can share. One module: identity needs the table, and the table's rows are
  * identities.
  */
+import { poll } from "./wait.ts";
 
 export interface ProcessIdentity {
   pid: number;
@@ -109,12 +110,7 @@ export function signalGroupIfAlive(identity: ProcessIdentity, signal: Deno.Signa
 
 /** Wait until the process is gone, up to `timeoutMs`; true if it is gone. */
 export async function waitForExit(identity: ProcessIdentity, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(identity)) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return true;
+  return await poll(() => !isAlive(identity), { timeoutMs, intervalMs: 5 }) !== null;
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process (group) is gone. */

@@ -1,25 +1,19 @@
 /**
- * TOML (v1.0) for the engine's config files, through smol-toml: `stringifyToml` writes a
- * table, `parseToml` reads one back.
+ * TOML (v1.0) for the engine's config files: `renderToml` writes a table (Codex's
+ * config.toml, resources/codex_config.ts), `parseToml` reads one back (smol-toml).
  *
- * `renderToml`, the hand-written writer below, is what resources/codex_config.ts still calls;
- * it goes once that call site moves to `stringifyToml`. Both write the same documents (read
- * back, they are equal: lib/toml_test.ts); the text differs in spaces only: `[ "a" ]` for
- * `["a"]`, and no blank line after an empty table's header.
+ * The writer is our own, not smol-toml's `stringify`, on purpose: the file's text is part of
+ * `agent_home`'s recorded inputs, so any change to it is a planned `~ agent_home` update on
+ * existing bottles. smol-toml writes the same documents but spaces arrays differently
+ * (`args = [ "a" ]` for `args = ["a"]`), and a Codex agent's stdio MCP server has `args`.
  */
-import { parse, stringify } from "smol-toml";
+import { parse } from "smol-toml";
 
 /** A TOML document as plain data: a key's value is a scalar, an array, or a nested table. */
 export type TomlScalar = string | number | boolean;
 export type TomlValue = TomlScalar | TomlScalar[] | TomlTable;
 export interface TomlTable {
   [key: string]: TomlValue;
-}
-
-/** A table as TOML: its own keys first, then its sub-tables as `[a.b]` sections. */
-export function stringifyToml(table: TomlTable): string {
-  assertFinite(table);
-  return stringify(table);
 }
 
 /** A TOML document as plain data: objects with the usual prototype, dates as smol-toml's. */
@@ -34,16 +28,6 @@ function plain(value: unknown): unknown {
     return value;
   }
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
-}
-
-/** TOML could hold `nan` and `inf`; no config of ours means them, so they are refused. */
-function assertFinite(value: TomlValue): void {
-  if (typeof value === "number" && !Number.isFinite(value)) {
-    throw new Error(`TOML: ${value} is not a finite number`);
-  }
-  if (typeof value === "object") {
-    for (const item of Array.isArray(value) ? value : Object.values(value)) assertFinite(item);
-  }
 }
 
 /**

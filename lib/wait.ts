@@ -1,7 +1,8 @@
 /**
  * Waiting: the one sleep and the one bounded poll loop. A poll tries its probe at once, then
  * every `intervalMs` until the probe has an answer or `timeoutMs` has passed; the last try is
- * made at the deadline, so a slow start never loses the final look.
+ * made at the deadline, so a slow start never loses the final look. `accepts` is the probe
+ * for a listener that is starting.
  */
 
 export function sleep(ms: number): Promise<void> {
@@ -56,4 +57,20 @@ export async function waitUntil<T>(
     throw new WaitTimeout(`timed out after ${options.timeoutMs} ms waiting for ${options.what}`);
   }
   return answer;
+}
+
+/**
+ * A probe for `poll`: whether a listener accepts a connection now, at a Unix socket path or a
+ * TCP port on 127.0.0.1. The connection is closed at once.
+ */
+export async function accepts(address: string | number): Promise<boolean> {
+  try {
+    const conn = typeof address === "string"
+      ? await Deno.connect({ transport: "unix", path: address })
+      : await Deno.connect({ hostname: "127.0.0.1", port: address });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
 }

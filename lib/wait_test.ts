@@ -1,5 +1,5 @@
 import { assert_, assertEquals, assertRejects } from "../tests/assert.ts";
-import { poll, sleep, WaitTimeout, waitUntil } from "./wait.ts";
+import { accepts, poll, sleep, WaitTimeout, waitUntil } from "./wait.ts";
 
 Deno.test("wait: poll returns the first answer; 0 and empty strings are answers", async () => {
   let calls = 0;
@@ -49,4 +49,21 @@ Deno.test("wait: waitUntil names what it waited for; a probe's error ends the wa
     /^gone$/,
   );
   assertEquals(await waitUntil(() => [1], { timeoutMs: 5, what: "x" }), [1]);
+});
+
+Deno.test("wait: accepts tells whether a listener takes a connection (TCP or Unix)", async () => {
+  const tcp = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (tcp.addr as Deno.NetAddr).port;
+  const dir = Deno.makeTempDirSync();
+  const unix = Deno.listen({ transport: "unix", path: `${dir}/s` });
+  try {
+    assertEquals(await accepts(port), true);
+    assertEquals(await accepts(`${dir}/s`), true);
+  } finally {
+    tcp.close();
+    unix.close();
+  }
+  assertEquals(await accepts(port), false);
+  assertEquals(await accepts(`${dir}/missing`), false);
+  Deno.removeSync(dir, { recursive: true });
 });

@@ -6,6 +6,7 @@ import type { ProviderContext } from "../engine/provider.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
 import type { ProviderTemplate } from "../manifest/templates/mod.ts";
 import { directorySize, startProgress } from "../lib/progress.ts";
+import { runOutput, type RunResult } from "../lib/command.ts";
 import type { BottleContext } from "./bottle_context.ts";
 
 /** `agent_cli` inputs: one npm package at one version, installed into `dir`. */
@@ -117,21 +118,18 @@ async function npmInstall(ctx: ProviderContext, prefix: string, spec: string): P
 }
 
 async function runNpmInstall(ctx: ProviderContext, prefix: string, spec: string): Promise<void> {
-  let output: Deno.CommandOutput;
+  let result: RunResult;
   try {
-    output = await new Deno.Command("npm", {
-      args: ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", spec],
-      env: ctx.env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    result = await runOutput(
+      "npm",
+      ["install", "--prefix", prefix, "--no-audit", "--no-fund", "--loglevel=error", spec],
+      { env: ctx.env, clearEnv: true },
+    );
   } catch (error) {
     throw new Error(`cannot run npm to install ${spec}: ${(error as Error).message}`);
   }
-  if (!output.success) {
-    const stderr = new TextDecoder().decode(output.stderr).trim().split("\n").slice(-10);
-    throw new Error(`npm install ${spec} failed (exit ${output.code}):\n${stderr.join("\n")}`);
+  if (result.code !== 0) {
+    const stderr = result.stderr.trim().split("\n").slice(-10);
+    throw new Error(`npm install ${spec} failed (exit ${result.code}):\n${stderr.join("\n")}`);
   }
 }

@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { bottleDir } from "../engine/state_dir.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import { HOST_ENV } from "../backends/bwrap/shell.ts";
+import { runOutput } from "../lib/command.ts";
 import { clearDirectory, removePaths } from "./confined_files.ts";
 
 /**
@@ -70,16 +71,12 @@ exec("rm", "-rf", "--", $last) or die "cannot run rm: $!\n";
 `;
 
 async function removeOnHost(home: string, path: string, cause: Error): Promise<void> {
-  const output = await new Deno.Command("perl", {
-    args: ["-e", REMOVE_NOFOLLOW, "--", home, path],
+  const result = await runOutput("perl", ["-e", REMOVE_NOFOLLOW, "--", home, path], {
     clearEnv: true,
     env: { ...HOST_ENV },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!output.success) {
-    const detail = new TextDecoder().decode(output.stderr).trim();
+  });
+  if (result.code !== 0) {
+    const detail = result.stderr.trim();
     throw new Error(
       `could not remove ${path} in ${home}: ${detail} (as the agent: ${cause.message})`,
     );

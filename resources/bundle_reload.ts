@@ -4,6 +4,7 @@ import type { ProviderContext } from "../engine/provider.ts";
 import { bundleStatus, reloadBundle } from "../sidecars/bundle/launch.ts";
 import type { BundleHandle } from "../sidecars/bundle/types.ts";
 import { LOADED_POLICY_FILE } from "../sidecars/egress/mod.ts";
+import { poll } from "../lib/wait.ts";
 import { readBundleHandle } from "./handle_file.ts";
 
 const RELOAD_TIMEOUT_MS = 3000;
@@ -30,14 +31,14 @@ export async function reloadAndWait(
 ): Promise<void> {
   const bundle = runningBundle(ctx, bottle);
   if (!bundle || !reloadBundle(bundle)) return;
-  const deadline = Date.now() + RELOAD_TIMEOUT_MS;
-  while (!isLoaded(loadedMarker(ctx, bottle))) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the egress proxy did not take the change within ${RELOAD_TIMEOUT_MS / 1000}s; the ` +
-          `previous policy stays in force (see ${bottleDir(ctx.stateDir, bottle)}/logs/bundle.log)`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+  const loaded = await poll(() => isLoaded(loadedMarker(ctx, bottle)), {
+    timeoutMs: RELOAD_TIMEOUT_MS,
+    intervalMs: 5,
+  });
+  if (!loaded) {
+    throw new Error(
+      `the egress proxy did not take the change within ${RELOAD_TIMEOUT_MS / 1000}s; the ` +
+        `previous policy stays in force (see ${bottleDir(ctx.stateDir, bottle)}/logs/bundle.log)`,
+    );
   }
 }

@@ -7,10 +7,10 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 import type { BottleContext } from "./bottle_context.ts";
 
 export const caInputs = z.object({ dir: z.string(), bottle: z.string() });
@@ -35,7 +35,7 @@ export const caProvider = defineResource({
       return Promise.resolve({ status: "missing", reason: `no CA in ${instance.inputs.dir}` });
     }
     const drift = (statSync(key).mode & 0o077) !== 0 ? [`${key} is readable by others`] : [];
-    const observed = { sha256: sha256(readFileSync(cert, "utf8")) };
+    const observed = { sha256: sha256Hex(readFileSync(cert, "utf8")) };
     if (instance.outputs?.sha256 && instance.outputs.sha256 !== observed.sha256) {
       drift.push(`${cert} was replaced outside bot-bottle`);
     }
@@ -49,12 +49,12 @@ export const caProvider = defineResource({
     const ca = await generateCa(instance.inputs.bottle);
     writeFileSync(key, ca.keyPem, { mode: 0o600 });
     writeFileSync(cert, ca.certPem, { mode: 0o644 });
-    return { sha256: sha256(ca.certPem) };
+    return { sha256: sha256Hex(ca.certPem) };
   },
   update(_ctx, instance): Promise<CaOutputs> {
     const { cert, key } = paths(instance.inputs);
     chmodSync(key, 0o600);
-    return Promise.resolve({ sha256: sha256(readFileSync(cert, "utf8")) });
+    return Promise.resolve({ sha256: sha256Hex(readFileSync(cert, "utf8")) });
   },
   delete(_ctx, instance): Promise<void> {
     rmSync(instance.inputs.dir, { recursive: true, force: true });
@@ -75,8 +75,4 @@ export function caNodes(bottle: BottleContext): ResourceNode[] {
 function paths(inputs: CaInputs): { dir: string; cert: string; key: string } {
   const { dir } = inputs;
   return { dir, cert: `${dir}/ca.crt`, key: `${dir}/ca.key` };
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }

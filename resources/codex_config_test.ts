@@ -5,6 +5,7 @@ import {
   codexConfigToml,
   codexMcpServers,
 } from "./codex_config.ts";
+import { parseToml } from "../lib/toml.ts";
 
 Deno.test("codex config: our own provider entry for api.openai.com, keyed by the placeholder", () => {
   const config = codexConfig({ keyEnv: "OPENAI_API_KEY", prompt: "Be careful.\n", servers: {} });
@@ -59,4 +60,13 @@ Deno.test("codex config: the rendered file quotes what TOML needs quoted", () =>
     /\n\[mcp_servers\.echo\]\ncommand = "\/usr\/bin\/node"\nargs = \["a \\"b\\"\.mjs"\]\n/,
   );
   assertMatch(text, /\n\[mcp_servers\.echo\.env\]\nTAG = "x\\ny"\n/);
+});
+
+Deno.test("codex config: the rendered file reads back as the config (smol-toml)", () => {
+  const inputs = {
+    keyEnv: "OPENAI_API_KEY",
+    prompt: 'Say "hi".\n',
+    servers: { echo: { command: ["/usr/bin/node", 'a "b".mjs'], env: { TAG: "x\ny" } } },
+  };
+  assertEquals(parseToml(codexConfigToml(inputs)), codexConfig(inputs));
 });

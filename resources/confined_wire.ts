@@ -6,6 +6,7 @@
  * field a netstring (`LENGTH:BYTES,`), so any byte passes as it is: a newline or a colon in a
  * name the agent chose, binary content. The mode is octal digits, or empty.
  */
+import { concat } from "../lib/bytes.ts";
 
 export interface WireRecord {
   kind: string;
@@ -226,14 +227,4 @@ export function checkRelative(path: string): void {
   ) {
     throw new Error(`${JSON.stringify(path)} is not a plain relative path`);
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

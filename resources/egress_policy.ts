@@ -14,8 +14,8 @@ import {
   type DlpRulePolicy,
   type EgressPolicy,
   type PolicyRoute,
-  policySha256,
 } from "../sidecars/egress/mod.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { loadedMarker, reloadAndWait, runningBundle } from "./bundle_reload.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";
@@ -78,11 +78,11 @@ export const egressPolicyProvider = defineFileResource({
     return policyText(policy);
   },
   drift(ctx: ProviderContext, instance: PolicyInstance, text: string): string[] {
-    const sha256 = policySha256(text);
+    const sha256 = sha256Hex(text);
     const drift: string[] = [];
     try {
       const wanted = policyText(renderedPolicy(instance.inputs.policy, ctx.env));
-      if (sha256 !== policySha256(wanted)) {
+      if (sha256 !== sha256Hex(wanted)) {
         drift.push("the policy file differs from the manifests (edited, or a route CA changed)");
       }
     } catch (error) {

@@ -8,7 +8,7 @@ import {
   type Observation,
   type ResourceType,
 } from "../engine/resource_type.ts";
-import { policySha256 } from "../sidecars/egress/mod.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 
 const outputs = z.object({ sha256: z.string() });
 export type FileOutputs = z.infer<typeof outputs>;
@@ -42,7 +42,7 @@ export function defineFileResource<I extends { path: string }>(
     const text = file.render(ctx, instance);
     writeFileSync(`${path}.tmp`, text, { mode: 0o600 });
     renameSync(`${path}.tmp`, path);
-    const sha256 = policySha256(text);
+    const sha256 = sha256Hex(text);
     await file.afterWrite(ctx, instance, sha256);
     return { sha256 };
   };
@@ -63,7 +63,7 @@ export function defineFileResource<I extends { path: string }>(
       const text = readFileSync(path, "utf8");
       const drift = (statSync(path).mode & 0o077) !== 0 ? [`${path} is readable by others`] : [];
       drift.push(...file.drift(ctx, instance, text));
-      return Promise.resolve({ status: "found", outputs: { sha256: policySha256(text) }, drift });
+      return Promise.resolve({ status: "found", outputs: { sha256: sha256Hex(text) }, drift });
     },
     create: write,
     update: write,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
 import type { GitUser } from "../manifest/types.ts";
-import { policySha256 } from "../sidecars/egress/mod.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 import type { BottleContext } from "./bottle_context.ts";
@@ -73,7 +73,7 @@ export const gitconfigProvider = defineResource({
     const text = new TextDecoder().decode(live.bytes);
     const drift = (live.mode & 0o077) !== 0 ? [`${path} is readable by others`] : [];
     if (text !== renderGitconfig(instance.inputs)) drift.push(`${path} was edited`);
-    return { status: "found", outputs: { sha256: policySha256(text) }, drift };
+    return { status: "found", outputs: { sha256: sha256Hex(text) }, drift };
   },
   create: (_ctx, instance) => write(instance.inputs),
   update: (_ctx, instance) => write(instance.inputs),
@@ -105,5 +105,5 @@ async function write(inputs: GitconfigInputs): Promise<GitconfigOutputs> {
     mode: 0o600,
     bytes: new TextEncoder().encode(text),
   }]);
-  return { sha256: policySha256(text) };
+  return { sha256: sha256Hex(text) };
 }

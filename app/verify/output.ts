@@ -9,6 +9,7 @@
  * tampered with"), never a verdict from the values. A last command killed by a signal (the
  * agent may signal the probe's processes) is a FAIL too: its output may be cut short.
  */
+import { hex } from "../../lib/bytes.ts";
 import { exitStatus, fail, noOutput } from "./verdict.ts";
 import type { Judgement, ScriptResult } from "./types.ts";
 
@@ -39,7 +40,7 @@ export type ReadResult<T> = { ok: true; value: T } | { ok: false; judgement: Jud
 /** The nonce a run frames its script with: 128 random bits, hex. */
 export function newNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex(bytes);
 }
 
 /**

@@ -4,6 +4,7 @@
  * must see nothing wrong with the bottle (a door that only comes back through `apply` is a
  * door the agent can shut).
  */
+import { poll } from "../../lib/wait.ts";
 import { type DoorSocketObservation, judgeDoorSocket } from "./door_socket.ts";
 import { observeDoorSocket } from "./door_socket_host.ts";
 import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
@@ -86,18 +87,16 @@ export function killEvidence(kill: ProbeOutput): string {
 }
 
 async function doorAnswer(io: ProbeIO): Promise<string | null> {
-  const deadline = Date.now() + DOOR_GRACE_MS;
-  for (;;) {
-    const script = doorRequestScript(io.facts.doorPort, io.facts.deniedHost);
-    // A sandbox that is gone cannot be entered: then there is no door either.
+  const script = doorRequestScript(io.facts.doorPort, io.facts.deniedHost);
+  const answer = await poll(async () => {
+    // A sandbox that is gone cannot be entered: then there is no door either (and no wait).
     const result = await io.inside(script).catch(() => null);
-    if (result === null) return null;
+    if (result === null) return { status: null };
     const read = readOutput(result, DOOR_OUTPUT);
     const status = read.ok ? httpStatus(read.value) : null;
-    if (status !== null) return status;
-    if (Date.now() > deadline) return null;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+    return status === null ? null : { status };
+  }, { timeoutMs: DOOR_GRACE_MS, intervalMs: 200 });
+  return answer?.status ?? null;
 }
 
 export const DOOR_PROBES: Probe[] = [

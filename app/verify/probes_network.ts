@@ -3,6 +3,7 @@
  * here sends a packet off the host: 10.0.0.1 is dialled only when the bottle has no route at
  * all, and the resolver is tried only then too.
  */
+import { sleep } from "../../lib/wait.ts";
 import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
 import { judgeDoorSocket } from "./door_socket.ts";
 import { observeDoorSocket } from "./door_socket_host.ts";
@@ -259,7 +260,7 @@ export const NETWORK_PROBES: Probe[] = [
       try {
         (await Deno.connect({ hostname: "127.0.0.1", port })).close();
         const result = await io.inside(`${DIAL}\ndial 127.0.0.1 ${port}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         return judgeHostLoopback({ result, port, fromInside: Math.max(0, accepted - 1) });
       } finally {
         listener.close();

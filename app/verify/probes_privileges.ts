@@ -3,6 +3,7 @@
  * capability, can gain one, or reaches the kernel interfaces a sandbox has no use for.
  */
 import { join } from "node:path";
+import { sleep } from "../../lib/wait.ts";
 import { describeUid, procStatus, sandboxPids, statusField } from "./host.ts";
 import { type OutputSpec, type ProbeOutput, readOutput } from "./output.ts";
 import { DENIED_CALLS, deniedCallsScript, EXPECTED_ERRNO, perlLine } from "./syscalls.ts";
@@ -203,7 +204,7 @@ async function observeOwner(io: ProbeIO): Promise<OwnerObservation> {
 /** The sandbox's processes on the host, while an exec'd `sleep` runs beside its pid 1. */
 async function observeHostIds(io: ProbeIO): Promise<HostIdentity[]> {
   const sleeping = io.inside("sleep 1");
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await sleep(400);
   const inner = io.target.handle.inner.pid;
   const processes: HostIdentity[] = [];
   for (const pid of sandboxPids(inner)) {

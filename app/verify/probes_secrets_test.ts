@@ -1,3 +1,4 @@
+import { hex as hexOf, utf8Bytes } from "../../lib/bytes.ts";
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
 import {
   ENVIRONMENT_SCRIPT,
@@ -11,8 +12,7 @@ import { frameScript } from "./output.ts";
 import { framed, raw, TEST_NONCE } from "./testing.ts";
 import type { BottleSecret } from "./types.ts";
 
-const hex = (text: string): string =>
-  Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (text: string): string => hexOf(utf8Bytes(text));
 /** What ENVIRONMENT_SCRIPT prints for these variables. */
 const env = (vars: Record<string, string>): string =>
   Object.entries(vars).map(([name, value]) => `${hex(name)}=${hex(value)}\n`).join("");

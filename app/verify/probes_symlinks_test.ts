@@ -1,3 +1,4 @@
+import { hex as hexOf, utf8Bytes } from "../../lib/bytes.ts";
 import { assertEquals, assertMatch } from "../../tests/assert.ts";
 import {
   ASIDE,
@@ -154,8 +155,7 @@ Deno.test("plantedLinks: planted and failed lists; anything else is tampering", 
   assertEquals(forged.ok, false);
 });
 
-const hex = (text: string): string =>
-  Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (text: string): string => hexOf(utf8Bytes(text));
 
 Deno.test("asidesListed: plain relative paths that are asides; a path out of the home is tampering", () => {
   const aside = `.bot-bottle${ASIDE}42`;

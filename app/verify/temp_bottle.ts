@@ -5,6 +5,7 @@
  * in the engine's environment), a `claude` agent with a skill (the CLI's install is a stub in
  * a scratch cache: nothing is downloaded, and the agent is never run) and a git identity.
  */
+import { hex } from "../../lib/bytes.ts";
 import { lstatSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
@@ -56,7 +57,7 @@ Nothing to do.
 
 function randomSecret(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return prefix + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return prefix + hex(bytes);
 }
 
 async function writeProject(base: string): Promise<{ projectDir: string; cacheDir: string }> {

@@ -245,13 +245,11 @@ Deno.test({
     const tools = await preflight();
     const bottle = makeBottle("fail");
     const backendDir = bottle.spec.backendDir;
+    const common = { tools, owner: sandboxOwner(), seccomp: null, backendDir };
     try {
       await assert.rejects(
         launch({
-          tools,
-          owner: sandboxOwner(),
-          seccomp: null,
-          backendDir,
+          ...common,
           runDir: bottle.spec.runDir,
           services: [],
           invocation: {
@@ -266,10 +264,7 @@ Deno.test({
       const marker = `never-listens-${crypto.randomUUID()}`;
       await assert.rejects(
         launch({
-          tools,
-          owner: sandboxOwner(),
-          seccomp: null,
-          backendDir,
+          ...common,
           runDir: bottle.spec.runDir,
           services: [{ name: "nothing", port: 4999, socket: "nothing.sock" }],
           readyTimeoutMs: 300,

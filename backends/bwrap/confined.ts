@@ -11,6 +11,7 @@ import { probeHost } from "./host.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import { sandboxOwner } from "./owner.ts";
 import { HOST_ENV } from "./shell.ts";
+import { concat } from "../../lib/bytes.ts";
 
 /** Where the directory is inside the throwaway sandbox. */
 export const CONFINED_DIR = "/confined";
@@ -144,7 +145,7 @@ async function spawnBounded(argv: string[], request: ConfinedRequest): Promise<C
       chunks.push(chunk);
       size += chunk.length;
     }
-    return concat(chunks, size);
+    return concat(chunks);
   };
   const [stdout, stderr, status] = await Promise.all([
     collect(child.stdout, limit, () => {
@@ -180,14 +181,4 @@ function kill(child: Deno.ChildProcess): void {
   } catch {
     // already exited
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

@@ -21,7 +21,7 @@ import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
 import { allProcesses, readCmdline, sessionMembers } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec, ChildSpec } from "./types.ts";
-import { poll } from "../../lib/wait.ts";
+import { accepts, poll } from "../../lib/wait.ts";
 
 export { bundleSockets };
 
@@ -251,16 +251,6 @@ function checkRunDir(runDir: string, sockets: Record<string, string>): void {
           `Unix sockets; use a shorter run directory`,
       );
     }
-  }
-}
-
-async function accepts(path: string): Promise<boolean> {
-  try {
-    const conn = await Deno.connect({ transport: "unix", path });
-    conn.close();
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -10,7 +10,7 @@ import {
   writePolicyFile,
   writeSecrets,
 } from "../egress/testing/mod.ts";
-import { waitUntil } from "../../lib/wait.ts";
+import { accepts, waitUntil } from "../../lib/wait.ts";
 import { bundleStatus, findBundle, reloadBundle, startBundle, stopBundle } from "./launch.ts";
 import { allProcesses, childrenOf, readCmdline } from "../../lib/process.ts";
 import type { BundleHandle, BundleSpec } from "./types.ts";
@@ -74,15 +74,6 @@ async function tunnelWorks(socket: string, port: number): Promise<boolean> {
     return await client.readExactly(4) === "ping";
   } finally {
     client.close();
-  }
-}
-
-async function accepts(socket: string): Promise<boolean> {
-  try {
-    (await Deno.connect({ transport: "unix", path: socket })).close();
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -5,15 +5,16 @@
  *   a `test_*.ts`, a fixture or a bench module (test support lives in testing/, dlp/testing/
  *   and tests/bench/);
  * - the product imports nothing of bot-bottle outside sidecars/egress but lib/net/ (the host
- *   rules and IP ranges it shares with manifest/), so neither manifest/ nor sidecars/bundle/
- *   can form a loop with it; lib/net/ itself imports nothing of bot-bottle;
+ *   rules and IP ranges it shares with manifest/) and the few leaf helpers in SHARED_LIB, so
+ *   neither manifest/ nor sidecars/bundle/ can form a loop with it; lib/net/ and those
+ *   helpers import nothing of bot-bottle;
  * - a room (a folder under sidecars/egress) is entered through its face, its `mod.ts`, with
  *   the few exceptions listed in FACE_EXCEPTIONS; every room has a face;
  * - rooms do not import each other in a circle;
  * - outside a face, no file only re-exports;
  * - `deno info` on the daemon (main.ts) and on the face the engine uses (mod.ts) agrees:
  *   their whole graphs, dynamic imports included, hold no test module and nothing outside
- *   sidecars/egress and lib/net/.
+ *   sidecars/egress, lib/net/ and SHARED_LIB.
  */
 
 import assert from "node:assert/strict";
@@ -24,6 +25,14 @@ import { fileURLToPath } from "node:url";
 const EGRESS = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(EGRESS, "../..");
 const LIB_NET = join(REPO, "lib", "net");
+
+/** The leaf helpers of lib/ the proxy shares with the engine: tiny, and importing no project file. */
+const SHARED_LIB = ["bytes.ts", "sha256.ts", "wait.ts"].map((name) => join(REPO, "lib", name));
+
+/** lib/net/ or one of SHARED_LIB: what the product may import from outside sidecars/egress. */
+function isSharedLib(path: string): boolean {
+  return inside(path, LIB_NET) || SHARED_LIB.includes(path);
+}
 
 /** The bottom layer every room (and tls/) uses; it sits at the top level and imports nothing. */
 const BASE_MODULES = new Set(["conn_io.ts"]);
@@ -114,20 +123,21 @@ Deno.test("layering: no product module imports test support", () => {
   assert.deepEqual(bad, []);
 });
 
-Deno.test("layering: the product imports nothing of bot-bottle but itself and lib/net/", () => {
+Deno.test("layering: the product imports nothing of bot-bottle but itself and shared lib/", () => {
   const bad: string[] = [];
   for (const file of productFiles) {
     for (const imp of importsOf(file)) {
       if (imp.path === null) {
         if (!/^(node|npm):/.test(imp.specifier)) bad.push(`${rel(file)} → ${imp.specifier}`);
-      } else if (!inside(imp.path, EGRESS) && !inside(imp.path, LIB_NET)) {
+      } else if (!inside(imp.path, EGRESS) && !isSharedLib(imp.path)) {
         bad.push(`${rel(file)} → ${relative(REPO, imp.path)}`);
       }
     }
   }
-  for (const file of walk(LIB_NET)) {
+  for (const file of [...walk(LIB_NET), ...SHARED_LIB]) {
+    const own = inside(file, LIB_NET) ? LIB_NET : null;
     for (const imp of importsOf(file)) {
-      if (imp.path !== null && !inside(imp.path, LIB_NET)) {
+      if (imp.path !== null && (own === null || !inside(imp.path, own))) {
         bad.push(`${relative(REPO, file)} → ${relative(REPO, imp.path)}`);
       }
     }
@@ -208,7 +218,7 @@ Deno.test("layering: deno info agrees for the daemon and the engine's face", asy
       .map((s) => fileURLToPath(s));
     assert.ok(files.length > 10, `${root}: deno info saw only ${files.length} files`);
     const bad = files.filter((path) =>
-      isTestModule(path) || !(inside(path, EGRESS) || inside(path, LIB_NET))
+      isTestModule(path) || !(inside(path, EGRESS) || isSharedLib(path))
     );
     assert.deepEqual(bad.map((path) => relative(REPO, path)), [], root);
   }

@@ -14,6 +14,7 @@
 
 import { parseArgs } from "node:util";
 import { join } from "node:path";
+import { sleep } from "../../lib/wait.ts";
 import { FileAudit } from "./audit/mod.ts";
 import { type ConfigPaths, loadConfig, writeLoadedMarker } from "./config_files.ts";
 import { loadDlpFactory, unavailableDlp } from "./dlp_loader.ts";
@@ -180,7 +181,7 @@ async function main(): Promise<number> {
 
 /** Starts `load` on the next turn, after the socket is listening. */
 function deferred<T>(load: () => Promise<T>): Promise<T> {
-  return new Promise((resolve) => setTimeout(resolve, 0)).then(load);
+  return sleep(0).then(load);
 }
 
 function message(error: unknown): string {

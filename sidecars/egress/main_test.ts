@@ -17,7 +17,9 @@ import {
 } from "./testing/mod.ts";
 import { TEST_RESOLVE_ENV } from "./upstream/name_override.ts";
 import type { PolicyRoute } from "./policy/wire.ts";
-import { LOADED_POLICY_FILE, policySha256 } from "./policy/file.ts";
+import { LOADED_POLICY_FILE } from "./policy/file.ts";
+import { sha256Hex } from "../../lib/sha256.ts";
+import { accepts } from "../../lib/wait.ts";
 import type { InjectedSecret } from "./secrets/wire.ts";
 
 interface Daemon {
@@ -34,6 +36,20 @@ function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Prom
     for await (const chunk of stream) sink.text += decoder.decode(chunk, { stream: true });
   })();
   return sink;
+}
+
+/** Sends `signal` unless the daemon has exited, and waits for its exit and its output. */
+async function stopDaemon(
+  daemon: Daemon & { finished: Promise<void> },
+  signal: Deno.Signal,
+): Promise<void> {
+  try {
+    daemon.child.kill(signal);
+  } catch {
+    // exited
+  }
+  await daemon.child.status;
+  await daemon.finished;
 }
 
 /** These tests tunnel raw TCP to an echo server: every host they use is passthrough. */
@@ -79,15 +95,6 @@ function spawnDaemon(
     stderr,
     finished: Promise.all([stdout.done, stderr.done]).then(() => {}),
   };
-}
-
-async function accepts(socket: string): Promise<boolean> {
-  try {
-    (await Deno.connect({ transport: "unix", path: socket })).close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function connect(socket: string, authority: string): Promise<number> {
@@ -153,13 +160,7 @@ Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives 
     const audit = Deno.readTextFileSync(`${dir}/log/egress.jsonl`).trim().split("\n");
     assert.ok(audit.length >= 6);
   } finally {
-    try {
-      daemon.child.kill("SIGKILL");
-    } catch {
-      // exited
-    }
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGKILL");
     await echo.close();
     Deno.removeSync(dir, { recursive: true });
   }
@@ -214,7 +215,7 @@ Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets 
     }
   };
   const marker = (): string => Deno.readTextFileSync(`${dir}/log/${LOADED_POLICY_FILE}`);
-  const sha = (path: string): string => policySha256(Deno.readTextFileSync(path));
+  const sha = (path: string): string => sha256Hex(Deno.readTextFileSync(path));
   try {
     await eventually(() => accepts(daemon.socket), "egress socket");
     assert.equal(await ask(), "Bearer sk-first-0123456789");
@@ -237,9 +238,7 @@ Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets 
     assert.equal(await ask(), "Bearer sk-second-0123456789");
   } finally {
     await door.close();
-    daemon.child.kill("SIGTERM");
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGTERM");
     await standIn.close();
     Deno.removeSync(dir, { recursive: true });
   }
@@ -292,9 +291,7 @@ Deno.test("egress main: the DLP engine (dlp/mod.ts) blocks the bottle's own secr
     assert.ok(!daemon.stderr.text.includes("cannot load the DLP engine"), daemon.stderr.text);
   } finally {
     await door.close();
-    daemon.child.kill("SIGTERM");
-    await daemon.child.status;
-    await daemon.finished;
+    await stopDaemon(daemon, "SIGTERM");
     await standIn.close();
     Deno.removeSync(dir, { recursive: true });
   }

@@ -32,7 +32,6 @@ export {
   LOADED_POLICY_FILE,
   PolicyError,
   type PolicyRoute,
-  policySha256,
 } from "./policy/mod.ts";
 export type { InjectedSecret, SecretsFile } from "./secrets/mod.ts";
 export { TEST_RESOLVE_ENV } from "./upstream/mod.ts";

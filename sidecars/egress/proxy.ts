@@ -4,6 +4,7 @@
  * it arrives; swapping it (hot reload) never touches open tunnels or intercepted connections.
  */
 
+import { sleep } from "../../lib/wait.ts";
 import type { AuditSink } from "./audit/mod.ts";
 import { handleConnect, loadInterception } from "./tunnel/mod.ts";
 import {
@@ -109,7 +110,7 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
       } catch (error) {
         if (closing || error instanceof Deno.errors.BadResource) return;
         log(`egress: accept failed: ${(error as Error).message}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         continue;
       }
       if (open.size >= MAX_CONNECTIONS) {

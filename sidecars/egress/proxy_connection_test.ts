@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { compilePolicy } from "./policy/decide.ts";
 import { header, proxyRequest, RawClient, serveLoopback, withTimeout } from "./testing/mod.ts";
 import { startProxy } from "./proxy.ts";
+import { sleep } from "../../lib/wait.ts";
 import {
   get,
   leaveDeadSocket,
@@ -128,7 +129,7 @@ Deno.test("proxy: a kept-alive upstream that closed meanwhile is retried once", 
       try {
         await client.send(get(`http://allowed.test:${origin.port}/a`));
         assert.equal((await client.readResponse()).body, "ok");
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await sleep(50);
         await client.send(get(`http://allowed.test:${origin.port}/b`));
         assert.equal((await client.readResponse()).body, "ok");
       } finally {

@@ -18,6 +18,7 @@ import {
   writeSecrets,
 } from "../../sidecars/egress/testing/mod.ts";
 import { TEST_RESOLVE_ENV } from "../../sidecars/egress/upstream/name_override.ts";
+import { accepts, poll } from "../../lib/wait.ts";
 
 export interface LatencyResult {
   /** Per-request times (ms) on a kept-alive connection, first request left out. */
@@ -126,18 +127,9 @@ class BenchWorld {
       stdout: "null",
       stderr: "inherit",
     }).spawn();
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        (await Deno.connect({ transport: "unix", path: spec.socket })).close();
-        break;
-      } catch {
-        if (Date.now() > deadline) {
-          child.kill("SIGKILL");
-          throw new Error("the egress daemon did not start");
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+    if (!await poll(() => accepts(spec.socket), { timeoutMs: 10_000 })) {
+      child.kill("SIGKILL");
+      throw new Error("the egress daemon did not start");
     }
     const door = await startSocat(spec.socket);
     const daemon: Daemon = {
@@ -201,16 +193,7 @@ async function startSocat(socket: string): Promise<{ port: number; stop(): Promi
     stdout: "null",
     stderr: "null",
   }).spawn();
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error("socat did not start");
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  if (!await poll(() => accepts(port), { timeoutMs: 5000 })) throw new Error("socat did not start");
   return {
     port,
     async stop(): Promise<void> {

@@ -30,11 +30,11 @@ Deno.test({
     await Deno.writeTextFile(join(install, CLAUDE_TEMPLATE.binary), "#!/bin/sh\nexit 0\n");
     await Deno.chmod(join(install, CLAUDE_TEMPLATE.binary), 0o755);
     await world.writeBottle("term", "env: { PS1: '$ ' }");
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: term\nattach_command: [sh]\n" +
-        `run_command: [sh, -c, 'echo "got: $1 (uid $(id -u))"; exit 3', sh, "{prompt}"]\n` +
-        "---\nA test agent.\n",
+    await world.writeAgent(
+      "coder",
+      "provider: claude\nbottle: term\nattach_command: [sh]\n" +
+        `run_command: [sh, -c, 'echo "got: $1 (uid $(id -u))"; exit 3', sh, "{prompt}"]`,
+      "A test agent.",
     );
     const status1 = join(world.dir, "attach-1.status");
     const status2 = join(world.dir, "attach-2.status");

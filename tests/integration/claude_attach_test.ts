@@ -26,10 +26,7 @@ Deno.test({
       "tui",
       standInEgress("api.anthropic.com", standIn.port, "x-api-key", "ANTHROPIC_API_KEY"),
     );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: tui\n---\nYou are a terminal test.\n",
-    );
+    await world.writeAgent("coder", "provider: claude\nbottle: tui", "You are a terminal test.");
     const outer = new OuterTmux();
     const status1 = join(world.dir, "attach-1.status");
     const status2 = join(world.dir, "attach-2.status");

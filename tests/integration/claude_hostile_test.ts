@@ -42,14 +42,11 @@ Deno.test({
       "agents",
       standInEgress("api.anthropic.com", standIn.port, "x-api-key", "ANTHROPIC_API_KEY"),
     );
-    await Deno.mkdir(join(world.dir, "skills", "notes"), { recursive: true });
-    await Deno.writeTextFile(
-      join(world.dir, "skills", "notes", "SKILL.md"),
-      "---\nname: notes\ndescription: Takes notes\n---\nBe brief.\n",
-    );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: agents\nskills: [../skills/notes]\n---\nYou code.\n",
+    await world.writeSkill("notes", "Takes notes", "Be brief.");
+    await world.writeAgent(
+      "coder",
+      "provider: claude\nbottle: agents\nskills: [../skills/notes]",
+      "You code.",
     );
     const inside = (script: string) => world.cli(["exec", "agents", "--", "sh", "-c", script]);
     try {

@@ -12,24 +12,14 @@
  * Each `bottle run` is a new conversation; the stand-in's two scripted steps run whatever the
  * test wrote into /workspace/step1.sh and step2.sh before that run.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { assert_, assertMatch } from "../assert.ts";
-import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
+import { type CliResult, expectCode } from "./harness.ts";
 import { FINAL_TEXT, startMessagesStandIn } from "./messages_standin.ts";
+import { BOTTLE_TOKEN, createSecretsWorld } from "./secrets_world.ts";
 import { encodedForms, startTap } from "./tap.ts";
 
-const BOTTLE_TOKEN = "3f9c2a71be04d85e6a1c7f20d9b34e58";
 const ROUTE = "api.anthropic.com";
-
-interface AuditLine {
-  method: string;
-  path: string | null;
-  rule: string | null;
-  verdict: string;
-  reason: string;
-  status: number;
-  dlp_warnings?: string[];
-}
 
 Deno.test({
   name: "claude: `env` in the conversation goes on; the real key never reaches the model",
@@ -42,41 +32,16 @@ Deno.test({
     const realKey = `sk-ant-test-${crypto.randomUUID()}`;
     const firstHalf = realKey.slice(0, 12 + 16);
     const secondHalf = realKey.slice(12 + 16);
-    const world = await World.create({ ANTHROPIC_API_KEY: realKey });
-    world.env.BOT_BOTTLE_CACHE_DIR = join(dirname(world.stateDir), "cache");
-    await world.writeBottle(
-      "agents",
-      `env: { DEPLOY_TOKEN: "${BOTTLE_TOKEN}" }\n` +
-        standInEgress(ROUTE, tap.port, "x-api-key", "ANTHROPIC_API_KEY"),
-    );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: agents\n---\nYou are a careful coder.\n",
-    );
-    const workspace = join(world.stateDir, "bottles", "agents", "workspace");
-    const steps = async (first: string, second: string): Promise<void> => {
-      await Deno.writeTextFile(join(workspace, "step1.sh"), `${first}\n`);
-      await Deno.writeTextFile(join(workspace, "step2.sh"), `${second}\n`);
-    };
-    const run = (): Promise<CliResult> =>
-      world.cli(["run", "coder", "-p", "STANDIN-SCRIPT: do the steps"]);
-    const audit = async (): Promise<AuditLine[]> =>
-      (await world.cli(["logs", "agents", "--egress"])).stdout.trim().split("\n")
-        .map((line) => JSON.parse(line) as AuditLine);
-    const refused = async (result: CliResult, rule: string, what: RegExp): Promise<void> => {
-      assert_(result.code !== 0, `the run went on:\n${result.stdout}`);
-      const told = result.stdout + result.stderr;
-      assertMatch(told, /403/);
-      assertMatch(told, new RegExp(`rule "${rule.replace(/^dlp:/, "")}" matched the request body`));
-      // The agent read the file, so its own output may show the key; the proxy's answer never does.
-      const answers = told.split("\n").filter((l) => /egress proxy|reason:|403/.test(l));
-      assert_(answers.every((l) => !l.includes(secondHalf)), `the 403 holds the key: ${answers}`);
-      const line = (await audit()).find((l) =>
-        l.rule === rule && l.verdict === "deny" && what.test(l.reason)
-      );
-      assert_(line !== undefined, `no audit line for ${rule} matching ${what}`);
-      assertMatch(line.reason, /matched the request body/);
-    };
+    const { world, workspace, steps, run, audit, refused: refusedWith } = await createSecretsWorld({
+      provider: "claude",
+      route: ROUTE,
+      tapPort: tap.port,
+      scheme: "x-api-key",
+      keyEnv: "ANTHROPIC_API_KEY",
+      realKey,
+    });
+    const refused = (result: CliResult, rule: string, what: RegExp): Promise<void> =>
+      refusedWith(result, rule, what, secondHalf);
     try {
       expectCode(await world.cli(["apply", "--yes"]), 0, "apply (installs Claude Code)");
       await Deno.writeTextFile(join(workspace, "leak.txt"), realKey);

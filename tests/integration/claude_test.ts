@@ -34,24 +34,20 @@ Deno.test({
         standInEgress("api.anthropic.com", standIn.port, "x-api-key", "ANTHROPIC_API_KEY")
       }`,
     );
-    await Deno.mkdir(join(world.dir, "skills", "release-notes"), { recursive: true });
-    await Deno.writeTextFile(
-      join(world.dir, "skills", "release-notes", "SKILL.md"),
-      "---\nname: release-notes\ndescription: Writes release notes in the house style\n---\n" +
-        "Use past tense.\n",
+    await world.writeSkill(
+      "release-notes",
+      "Writes release notes in the house style",
+      "Use past tense.",
     );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      `---
-provider: claude
+    await world.writeAgent(
+      "coder",
+      `provider: claude
 bottle: agents
 skills: [../skills/release-notes]
 git_user: { name: Coder Agent }
 mcp_servers:
-  echo: { command: [node, /workspace/echo_mcp.mjs], env: { ECHO_TAG: 'tag with "quotes"' } }
----
-You are a careful coder.
-`,
+  echo: { command: [node, /workspace/echo_mcp.mjs], env: { ECHO_TAG: 'tag with "quotes"' } }`,
+      "You are a careful coder.",
     );
     const workspace = join(world.stateDir, "bottles", "agents", "workspace");
     const agentDir = join(world.stateDir, "bottles", "agents", "home", ".bot-bottle/agents/coder");

@@ -8,26 +8,18 @@
  * As in codex_test.ts, every step goes through code mode's `exec` (Codex's one declared tool);
  * the two steps run whatever the test wrote into /workspace/step1.sh and step2.sh.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
+import { type CliResult, expectCode } from "./harness.ts";
 import { FINAL_TEXT, type ScriptStep, startResponsesStandIn } from "./responses_standin.ts";
+import { BOTTLE_TOKEN, createSecretsWorld } from "./secrets_world.ts";
 import { encodedForms, startTap } from "./tap.ts";
 
-const BOTTLE_TOKEN = "3f9c2a71be04d85e6a1c7f20d9b34e58";
 const ROUTE = "api.openai.com";
 
 function shell(cmd: string): ScriptStep {
   const js = `const r = await tools.exec_command(${JSON.stringify({ cmd })});\ntext(r.output);`;
   return { name: "exec", namespace: "functions", input: js };
-}
-
-interface AuditLine {
-  path: string | null;
-  rule: string | null;
-  verdict: string;
-  reason: string;
-  dlp_warnings?: string[];
 }
 
 Deno.test({
@@ -41,41 +33,16 @@ Deno.test({
     ]);
     const tap = startTap(standIn.port);
     const realKey = `sk-proj-test-${crypto.randomUUID()}`;
-    const world = await World.create({ OPENAI_API_KEY: realKey });
-    world.env.BOT_BOTTLE_CACHE_DIR = join(dirname(world.stateDir), "cache");
-    await world.writeBottle(
-      "agents",
-      `env: { DEPLOY_TOKEN: "${BOTTLE_TOKEN}" }\n` +
-        standInEgress(ROUTE, tap.port, "bearer", "OPENAI_API_KEY"),
-    );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: codex\nbottle: agents\n---\nYou are a careful coder.\n",
-    );
-    const workspace = join(world.stateDir, "bottles", "agents", "workspace");
-    const steps = async (first: string, second: string): Promise<void> => {
-      await Deno.writeTextFile(join(workspace, "step1.sh"), `${first}\n`);
-      await Deno.writeTextFile(join(workspace, "step2.sh"), `${second}\n`);
-    };
-    const run = (): Promise<CliResult> =>
-      world.cli(["run", "coder", "-p", "STANDIN-SCRIPT: do the steps"]);
-    const audit = async (): Promise<AuditLine[]> =>
-      (await world.cli(["logs", "agents", "--egress"])).stdout.trim().split("\n")
-        .map((line) => JSON.parse(line) as AuditLine);
-    const refused = async (result: CliResult, what: RegExp): Promise<void> => {
-      assert_(result.code !== 0, `the run went on:\n${result.stdout}`);
-      const told = result.stdout + result.stderr;
-      assertMatch(told, /403/);
-      assertMatch(told, /rule "bottle-secret:api\.openai\.com" matched the request body/);
-      // The agent read the file, so its own output may show the key; the proxy's answer never does.
-      const answers = told.split("\n").filter((l) => /egress proxy|reason:|403/.test(l));
-      assert_(answers.every((l) => !l.includes(realKey)), `the 403 holds the key: ${answers}`);
-      const line = (await audit()).find((l) =>
-        l.rule === `dlp:bottle-secret:${ROUTE}` && l.verdict === "deny" && what.test(l.reason)
-      );
-      assert_(line !== undefined, `no audit line for the key matching ${what}`);
-      assertMatch(line.reason, /matched the request body/);
-    };
+    const { world, workspace, steps, run, audit, refused: refusedWith } = await createSecretsWorld({
+      provider: "codex",
+      route: ROUTE,
+      tapPort: tap.port,
+      scheme: "bearer",
+      keyEnv: "OPENAI_API_KEY",
+      realKey,
+    });
+    const refused = (result: CliResult, what: RegExp): Promise<void> =>
+      refusedWith(result, `dlp:bottle-secret:${ROUTE}`, what, realKey);
     try {
       expectCode(await world.cli(["apply", "--yes"]), 0, "apply (installs Codex)");
       await Deno.writeTextFile(join(workspace, "leak.txt"), realKey);

@@ -63,25 +63,17 @@ Deno.test({
       "agents",
       standInEgress("api.openai.com", standIn.port, "bearer", "OPENAI_API_KEY"),
     );
-    const skill = join(world.dir, "skills", "release-notes");
-    await Deno.mkdir(skill, { recursive: true });
-    await Deno.writeTextFile(
-      join(skill, "SKILL.md"),
-      "---\nname: release-notes\ndescription: SKILL-MARKER drafts release notes.\n---\nDo it.\n",
-    );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      `---
-provider: codex
+    await world.writeSkill("release-notes", "SKILL-MARKER drafts release notes.", "Do it.");
+    await world.writeAgent(
+      "coder",
+      `provider: codex
 bottle: agents
 skills: [../skills/release-notes]
 mcp_servers:
   echo:
     command: [/usr/bin/node, /workspace/echo_mcp.mjs]
-    env: { ECHO_TAG: 'tag "quoted"' }
----
-You are a careful coder. PROMPT-MARKER
-`,
+    env: { ECHO_TAG: 'tag "quoted"' }`,
+      "You are a careful coder. PROMPT-MARKER",
     );
     const exec = (argv: string[], env: Record<string, string> = {}): Promise<CliResult> =>
       world.cli([

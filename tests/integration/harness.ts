@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { allProcesses, readCmdline, readStat } from "../../lib/process.ts";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { runOutput } from "../../lib/command.ts";
@@ -29,8 +29,25 @@ export class World {
     return new World(stateDir, dir, env);
   }
 
-  async writeBottle(name: string, frontmatter: string, body = ""): Promise<string> {
-    const file = join(this.dir, "bottles", `${name}.md`);
+  /** `bottles/NAME.md`. */
+  writeBottle(name: string, frontmatter: string, body = ""): Promise<string> {
+    return this.writeDocument(join("bottles", `${name}.md`), frontmatter, body);
+  }
+
+  /** `agents/NAME.md`: the body is the agent's prompt. */
+  writeAgent(name: string, frontmatter: string, body: string): Promise<string> {
+    return this.writeDocument(join("agents", `${name}.md`), frontmatter, body);
+  }
+
+  /** `skills/NAME/SKILL.md`, which an agent lists as `../skills/NAME`. */
+  writeSkill(name: string, description: string, body: string): Promise<string> {
+    const frontmatter = `name: ${name}\ndescription: ${description}`;
+    return this.writeDocument(join("skills", name, "SKILL.md"), frontmatter, body);
+  }
+
+  private async writeDocument(path: string, frontmatter: string, body: string): Promise<string> {
+    const file = join(this.dir, path);
+    await Deno.mkdir(dirname(file), { recursive: true });
     await Deno.writeTextFile(file, `---\n${frontmatter.trim()}\n---\n${body}\n`);
     return file;
   }

@@ -73,19 +73,13 @@ Deno.test({
     const mtime = (await Deno.stat(canary)).mtime?.getTime();
 
     await world.writeBottle("links", "git_user: { name: Link Bot, email: links@example.test }");
-    await Deno.mkdir(join(world.dir, "skills", "notes"), { recursive: true });
-    await Deno.writeTextFile(
-      join(world.dir, "skills", "notes", "SKILL.md"),
-      "---\nname: notes\ndescription: Takes notes\n---\nBe brief.\n",
+    await world.writeSkill("notes", "Takes notes", "Be brief.");
+    await world.writeAgent(
+      "coder",
+      "provider: claude\nbottle: links\nskills: [../skills/notes]",
+      "You code.",
     );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "coder.md"),
-      "---\nprovider: claude\nbottle: links\nskills: [../skills/notes]\n---\nYou code.\n",
-    );
-    await Deno.writeTextFile(
-      join(world.dir, "agents", "cx.md"),
-      "---\nprovider: codex\nbottle: links\n---\nYou review.\n",
-    );
+    await world.writeAgent("cx", "provider: codex\nbottle: links", "You review.");
     const inside = (script: string): Promise<CliResult> =>
       world.cli(["exec", "links", "--", "sh", "-c", script]);
     const untouched = async (): Promise<void> => {

@@ -3,21 +3,15 @@
  * offsets and arbitrary bytes survive. Secrets are ASCII; a non-ASCII secret is matched by
  * its UTF-8 bytes.
  */
-import { Buffer } from "node:buffer";
-
-export function bytesToBinary(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-}
-
-const encoder = new TextEncoder();
+import { latin1, utf8Bytes } from "../../../lib/bytes.ts";
 
 /** A JS string as a binary string of its UTF-8 bytes (unchanged when it is already latin1). */
 export function toBinary(text: string): string {
   // deno-lint-ignore no-control-regex
-  return /[^\x00-\xff]/.test(text) ? bytesToBinary(encoder.encode(text)) : text;
+  return /[^\x00-\xff]/.test(text) ? latin1(utf8Bytes(text)) : text;
 }
 
 /** The UTF-8 bytes of one code point, as a binary string. */
 export function utf8Binary(codePoint: number): string {
-  return bytesToBinary(encoder.encode(String.fromCodePoint(codePoint)));
+  return latin1(utf8Bytes(String.fromCodePoint(codePoint)));
 }

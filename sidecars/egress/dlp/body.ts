@@ -12,7 +12,7 @@
  * body larger than `maxBodyBytes` after decoding is a block finding, and nothing after it
  * is scanned or declared safe.
  */
-import { bytesToBinary } from "./binary.ts";
+import { latin1 } from "../../../lib/bytes.ts";
 import { DecodeError, Decompressor, parseContentEncoding } from "./decompress.ts";
 import { scanFormText } from "./form.ts";
 import type { FindingSink, Matcher } from "./matcher.ts";
@@ -144,7 +144,7 @@ export class BodyScanner implements BodyScan {
     if (this.#decoded > this.#maxBytes) {
       throw new DecodeError("decoded body exceeds the size limit", true);
     }
-    const text = bytesToBinary(bytes);
+    const text = latin1(bytes);
     this.#text.push(text);
     this.#buffer?.push(text);
     if (this.#archive === undefined && this.#decoded >= SNIFF_BYTES) this.#sniff();

@@ -7,7 +7,7 @@
  */
 import type { BottleSecret } from "./types.ts";
 import type { MatchTarget, NeedleSpec } from "./matcher.ts";
-import { bytesToBinary } from "./binary.ts";
+import { base64Core, hex, latin1, latin1Bytes, utf8Bytes } from "../../../lib/bytes.ts";
 
 /** Shorter secrets are not scanned: their encodings would match benign data. */
 export const MIN_SECRET_LENGTH = 8;
@@ -24,20 +24,8 @@ export interface EncodedSecret {
   encoding: string;
 }
 
-function hex(binary: string): string {
-  let out = "";
-  for (let i = 0; i < binary.length; i++) out += binary.charCodeAt(i).toString(16).padStart(2, "0");
-  return out;
-}
-
-/** The base64 characters that depend only on the secret when it starts `offset` bytes in. */
-function base64Core(binary: string, offset: number): string {
-  const encoded = btoa("\0".repeat(offset) + binary).replace(/=+$/, "");
-  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
-}
-
 export function secretNeedles(value: string): EncodedSecret[] {
-  const raw = bytesToBinary(new TextEncoder().encode(value));
+  const raw = latin1(utf8Bytes(value));
   if (raw.length < MIN_SECRET_LENGTH) return [];
   const needles: EncodedSecret[] = [{ text: raw, encoding: "raw" }];
   // deno-lint-ignore no-control-regex
@@ -48,9 +36,9 @@ export function secretNeedles(value: string): EncodedSecret[] {
   needles.push({ text: raw.split("").reverse().join(""), encoding: "written backwards" });
   const jsonString = JSON.stringify(raw).slice(1, -1);
   if (jsonString !== raw) needles.push({ text: jsonString, encoding: "JSON-escaped" });
-  const head = raw.slice(0, MAX_NEEDLE / 2);
-  needles.push({ text: hex(head), encoding: "hex" });
-  needles.push({ text: hex(head).toUpperCase(), encoding: "hex" });
+  const head = hex(latin1Bytes(raw.slice(0, MAX_NEEDLE / 2)));
+  needles.push({ text: head, encoding: "hex" });
+  needles.push({ text: head.toUpperCase(), encoding: "hex" });
   for (const offset of [0, 1, 2]) {
     const core = base64Core(raw.slice(0, (MAX_NEEDLE * 3) / 4 + 3), offset);
     if (core.length < MIN_BASE64_CORE) continue;

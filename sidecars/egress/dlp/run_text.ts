@@ -4,6 +4,7 @@
  * and digests has a run every few dozen characters, and most are decoded to nothing.
  */
 import { Buffer } from "node:buffer";
+import { latin1 } from "../../../lib/bytes.ts";
 import { charTable } from "./stretches.ts";
 
 export function decodeBase64Run(run: string): string {
@@ -15,7 +16,7 @@ export function decodeBase64Run(run: string): string {
 }
 
 export function decodeHex(text: string): string {
-  return Buffer.from(text.slice(0, text.length & ~1), "hex").toString("latin1");
+  return latin1(Buffer.from(text.slice(0, text.length & ~1), "hex"));
 }
 
 const BASE32_VALUES = ((): Int8Array => {
@@ -40,7 +41,7 @@ export function decodeBase32(text: string): string {
       bytes[n++] = (value >>> bits) & 0xff;
     }
   }
-  return Buffer.from(bytes.buffer, 0, n).toString("latin1");
+  return latin1(bytes.subarray(0, n));
 }
 
 /** Bits: hex, base32 upper, base32 lower. */

@@ -5,13 +5,8 @@
  * Ambiguous framing that could smuggle a second request is refused. Pure.
  */
 
-import {
-  type HeaderField,
-  headerList,
-  latin1Bytes,
-  type RequestHead,
-  type ResponseHead,
-} from "./head.ts";
+import { latin1Bytes } from "../../../lib/bytes.ts";
+import { type HeaderField, headerList, type RequestHead, type ResponseHead } from "./head.ts";
 
 export type Framing =
   | { kind: "none" }

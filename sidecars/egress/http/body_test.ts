@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { BodyDelimiter, FramingError, requestFraming, responseFraming } from "./body.ts";
-import { latin1Bytes, type RequestHead, type ResponseHead } from "./head.ts";
+import { latin1Bytes } from "../../../lib/bytes.ts";
+import type { RequestHead, ResponseHead } from "./head.ts";
 
 function req(headers: [string, string][]): RequestHead {
   return {

@@ -7,6 +7,7 @@
  * byte-identical apart from what the caller changed.
  */
 
+import { concat, latin1, latin1Bytes } from "../../../lib/bytes.ts";
 import { canonicalHost, parsePort } from "../../../lib/net/mod.ts";
 
 export interface HeaderField {
@@ -57,7 +58,7 @@ export class HeadParser<T> {
   }
 
   push(chunk: Uint8Array): HeadResult<T> {
-    this.buffer = concat(this.buffer, chunk);
+    this.buffer = concat([this.buffer, chunk]);
     if (this.skipEmptyLines) this.skipLeadingEmptyLines();
     const end = findHeadEnd(this.buffer, this.searchFrom);
     if (end < 0 || end > this.maxBytes) {
@@ -156,28 +157,6 @@ function findHeadEnd(buffer: Uint8Array, from: number): number {
     }
   }
   return -1;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
-export function latin1(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return out;
-}
-
-export function latin1Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
 }
 
 /** Every value of header `name` (case-insensitive), comma-lists split and trimmed. */

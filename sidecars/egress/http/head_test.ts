@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
+import { latin1, latin1Bytes } from "../../../lib/bytes.ts";
 import {
   connectionHas,
   headerList,
-  latin1,
-  latin1Bytes,
   parseAbsoluteTarget,
   parseConnectAuthority,
   requestHeadParser,

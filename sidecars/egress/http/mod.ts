@@ -18,8 +18,6 @@ export {
   formatAuthority,
   type HeaderField,
   headerList,
-  latin1,
-  latin1Bytes,
   parseAbsoluteTarget,
   parseConnectAuthority,
   type RequestHead,

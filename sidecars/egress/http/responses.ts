@@ -1,6 +1,7 @@
 /** The proxy's own answers: block pages and errors that tell the agent why. Pure. */
 
-import { latin1Bytes, serializeResponseHead } from "./head.ts";
+import { latin1Bytes } from "../../../lib/bytes.ts";
+import { serializeResponseHead } from "./head.ts";
 
 export const REASON_HEADER = "X-Bot-Bottle-Reason";
 

@@ -5,7 +5,7 @@
  * found with a rolling hash over every window of the text (linear time). Pure.
  */
 
-import { Buffer } from "node:buffer";
+import { base64Core, hex, latin1, latin1Bytes } from "../../../lib/bytes.ts";
 import type { SecretTable } from "../secrets/mod.ts";
 
 export type FormName = "raw" | "hex" | "base64" | "base64url";
@@ -85,20 +85,16 @@ export function minFragmentBytes(privatePart: string): number {
   return Math.min(MAX_FRAGMENT, Math.max(MIN_FRAGMENT, bytes));
 }
 
-function latin1(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, "latin1"));
-}
-
 function rawVariant(secret: number, text: string, n: number): Variant {
-  return { secret, form: "raw", text: latin1(text), gram: n, bytes: (f, t) => [f, t] };
+  return { secret, form: "raw", text: latin1Bytes(text), gram: n, bytes: (f, t) => [f, t] };
 }
 
 function hexVariant(secret: number, text: string, n: number, upper: boolean): Variant {
-  const hex = Buffer.from(text, "latin1").toString("hex");
+  const digits = hex(latin1Bytes(text));
   return {
     secret,
     form: "hex",
-    text: latin1(upper ? hex.toUpperCase() : hex),
+    text: latin1Bytes(upper ? digits.toUpperCase() : digits),
     gram: 2 * n,
     bytes: (f, t) => [Math.ceil(f / 2), Math.floor(t / 2)],
   };
@@ -112,14 +108,12 @@ function base64Variant(
   offset: number,
   url: boolean,
 ): Variant {
-  const encoded = Buffer.from("\0".repeat(offset) + text, "latin1")
-    .toString(url ? "base64url" : "base64").replace(/=+$/, "");
   const skip = Math.ceil((8 * offset) / 6);
-  const core = encoded.slice(skip, Math.floor((8 * (offset + text.length)) / 6));
+  const core = base64Core(text, offset, url ? "base64url" : "base64");
   return {
     secret,
     form: url ? "base64url" : "base64",
-    text: latin1(core),
+    text: latin1Bytes(core),
     gram: Math.floor((4 * n) / 3),
     bytes: (f, t) => [
       Math.max(0, Math.ceil((6 * (f + skip)) / 8) - offset),
@@ -136,7 +130,7 @@ function variantsOf(secret: number, text: string, n: number): Variant[] {
   }
   const seen = new Set<string>();
   return all.filter((v) => {
-    const key = `${v.gram}:${Buffer.from(v.text).toString("latin1")}`;
+    const key = `${v.gram}:${latin1(v.text)}`;
     if (v.text.length < v.gram || seen.has(key)) return false;
     seen.add(key);
     return true;

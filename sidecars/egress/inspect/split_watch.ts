@@ -6,7 +6,7 @@
  * the body goes, and the refusal comes at its end). Only while DLP is on.
  */
 
-import { Buffer } from "node:buffer";
+import { latin1Bytes } from "../../../lib/bytes.ts";
 import type { DlpWhere } from "../dlp/mod.ts";
 import { FragmentIndex, type GramHit } from "./fragment_index.ts";
 import {
@@ -71,7 +71,7 @@ export class SplitCheck {
       text.includes("%") ? [[text, where], [percentDecoded(text), where]] : [[text, where]]
     );
     for (const [text, where] of texts) {
-      const finding = this.scan(Buffer.from(text, "latin1"), 0, 0, ++this.views);
+      const finding = this.scan(latin1Bytes(text), 0, 0, ++this.views);
       if (finding !== null) return splitBlock(finding, where);
     }
     this.request.commit();

@@ -7,6 +7,7 @@
 
 import { setImmediate } from "node:timers";
 import type { ByteSink, ByteStream } from "../conn_io.ts";
+import { concat } from "../../../lib/bytes.ts";
 
 /** Writes this large go out at once (after what is pending). */
 const DIRECT_BYTES = 16 * 1024;
@@ -43,7 +44,7 @@ export class CoalescingWriter implements ByteSink {
   flush(): Promise<void> {
     if (this.size > 0) {
       const pieces = this.pending;
-      const bytes = pieces.length === 1 ? pieces[0] : join(pieces, this.size);
+      const bytes = pieces.length === 1 ? pieces[0] : concat(pieces);
       this.pending = [];
       this.size = 0;
       this.chain = this.chain.then(() => this.stream.write(bytes)).catch((error: Error) => {
@@ -53,14 +54,4 @@ export class CoalescingWriter implements ByteSink {
     }
     return this.chain;
   }
-}
-
-function join(pieces: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const piece of pieces) {
-    out.set(piece, offset);
-    offset += piece.length;
-  }
-  return out;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { latin1, latin1Bytes } from "../http/head.ts";
+import { latin1, latin1Bytes } from "../../../lib/bytes.ts";
 import type { ProxyContext } from "./context.ts";
 import type { Decision } from "../policy/decide.ts";
 import { dialOrigin, ExchangeError } from "./origin.ts";

@@ -6,6 +6,7 @@
 
 import { type HeaderField, headerList, type ResponseHead } from "../http/mod.ts";
 import { type Needle, replaceAll, StreamReplacer } from "../secrets/mod.ts";
+import { concat } from "../../../lib/bytes.ts";
 
 /** Content codings the proxy can decode, by their HTTP names. */
 const DECODABLE = new Set(["gzip", "x-gzip", "deflate", "br"]);
@@ -149,12 +150,5 @@ export function redacting(
 
 /** The pieces as one array (no copy when there is only one). */
 export function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : concat(parts);
 }

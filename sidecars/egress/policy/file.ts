@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
 import { type CompiledPolicy, compilePolicy, PolicyError } from "./decide.ts";
 import type { EgressPolicy } from "./wire.ts";
+import { sha256Hex } from "../../../lib/sha256.ts";
 
 /** A compiled policy and the sha256 of the exact file text it came from. */
 export interface LoadedPolicy {
@@ -14,10 +14,6 @@ export interface LoadedPolicy {
  * (the policy's alone when the daemon runs without a secrets file).
  */
 export const LOADED_POLICY_FILE = "egress.policy-loaded";
-
-export function policySha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
-}
 
 /** Reads and compiles the policy file; throws with the file name on any problem. */
 export function loadPolicyFile(path: string): LoadedPolicy {
@@ -36,7 +32,7 @@ export function loadPolicyFile(path: string): LoadedPolicy {
   try {
     const policy = compilePolicy(parsed as EgressPolicy);
     loadRouteCas(policy);
-    return { policy, sha256: policySha256(text) };
+    return { policy, sha256: sha256Hex(text) };
   } catch (error) {
     if (error instanceof PolicyError) throw new PolicyError(`${path}: ${error.message}`);
     throw error;

@@ -10,13 +10,7 @@ export {
   type Decision,
   PolicyError,
 } from "./decide.ts";
-export {
-  LOADED_POLICY_FILE,
-  type LoadedPolicy,
-  loadPolicyFile,
-  pemCertificates,
-  policySha256,
-} from "./file.ts";
+export { LOADED_POLICY_FILE, type LoadedPolicy, loadPolicyFile, pemCertificates } from "./file.ts";
 export {
   type CompiledRoute,
   hasUpstreamOverride,

@@ -5,6 +5,7 @@
  */
 
 import { Buffer } from "node:buffer";
+import { base64Core, latin1Bytes } from "../../../lib/bytes.ts";
 import type { Needle } from "./needles.ts";
 
 /** Base64 cores shorter than this are too likely to occur by chance in other data. */
@@ -15,14 +16,6 @@ interface Form {
   bytes: (text: string) => string;
 }
 
-function base64(text: string, alphabet: "base64" | "base64url", offset: 0 | 1 | 2): string {
-  const encoded = Buffer.from("\0".repeat(offset) + text, "latin1").toString(alphabet)
-    .replace(/=+$/, "");
-  const bytes = offset + text.length;
-  // Characters made only of the text's bits (RFC 4648: 6 bits each).
-  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * bytes) / 6));
-}
-
 const FORMS: Form[] = [
   { name: "raw", bytes: (t) => t },
   { name: "base64", bytes: (t) => Buffer.from(t, "latin1").toString("base64") },
@@ -30,7 +23,7 @@ const FORMS: Form[] = [
   ...([0, 1, 2] as const).flatMap((offset) =>
     (["base64", "base64url"] as const).map((alphabet) => ({
       name: `${alphabet}@${offset}`,
-      bytes: (t: string): string => base64(t, alphabet, offset),
+      bytes: (t: string): string => base64Core(t, offset, alphabet),
     }))
   ),
   { name: "percent", bytes: (t) => encodeURIComponent(t) },
@@ -46,8 +39,8 @@ export function encodedNeedles(value: string, replacement: string, label: string
     const encoded = form.bytes(value);
     if (form.name !== "raw" && (encoded.length < MIN_CORE || encoded === value)) continue;
     needles.push({
-      bytes: Buffer.from(encoded, "latin1"),
-      replacement: Buffer.from(form.bytes(replacement), "latin1"),
+      bytes: latin1Bytes(encoded),
+      replacement: latin1Bytes(form.bytes(replacement)),
       label,
     });
   }

@@ -1,6 +1,6 @@
 /** Reading the secrets file (see wire.ts); errors name the file, never a value. */
 
-import { policySha256 } from "../policy/mod.ts";
+import { sha256Hex } from "../../../lib/sha256.ts";
 import { compileSecrets, SecretsError, type SecretTable } from "./table.ts";
 
 export interface LoadedSecrets {
@@ -23,7 +23,7 @@ export function loadSecretsFile(path: string, bottle: string): LoadedSecrets {
     throw new SecretsError(`secrets file ${path} is not valid JSON`);
   }
   try {
-    return { secrets: compileSecrets(parsed, bottle), sha256: policySha256(text) };
+    return { secrets: compileSecrets(parsed, bottle), sha256: sha256Hex(text) };
   } catch (error) {
     if (error instanceof SecretsError) throw new SecretsError(`${path}: ${error.message}`);
     throw error;

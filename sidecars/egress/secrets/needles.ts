@@ -5,7 +5,7 @@
  * ten times faster than Buffer#indexOf here.
  */
 
-import { Buffer } from "node:buffer";
+import { concat, latin1, latin1Bytes } from "../../../lib/bytes.ts";
 
 export interface Needle {
   bytes: Uint8Array;
@@ -24,14 +24,6 @@ interface Hit {
 interface Prepared {
   needle: Needle;
   text: string;
-}
-
-function view(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function latin1(bytes: Uint8Array): string {
-  return view(bytes).toString("latin1");
 }
 
 /** Earliest hit at or after `from`; at equal positions the longest needle wins. */
@@ -84,12 +76,9 @@ function pendingPrefix(buffer: Uint8Array, from: number, needles: readonly Prepa
   return hold;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
+/** `a` then `b`: `b` itself when nothing is carried (no copy). */
+function joined(a: Uint8Array, b: Uint8Array): Uint8Array {
+  return a.length === 0 ? b : concat([a, b]);
 }
 
 /** Needle lists are long-lived (one per secrets table): prepared once each. */
@@ -132,7 +121,7 @@ export class StreamReplacer {
    * the start of a needle, so a stream that pauses (server-sent events) is not delayed.
    */
   push(chunk: Uint8Array): Uint8Array[] {
-    return this.scan(concat(this.carry, chunk), false);
+    return this.scan(joined(this.carry, chunk), false);
   }
 
   /** Everything still held. */
@@ -163,7 +152,7 @@ export class StreamReplacer {
 export function replaceAll(text: string, needles: readonly Needle[]): string {
   if (needles.length === 0) return text;
   const replacer = new StreamReplacer(needles);
-  const parts = [...replacer.push(Buffer.from(text, "latin1")), ...replacer.end()];
+  const parts = [...replacer.push(latin1Bytes(text)), ...replacer.end()];
   return parts.map(latin1).join("");
 }
 
@@ -188,7 +177,7 @@ export class StreamDetector {
 
   /** The first needle found in what was pushed so far (including this chunk), or null. */
   push(chunk: Uint8Array): Needle | null {
-    const buffer = concat(this.tail, chunk);
+    const buffer = joined(this.tail, chunk);
     this.pushed += chunk.length;
     const hit = new HitFinder(latin1(buffer), this.needles).find(0);
     this.tail = buffer.slice(buffer.length - pendingPrefix(buffer, 0, this.needles));

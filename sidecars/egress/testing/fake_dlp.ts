@@ -4,6 +4,7 @@
  * hold-back contract as the real engine.
  */
 
+import { latin1 } from "../../../lib/bytes.ts";
 import type { BodyScan, DlpEngine, DlpFinding, DlpWhere } from "../dlp/types.ts";
 import type { DlpFactory } from "../proxy.ts";
 
@@ -33,7 +34,7 @@ class FakeBodyScan implements BodyScan {
   }
 
   push(chunk: Uint8Array): DlpFinding[] {
-    const text = this.tail + new TextDecoder("latin1").decode(chunk);
+    const text = this.tail + latin1(chunk);
     this.pushed += chunk.length;
     this.tail = text.slice(Math.max(0, text.length - this.window));
     return findings(text, "body").filter((f) => {

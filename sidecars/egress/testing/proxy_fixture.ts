@@ -7,6 +7,7 @@ import { type EgressProxy, startProxy } from "../proxy.ts";
 import { dnsResolver, withNameOverrides } from "../upstream/mod.ts";
 import { type EchoServer, startEchoServer, startOrigin, type TestOrigin } from "./origins.ts";
 import { eventually } from "./wait.ts";
+import { poll } from "../../../lib/wait.ts";
 
 export interface ProxyFixture {
   socket: string;
@@ -104,12 +105,8 @@ export async function leaveDeadSocket(path: string): Promise<void> {
 }
 
 export async function waitForAudit(lines: () => AuditEntry[], count: number): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (lines().length < count) {
-    if (Date.now() > deadline) {
-      throw new Error(`expected ${count} audit lines, got ${lines().length}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!await poll(() => lines().length >= count, { timeoutMs: 5000 })) {
+    throw new Error(`expected ${count} audit lines, got ${lines().length}`);
   }
   assert.equal(lines().length, count);
 }

@@ -4,8 +4,6 @@ import { BufferedReader, type ByteSink, connStream, writeAll } from "../conn_io.
 import {
   BodyDelimiter,
   type HeaderField,
-  latin1,
-  latin1Bytes,
   readHead,
   relayBody,
   responseFraming,
@@ -13,6 +11,7 @@ import {
   responseHeadParser,
 } from "../http/mod.ts";
 import { withTimeout } from "./wait.ts";
+import { concat, latin1, latin1Bytes } from "../../../lib/bytes.ts";
 
 export interface RawResponse {
   status: number;
@@ -67,7 +66,7 @@ export class RawClient {
       },
     };
     await relayBody(this.reader, sink, new BodyDelimiter(framing.framing), () => {});
-    const body = latin1(concatAll(chunks));
+    const body = latin1(concat(chunks));
     return { status: head.status, headers: head.headers, body };
   }
 
@@ -126,16 +125,6 @@ export function content(response: RawResponse): string {
   return header(response, "transfer-encoding")?.toLowerCase() === "chunked"
     ? decodeChunked(response.body)
     : response.body;
-}
-
-function concatAll(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 /** One request on a fresh connection: sends `request`, reads one response, closes. */

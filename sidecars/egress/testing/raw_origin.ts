@@ -3,8 +3,8 @@
  * every byte it received, across connections, so a test can tell what never reached it, and
  * answers each Content-Length request `200 ok` (keep-alive).
  */
-import { Buffer } from "node:buffer";
-import { closeQuietly } from "../conn_io.ts";
+import { latin1, utf8Bytes } from "../../../lib/bytes.ts";
+import { serveOn } from "./listener.ts";
 import { mintServerCert } from "./tls.ts";
 import { generateCa } from "../tls/ca.ts";
 
@@ -19,7 +19,7 @@ export interface RawOrigin {
   close(): Promise<void>;
 }
 
-const OK = new TextEncoder().encode("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+const OK = utf8Bytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 
 export async function startRawOrigin(tls: boolean, names: string[] = []): Promise<RawOrigin> {
   let caPem: string | null = null;
@@ -39,54 +39,29 @@ export async function startRawOrigin(tls: boolean, names: string[] = []): Promis
   }
   const chunks: string[] = [];
   let answered = 0;
-  const open = new Set<Deno.Conn>();
-  const handlers: Promise<void>[] = [];
-  const serve = async (conn: Deno.Conn): Promise<void> => {
+  // An error ends a connection: the proxy closed it (e.g. a blocked body).
+  const server = serveOn(listener, async (conn) => {
     let pending = "";
     const buffer = new Uint8Array(16 * 1024);
-    try {
-      for (;;) {
-        const n = await conn.read(buffer);
-        if (n === null) return;
-        const text = Buffer.from(buffer.subarray(0, n)).toString("latin1");
-        chunks.push(text);
-        pending += text;
-        for (let end = complete(pending); end > 0; end = complete(pending)) {
-          pending = pending.slice(end);
-          answered++;
-          await conn.write(OK);
-        }
-      }
-    } catch {
-      // the proxy closed the connection (e.g. a blocked body)
-    } finally {
-      closeQuietly(conn);
-      open.delete(conn);
-    }
-  };
-  const accepting = (async (): Promise<void> => {
     for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch {
-        return;
+      const n = await conn.read(buffer);
+      if (n === null) return;
+      const text = latin1(buffer.subarray(0, n));
+      chunks.push(text);
+      pending += text;
+      for (let end = complete(pending); end > 0; end = complete(pending)) {
+        pending = pending.slice(end);
+        answered++;
+        await conn.write(OK);
       }
-      open.add(conn);
-      handlers.push(serve(conn));
     }
-  })();
+  });
   return {
-    port: (listener.addr as Deno.NetAddr).port,
+    port: server.port,
     caPem,
     received: () => chunks.join(""),
     answered: () => answered,
-    async close(): Promise<void> {
-      listener.close();
-      for (const conn of open) closeQuietly(conn);
-      await accepting;
-      await Promise.all(handlers);
-    },
+    close: server.close,
   };
 }
 

@@ -1,4 +1,5 @@
 /** Waiting in tests, bounded: a promise with a deadline, and polling until a check holds. */
+import { waitUntil } from "../../../lib/wait.ts";
 
 export const TEST_TIMEOUT_MS = 10_000;
 
@@ -20,15 +21,11 @@ export async function withTimeout<T>(
   }
 }
 
-/** Polls `check` every 10 ms until it returns true; fails after `ms`. */
+/** Polls `check` every 10 ms until it returns true; fails after `ms` (lib/wait.ts). */
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   what: string,
   ms = TEST_TIMEOUT_MS,
 ): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitUntil(check, { timeoutMs: ms, what });
 }

@@ -7,6 +7,8 @@ import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
 import type { DlpEngine, DlpFinding } from "../types.ts";
 import type { Rng } from "./random.ts";
+import { unicodeEscapedJson } from "./corpus/carriers.ts";
+import { latin1, utf8Bytes } from "../../../../lib/bytes.ts";
 
 export type Carrier = (engine: DlpEngine, text: string, r: Rng) => DlpFinding[];
 
@@ -33,21 +35,7 @@ export function pushChunked(
 
 /** A header value as the proxy hands it over: the UTF-8 bytes, one char per byte. */
 function wire(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1");
-}
-
-function bytes(text: string): Uint8Array {
-  return Buffer.from(text, "utf8");
-}
-
-/** JSON with every third letter or digit written as `\u00XX` and `/` as `\/`. */
-function unicodeEscaped(text: string): string {
-  let n = 0;
-  return JSON.stringify({ note: text }).replace(/\\u[0-9a-fA-F]{4}|\\.|[A-Za-z0-9_/]/g, (m) => {
-    if (m.length > 1) return m;
-    if (m === "/") return "\\/";
-    return n++ % 3 === 0 ? `\\u${m.charCodeAt(0).toString(16).padStart(4, "0")}` : m;
-  });
+  return latin1(utf8Bytes(text));
 }
 
 export const CARRIERS: Record<string, Carrier> = {
@@ -58,15 +46,15 @@ export const CARRIERS: Record<string, Carrier> = {
       { name: "Accept", value: "*/*" },
       { name: "X-Note", value: wire(t.replace(/\r?\n/g, "\\n")) },
     ]),
-  "raw body": (e, t, r) => pushChunked(e, bytes(`note:\n${t}\nend\n`), "text/plain", null, r),
+  "raw body": (e, t, r) => pushChunked(e, utf8Bytes(`note:\n${t}\nend\n`), "text/plain", null, r),
   "json body": (e, t, r) =>
-    pushChunked(e, bytes(JSON.stringify({ id: 1, note: t })), "application/json", null, r),
+    pushChunked(e, utf8Bytes(JSON.stringify({ id: 1, note: t })), "application/json", null, r),
   "json \\u body": (e, t, r) =>
-    pushChunked(e, bytes(unicodeEscaped(t)), "application/json", null, r),
+    pushChunked(e, utf8Bytes(unicodeEscapedJson(t)), "application/json", null, r),
   "form body": (e, t, r) =>
     pushChunked(
       e,
-      bytes(`a=1&note=${encodeURIComponent(t)}&z=2`),
+      utf8Bytes(`a=1&note=${encodeURIComponent(t)}&z=2`),
       "application/x-www-form-urlencoded",
       null,
       r,
@@ -74,7 +62,7 @@ export const CARRIERS: Record<string, Carrier> = {
   "multipart body": (e, t, r) =>
     pushChunked(
       e,
-      bytes(
+      utf8Bytes(
         `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n` +
           `--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\n${t}\r\n--XyZ--\r\n`,
       ),
@@ -85,7 +73,7 @@ export const CARRIERS: Record<string, Carrier> = {
   "multipart base64 part": (e, t, r) =>
     pushChunked(
       e,
-      bytes(
+      utf8Bytes(
         `--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
           `${Buffer.from(`x ${t} y`, "utf8").toString("base64").replace(/.{76}/g, "$&\r\n")}` +
           `\r\n--b1--\r\n`,
@@ -94,11 +82,12 @@ export const CARRIERS: Record<string, Carrier> = {
       null,
       r,
     ),
-  "gzip body": (e, t, r) => pushChunked(e, zlib.gzipSync(bytes(`${t}\n`)), "text/plain", "gzip", r),
+  "gzip body": (e, t, r) =>
+    pushChunked(e, zlib.gzipSync(utf8Bytes(`${t}\n`)), "text/plain", "gzip", r),
   "br body": (e, t, r) =>
     pushChunked(
       e,
-      zlib.brotliCompressSync(bytes(JSON.stringify({ note: t }))),
+      zlib.brotliCompressSync(utf8Bytes(JSON.stringify({ note: t }))),
       "application/json",
       "br",
       r,

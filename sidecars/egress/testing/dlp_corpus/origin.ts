@@ -5,7 +5,8 @@
  * Its HTTP/1.1 parsing is its own, not the proxy's: it is the witness of what got out.
  */
 import type { RecordedRequest } from "../../dlp/testing/corpus/leak.ts";
-import { latin1Of } from "../../dlp/testing/corpus/wire.ts";
+import { latin1 } from "../../../../lib/bytes.ts";
+import { serveOn } from "../listener.ts";
 
 export interface OriginRecord extends RecordedRequest {
   tag: number | null;
@@ -115,7 +116,7 @@ class Incoming {
       if (f.left < 0) {
         const eol = indexOfCrlf(rest);
         if (eol < 0) return { rest, done: false };
-        const size = parseInt(latin1Of(rest.subarray(0, eol)).split(";")[0], 16);
+        const size = parseInt(latin1(rest.subarray(0, eol)).split(";")[0], 16);
         rest = rest.subarray(eol + 2);
         if (!Number.isFinite(size) || size < 0) throw new Error("bad chunk size");
         if (size === 0) {
@@ -152,8 +153,6 @@ export function startRecordingOrigin(
   const listener = tls === null
     ? Deno.listen({ hostname: "127.0.0.1", port: 0 })
     : Deno.listenTls({ hostname: "127.0.0.1", port: 0, cert: tls.certPem, key: tls.keyPem });
-  const open = new Set<Deno.Conn>();
-  const handlers: Promise<void>[] = [];
   let count = 0;
   const keep = (record: OriginRecord): void => {
     count++;
@@ -161,7 +160,7 @@ export function startRecordingOrigin(
     list.push(record);
     records.set(record.tag, list);
   };
-  const serve = async (conn: Deno.Conn): Promise<void> => {
+  const server = serveOn(listener, async (conn) => {
     let buffer: Uint8Array = new Uint8Array(0);
     let current: Incoming | null = null;
     const chunk = new Uint8Array(64 * 1024);
@@ -177,7 +176,7 @@ export function startRecordingOrigin(
               if (buffer.length > MAX_HEAD) throw new Error("head too large");
               break;
             }
-            current = new Incoming(latin1Of(buffer.subarray(0, end + 2)));
+            current = new Incoming(latin1(buffer.subarray(0, end + 2)));
             buffer = buffer.subarray(end + 4);
           }
           const { rest, done } = current.feed(buffer);
@@ -195,46 +194,17 @@ export function startRecordingOrigin(
       else if (buffer.length > 0) {
         keep({
           tag: null,
-          head: latin1Of(buffer.subarray(0, MAX_HEAD)),
+          head: latin1(buffer.subarray(0, MAX_HEAD)),
           body: new Uint8Array(0),
           complete: false,
         });
       }
-      open.delete(conn);
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
     }
-  };
-  const accepting = (async (): Promise<void> => {
-    for (;;) {
-      let conn: Deno.Conn;
-      try {
-        conn = await listener.accept();
-      } catch {
-        return;
-      }
-      open.add(conn);
-      handlers.push(serve(conn));
-    }
-  })();
+  });
   return {
-    port: (listener.addr as Deno.NetAddr).port,
+    port: server.port,
     count: () => count,
-    connections: () => open.size,
-    async close(): Promise<void> {
-      listener.close();
-      for (const conn of open) {
-        try {
-          conn.close();
-        } catch {
-          // already closed
-        }
-      }
-      await accepting;
-      await Promise.allSettled(handlers);
-    },
+    connections: server.open,
+    close: server.close,
   };
 }

@@ -28,9 +28,9 @@ import {
 import { ALNUM, HEX, Rng } from "../../dlp/testing/random.ts";
 import { sample, SAMPLES } from "../../dlp/testing/samples.ts";
 import type { InjectedSecret } from "../../secrets/mod.ts";
-import { header, type RawClient, type RawResponse } from "../mod.ts";
+import { header, type RawClient, type RawResponse, withTimeout } from "../mod.ts";
 import { type CaseOutcome, type CorpusReport, summarize } from "./report.ts";
-import { Connections, startWorld, timeout, type World } from "./world.ts";
+import { Connections, startWorld, type World } from "./world.ts";
 
 export interface CorpusOptions {
   seed?: number;
@@ -60,9 +60,9 @@ async function exchange(
     for (const piece of pieces) await conn.send(piece);
   })().catch(() => {});
   try {
-    return await timeout(conn.readResponse(request.method), timeoutMs, "response");
+    return await withTimeout(conn.readResponse(request.method), "response", timeoutMs);
   } finally {
-    await timeout(writing, timeoutMs, "request write").catch(() => {});
+    await withTimeout(writing, "request write", timeoutMs).catch(() => {});
   }
 }
 

@@ -18,7 +18,9 @@ import {
   serveLoopback,
   testCa,
   testPolicy,
+  withTimeout,
 } from "../mod.ts";
+import { poll } from "../../../../lib/wait.ts";
 import { type Records, startRecordingOrigin } from "./origin.ts";
 
 /** The proxy world: origins, proxy with the real engine, a TCP door for CONNECT. */
@@ -80,10 +82,7 @@ export async function startWorld(hosts: string[], secrets: InjectedSecret[]): Pr
     audit,
     requests: () => plain.count() + tls.count(),
     async settled(ms: number): Promise<void> {
-      const deadline = Date.now() + ms;
-      while (plain.connections() + tls.connections() > 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await poll(() => plain.connections() + tls.connections() === 0, { timeoutMs: ms });
     },
     async close(): Promise<void> {
       await door.close();
@@ -132,16 +131,6 @@ async function tunnel(door: LoopbackServer, authority: string, caPem: string): P
   }
 }
 
-export function timeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Kept-alive connections of one worker, by transport and host (a few at most). */
 export class Connections {
   private readonly open = new Map<string, RawClient>();
@@ -163,10 +152,10 @@ export class Connections {
     }
     const client = transport === "http"
       ? await RawClient.connect(this.world.socket)
-      : await timeout(
+      : await withTimeout(
         tunnel(this.world.door, `${host}:${this.world.tlsPort}`, this.world.caPem),
-        this.timeoutMs,
         "CONNECT and TLS",
+        this.timeoutMs,
       );
     return { client, reused: false };
   }

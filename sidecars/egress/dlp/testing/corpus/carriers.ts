@@ -6,7 +6,8 @@
  */
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
-import { utf8, type WireRequest } from "./wire.ts";
+import type { WireRequest } from "./wire.ts";
+import { latin1, utf8Bytes } from "../../../../../lib/bytes.ts";
 
 /** Null when the text cannot travel this way (a header name takes token characters only). */
 export type WireCarrier = (text: string) => WireRequest | null;
@@ -29,7 +30,7 @@ function post(
 
 /** A header value as the wire carries it: UTF-8 bytes, line breaks written as `\n`. */
 function headerValue(text: string): string {
-  return Buffer.from(text.replace(/\r?\n/g, "\\n"), "utf8").toString("latin1");
+  return latin1(utf8Bytes(text.replace(/\r?\n/g, "\\n")));
 }
 
 /** JSON with every third letter or digit written as `\u00XX` and `/` as `\/`. */
@@ -62,21 +63,21 @@ export const WIRE_CARRIERS: Record<string, WireCarrier> = {
     TOKEN.test(t)
       ? { method: "GET", path: "/v1/ping", headers: [...COMMON, [`X-${t}`, "1"]] }
       : null,
-  "raw body": (t) => post("/v1/notes", "text/plain", utf8(`note:\n${t}\nend\n`)),
+  "raw body": (t) => post("/v1/notes", "text/plain", utf8Bytes(`note:\n${t}\nend\n`)),
   "json body": (t) =>
-    post("/v1/notes", "application/json", utf8(JSON.stringify({ id: 1, note: t }))),
-  "json \\u body": (t) => post("/v1/notes", "application/json", utf8(unicodeEscapedJson(t))),
+    post("/v1/notes", "application/json", utf8Bytes(JSON.stringify({ id: 1, note: t }))),
+  "json \\u body": (t) => post("/v1/notes", "application/json", utf8Bytes(unicodeEscapedJson(t))),
   "form body": (t) =>
     post(
       "/v1/notes",
       "application/x-www-form-urlencoded",
-      utf8(new URLSearchParams({ a: "1", note: t, z: "2" }).toString()),
+      utf8Bytes(new URLSearchParams({ a: "1", note: t, z: "2" }).toString()),
     ),
   "multipart body": (t) =>
     post(
       "/v1/upload",
       "multipart/form-data; boundary=XyZ",
-      utf8(
+      utf8Bytes(
         `--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n` +
           `--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\n${t}\r\n--XyZ--\r\n`,
       ),
@@ -85,23 +86,30 @@ export const WIRE_CARRIERS: Record<string, WireCarrier> = {
     post(
       "/v1/upload",
       "multipart/mixed; boundary=b1",
-      utf8(
+      utf8Bytes(
         `--b1\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n` +
           `${Buffer.from(`x ${t} y`, "utf8").toString("base64").replace(/.{76}/g, "$&\r\n")}` +
           `\r\n--b1--\r\n`,
       ),
     ),
   "gzip body": (t) =>
-    post("/v1/notes", "text/plain", zlib.gzipSync(utf8(`${t}\n`)), [["Content-Encoding", "gzip"]]),
+    post("/v1/notes", "text/plain", zlib.gzipSync(utf8Bytes(`${t}\n`)), [[
+      "Content-Encoding",
+      "gzip",
+    ]]),
   "br body": (t) =>
     post(
       "/v1/notes",
       "application/json",
-      zlib.brotliCompressSync(utf8(JSON.stringify({ note: t }))),
+      zlib.brotliCompressSync(utf8Bytes(JSON.stringify({ note: t }))),
       [["Content-Encoding", "br"]],
     ),
   "chunked body": (t) => ({
-    ...post("/v1/notes", "application/json", utf8(JSON.stringify({ id: 7, note: t, end: true }))),
+    ...post(
+      "/v1/notes",
+      "application/json",
+      utf8Bytes(JSON.stringify({ id: 7, note: t, end: true })),
+    ),
     chunkSize: 9,
   }),
 };

@@ -5,8 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
-import { utf8 } from "./wire.ts";
-import { bytesToBinary } from "../../binary.ts";
+import { concat, latin1, utf8Bytes } from "../../../../../lib/bytes.ts";
 import { crc32 } from "../../checksum.ts";
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -31,15 +30,15 @@ export function base32(bytes: Uint8Array): string {
 }
 
 export function base64(bytes: Uint8Array | string): string {
-  return Buffer.from(typeof bytes === "string" ? utf8(bytes) : bytes).toString("base64");
+  return Buffer.from(typeof bytes === "string" ? utf8Bytes(bytes) : bytes).toString("base64");
 }
 
 export function base64url(bytes: Uint8Array | string): string {
-  return Buffer.from(typeof bytes === "string" ? utf8(bytes) : bytes).toString("base64url");
+  return Buffer.from(typeof bytes === "string" ? utf8Bytes(bytes) : bytes).toString("base64url");
 }
 
 export function hex(bytes: Uint8Array | string): string {
-  return Buffer.from(typeof bytes === "string" ? utf8(bytes) : bytes).toString("hex");
+  return Buffer.from(typeof bytes === "string" ? utf8Bytes(bytes) : bytes).toString("hex");
 }
 
 /** UTF-16 code units, little- or big-endian, with an optional byte order mark. */
@@ -57,17 +56,7 @@ export function utf16(text: string, endian: "le" | "be", bom = false): Uint8Arra
 
 /** CRC-32 of bytes (the zip format's checksum). */
 export function crc32Bytes(bytes: Uint8Array): number {
-  return crc32(bytesToBinary(bytes));
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return crc32(latin1(bytes));
 }
 
 /** A zip archive whose members are deflated (method 8), as `zip -r` writes them. */
@@ -76,9 +65,9 @@ export function zipArchive(files: Array<[string, string | Uint8Array]>): Uint8Ar
   const centrals: Uint8Array[] = [];
   let offset = 0;
   for (const [name, content] of files) {
-    const data = typeof content === "string" ? utf8(content) : content;
+    const data = typeof content === "string" ? utf8Bytes(content) : content;
     const packed = zlib.deflateRawSync(data);
-    const nameBytes = utf8(name);
+    const nameBytes = utf8Bytes(name);
     const crc = crc32Bytes(data);
     const local = new DataView(new ArrayBuffer(30));
     local.setUint32(0, 0x04034b50, true);
@@ -122,11 +111,11 @@ export function zipArchive(files: Array<[string, string | Uint8Array]>): Uint8Ar
 export function tarArchive(files: Array<[string, string]>): Uint8Array {
   const blocks: Uint8Array[] = [];
   const field = (block: Uint8Array, at: number, length: number, text: string): void => {
-    block.set(utf8(text).subarray(0, length), at);
+    block.set(utf8Bytes(text).subarray(0, length), at);
   };
   const octal = (n: number, width: number): string => n.toString(8).padStart(width - 1, "0");
   for (const [name, content] of files) {
-    const data = utf8(content);
+    const data = utf8Bytes(content);
     const head = new Uint8Array(512);
     field(head, 0, 100, name);
     field(head, 100, 8, octal(0o644, 8));

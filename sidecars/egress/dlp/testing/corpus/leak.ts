@@ -10,7 +10,7 @@
  */
 import { Buffer } from "node:buffer";
 import zlib from "node:zlib";
-import { latin1Of, utf8 } from "./wire.ts";
+import { base64Core, hex, latin1, latin1Bytes, utf8Bytes } from "../../../../../lib/bytes.ts";
 
 export interface LeakForm {
   label: string;
@@ -22,14 +22,7 @@ export interface LeakForm {
 const MIN_HALVED = 16;
 
 function bytesText(text: string): string {
-  return latin1Of(utf8(text));
-}
-
-/** The base64 characters that depend only on the secret when it starts `offset` bytes in. */
-function base64Core(binary: string, offset: number, url: boolean): string {
-  const encoded = Buffer.from("\0".repeat(offset) + binary, "latin1")
-    .toString(url ? "base64url" : "base64").replace(/=+$/, "");
-  return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
+  return latin1(utf8Bytes(text));
 }
 
 function utf16Text(text: string, endian: "le" | "be"): string {
@@ -55,14 +48,14 @@ export function leakForms(
     { label: "header-escaped", text: bytesText(secret.replace(/\r?\n/g, "\\n")) },
     { label: "url-encoded", text: encodeURIComponent(secret) },
     { label: "form-encoded", text: new URLSearchParams({ x: secret }).toString().slice(2) },
-    { label: "hex", text: Buffer.from(raw, "latin1").toString("hex") },
-    { label: "HEX", text: Buffer.from(raw, "latin1").toString("hex").toUpperCase() },
+    { label: "hex", text: hex(latin1Bytes(raw)) },
+    { label: "HEX", text: hex(latin1Bytes(raw)).toUpperCase() },
     { label: "utf-16le", text: utf16Text(secret, "le") },
     { label: "utf-16be", text: utf16Text(secret, "be") },
   ];
   for (const offset of [0, 1, 2]) {
-    whole.push({ label: `base64@${offset}`, text: base64Core(raw, offset, false) });
-    whole.push({ label: `base64url@${offset}`, text: base64Core(raw, offset, true) });
+    whole.push({ label: `base64@${offset}`, text: base64Core(raw, offset) });
+    whole.push({ label: `base64url@${offset}`, text: base64Core(raw, offset, "base64url") });
   }
   extra.forEach((text, i) => whole.push({ label: `case form ${i}`, text: bytesText(text) }));
   const seen = new Set<string>();
@@ -177,7 +170,7 @@ function zipMembers(text: string): string[] {
     if (method === 0) out.push(text.slice(start, start + bytes.readUInt32LE(18)));
     else if (method === 8) {
       const inflated = tryDecompress("raw", data);
-      if (inflated !== null) out.push(latin1Of(inflated));
+      if (inflated !== null) out.push(latin1(inflated));
     }
   }
   return out;
@@ -206,7 +199,7 @@ function decodings(view: string): string[] {
     at = view.indexOf("\x1f\x8b", at + 2)
   ) {
     const inflated = tryDecompress("gzip", Buffer.from(view.slice(at), "latin1"));
-    if (inflated !== null) out.push(latin1Of(inflated));
+    if (inflated !== null) out.push(latin1(inflated));
   }
   out.push(...zipMembers(view));
   return out.filter((v) => v.length >= 8 && v !== view);
@@ -227,11 +220,11 @@ export function recordedViews(
   for (const { head, body } of requests) {
     roots.push(head);
     if (body.length === 0) continue;
-    roots.push(latin1Of(body));
+    roots.push(latin1(body));
     const coding = /^content-encoding:\s*([^\r\n]+)/im.exec(head)?.[1]?.trim().toLowerCase();
     if (coding !== undefined) {
       const decoded = tryDecompress(coding, body);
-      if (decoded !== null) roots.push(latin1Of(decoded));
+      if (decoded !== null) roots.push(latin1(decoded));
     }
   }
   return expandViews(roots, limits);

@@ -4,7 +4,8 @@ import zlib from "node:zlib";
 import { unicodeEscapedJson } from "./carriers.ts";
 import { base64, tarArchive, utf16, zipArchive } from "./encode.ts";
 import { findLeaks, leakForms, type RecordedRequest, recordedViews } from "./leak.ts";
-import { latin1Of, requestPieces, utf8 } from "./wire.ts";
+import { requestPieces } from "./wire.ts";
+import { latin1, utf8Bytes } from "../../../../../lib/bytes.ts";
 
 const SECRET = "ghp_Zx81LmQ0aBvW3yTt9nRk2PdFh6Jc4Ls7Ue5Gq0";
 
@@ -12,7 +13,7 @@ function record(
   body: Uint8Array | string,
   head = "POST /c1/x HTTP/1.1\r\nHost: h\r\n",
 ): RecordedRequest {
-  return { head, body: typeof body === "string" ? utf8(body) : body };
+  return { head, body: typeof body === "string" ? utf8Bytes(body) : body };
 }
 
 function leaked(records: RecordedRequest[], wholeOnly = false, extra: string[] = []): string[] {
@@ -31,15 +32,18 @@ Deno.test("corpus leak detector: finds a secret in every encoding a body can car
     ["base64url", record(Buffer.from(doc("abc")).toString("base64url"))],
     ["hex", record(Buffer.from(doc("")).toString("hex").toUpperCase())],
     ["double base64", record(base64(base64(doc("a"))))],
-    ["base64 of gzip", record(base64(zlib.gzipSync(utf8(doc("")))))],
+    ["base64 of gzip", record(base64(zlib.gzipSync(utf8Bytes(doc("")))))],
     [
       "gzip content-encoding",
-      record(zlib.gzipSync(utf8(doc(""))), "POST /c1/x HTTP/1.1\r\nContent-Encoding: gzip\r\n"),
+      record(
+        zlib.gzipSync(utf8Bytes(doc(""))),
+        "POST /c1/x HTTP/1.1\r\nContent-Encoding: gzip\r\n",
+      ),
     ],
     [
       "br content-encoding",
       record(
-        zlib.brotliCompressSync(utf8(doc(""))),
+        zlib.brotliCompressSync(utf8Bytes(doc(""))),
         "POST /c1/x HTTP/1.1\r\nContent-Encoding: br\r\n",
       ),
     ],
@@ -53,7 +57,7 @@ Deno.test("corpus leak detector: finds a secret in every encoding a body can car
   for (const [name, r] of carriers) assert.notDeepEqual(leaked([r]), [], name);
   // A compressed upload cut off by the block: what did arrive is decoded as far as it goes.
   const noise = Buffer.from(crypto.getRandomValues(new Uint8Array(6000))).toString("hex");
-  const gz = zlib.gzipSync(utf8(doc("") + noise));
+  const gz = zlib.gzipSync(utf8Bytes(doc("") + noise));
   const cut = record(
     gz.subarray(0, gz.length / 2),
     "POST /c1/x HTTP/1.1\r\nContent-Encoding: gzip\r\n",
@@ -74,17 +78,17 @@ Deno.test("corpus leak detector: nothing in unrelated traffic", () => {
     c: "0123456789abcdef",
   });
   assert.deepEqual(leaked([record(body)]), []);
-  assert.deepEqual(leaked([record(zlib.gzipSync(utf8("ghp_ only a prefix")))]), []);
+  assert.deepEqual(leaked([record(zlib.gzipSync(utf8Bytes("ghp_ only a prefix")))]), []);
 });
 
 Deno.test("corpus wire: chunked bodies are framed in small chunks and end with 0", () => {
-  const body = utf8("abcdefghijklmnopqrstuvwxyz".repeat(3));
+  const body = utf8Bytes("abcdefghijklmnopqrstuvwxyz".repeat(3));
   const pieces = requestPieces(
     { method: "POST", path: "/p", headers: [], body, chunkSize: 5 },
     "/p",
     "h:1",
   );
-  const wire = pieces.map(latin1Of).join("");
+  const wire = pieces.map(latin1).join("");
   assert.match(wire, /^POST \/p HTTP\/1\.1\r\nHost: h:1\r\nTransfer-Encoding: chunked\r\n\r\n/);
   const frames = wire.slice(wire.indexOf("\r\n\r\n") + 4);
   let rest = frames;
@@ -97,7 +101,7 @@ Deno.test("corpus wire: chunked bodies are framed in small chunks and end with 0
     content += rest.slice(eol + 2, eol + 2 + size);
     rest = rest.slice(eol + 2 + size + 2);
   }
-  assert.equal(content, latin1Of(body));
+  assert.equal(content, latin1(body));
   assert.ok(frames.endsWith("0\r\n\r\n"));
   assert.ok(pieces.length > 3, "written in several pieces");
 });

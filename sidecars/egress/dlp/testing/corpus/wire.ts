@@ -4,6 +4,7 @@
  * tunnel), with the secrets that must not reach the origin once the proxy blocks it.
  * Here: the types and the request bytes as they go on the wire. Pure.
  */
+import { latin1, latin1Bytes } from "../../../../../lib/bytes.ts";
 
 export type Transport = "http" | "https";
 export const TRANSPORTS: readonly Transport[] = ["http", "https"];
@@ -51,27 +52,6 @@ export interface CorpusCase {
 /** The host positives go to: an ordinary allowed destination, no route, no credential. */
 export const EXFIL_HOST = "upload.example.net";
 
-const encoder = new TextEncoder();
-
-export function utf8(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** One char per byte (header values and request lines travel like this). */
-export function latin1Of(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  }
-  return out;
-}
-
-export function bytesOfLatin1(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
-  return out;
-}
-
 /** Chunk sizes cycle through 1..max in a fixed stride, so every split point occurs. */
 function chunkSizes(total: number, max: number): number[] {
   const sizes: number[] = [];
@@ -104,7 +84,7 @@ export function requestPieces(
   }
   const head = `${request.method} ${target} HTTP/1.1\r\n` +
     fields.map(([name, value]) => `${name}: ${value}\r\n`).join("") + "\r\n";
-  const pieces: Uint8Array[] = [bytesOfLatin1(head)];
+  const pieces: Uint8Array[] = [latin1Bytes(head)];
   if (body === null) return pieces;
   if (request.chunkSize === undefined) {
     pieces.push(body);
@@ -113,12 +93,12 @@ export function requestPieces(
   let offset = 0;
   let frames = "";
   const flush = (): void => {
-    if (frames !== "") pieces.push(bytesOfLatin1(frames));
+    if (frames !== "") pieces.push(latin1Bytes(frames));
     frames = "";
   };
   const sizes = chunkSizes(body.length, request.chunkSize);
   sizes.forEach((n, i) => {
-    frames += `${n.toString(16)}\r\n${latin1Of(body.subarray(offset, offset + n))}\r\n`;
+    frames += `${n.toString(16)}\r\n${latin1(body.subarray(offset, offset + n))}\r\n`;
     offset += n;
     if ((i + 1) % CHUNKS_PER_WRITE === 0) flush();
   });

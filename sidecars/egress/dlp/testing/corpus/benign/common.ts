@@ -1,7 +1,8 @@
 /** What every family of benign cases shares: package names, small encoders, request builders. */
 import { Buffer } from "node:buffer";
 import { HEX, type Rng } from "../../random.ts";
-import { type Transport, utf8, type WireRequest } from "../wire.ts";
+import type { Transport, WireRequest } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 
 /** Adds one benign case (a single request) of `family`. */
 export type AddCase = (
@@ -57,7 +58,7 @@ export function send(
   headers: [string, string][],
   body: Uint8Array | string,
 ): WireRequest {
-  return { method, path, headers, body: typeof body === "string" ? utf8(body) : body };
+  return { method, path, headers, body: typeof body === "string" ? utf8Bytes(body) : body };
 }
 
 /** pip's request headers. */

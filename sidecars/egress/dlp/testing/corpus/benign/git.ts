@@ -2,7 +2,7 @@
 import zlib from "node:zlib";
 import { gitPack } from "../../benign.ts";
 import { HEX, type Rng } from "../../random.ts";
-import { utf8 } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import { type AddCase, get, send } from "./common.ts";
 
 function pkt(line: string): string {
@@ -51,7 +51,7 @@ export function gitCases(r: Rng, add: AddCase): void {
           ...gitHeaders("git-upload-pack"),
           ...(gz ? [["Content-Encoding", "gzip"] as [string, string]] : []),
         ],
-        gz ? zlib.gzipSync(utf8(body)) : body,
+        gz ? zlib.gzipSync(utf8Bytes(body)) : body,
       ),
     );
   }
@@ -70,7 +70,7 @@ export function gitCases(r: Rng, add: AddCase): void {
         "POST",
         "/acme/app.git/git-receive-pack",
         gitHeaders("git-receive-pack").filter(([n]) => n !== "Git-Protocol"),
-        new Uint8Array([...utf8(command), ...gitPack(r, 40)]),
+        new Uint8Array([...utf8Bytes(command), ...gitPack(r, 40)]),
       ),
     );
   }

@@ -3,7 +3,7 @@ import zlib from "node:zlib";
 import { packageJson, sourceCode, tarball } from "../../benign.ts";
 import { HEX, type Rng } from "../../random.ts";
 import { base64, zipArchive } from "../encode.ts";
-import { utf8 } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import {
   type AddCase,
   b64,
@@ -64,7 +64,7 @@ export function packageCases(r: Rng, add: AddCase, ph: Record<string, string>): 
           "Content-Encoding",
           "gzip",
         ]],
-        zlib.gzipSync(utf8(JSON.stringify(audit))),
+        zlib.gzipSync(utf8Bytes(JSON.stringify(audit))),
       ),
     );
   }
@@ -182,7 +182,7 @@ export function packageCases(r: Rng, add: AddCase, ph: Record<string, string>): 
     const field = (name: string, value: string): string =>
       `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
     const body = new Uint8Array([
-      ...utf8(
+      ...utf8Bytes(
         field(":action", "file_upload") + field("protocol_version", "1") + field("name", "pkg") +
           field("version", "1.0.0") + field("filetype", "bdist_wheel") +
           field("sha256_digest", r.chars(HEX, 64)) + field("blake2_256_digest", r.chars(HEX, 64)) +
@@ -190,7 +190,7 @@ export function packageCases(r: Rng, add: AddCase, ph: Record<string, string>): 
           "Content-Type: application/octet-stream\r\n\r\n",
       ),
       ...wheel,
-      ...utf8(`\r\n--${boundary}--\r\n`),
+      ...utf8Bytes(`\r\n--${boundary}--\r\n`),
     ]);
     add(
       "pip",

@@ -2,7 +2,7 @@
 import zlib from "node:zlib";
 import type { Rng } from "../../random.ts";
 import { tarArchive, zipArchive } from "../encode.ts";
-import { utf8 } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import { type AddEvasion, mention, post, tokens } from "./common.ts";
 
 /** Zip, tar.gz and gzip file uploads. */
@@ -24,12 +24,12 @@ export function archiveEvasions(r: Rng, add: AddEvasion): void {
             "/v1/upload",
             "multipart/form-data; boundary=zz",
             new Uint8Array([
-              ...utf8(
+              ...utf8Bytes(
                 `--zz\r\nContent-Disposition: form-data; name="file"; filename="src.zip"\r\n` +
                   `Content-Type: application/zip\r\n\r\n`,
               ),
               ...zip,
-              ...utf8("\r\n--zz--\r\n"),
+              ...utf8Bytes("\r\n--zz--\r\n"),
             ]),
           )
           : post("/v1/upload/src.zip", "application/zip", zip),
@@ -52,7 +52,7 @@ export function archiveEvasions(r: Rng, add: AddEvasion): void {
       post(
         "/v1/upload/notes.txt.gz",
         "application/octet-stream",
-        zlib.gzipSync(utf8(`token ${s.text}\n`)),
+        zlib.gzipSync(utf8Bytes(`token ${s.text}\n`)),
       ),
     ], [s.secret]);
   });

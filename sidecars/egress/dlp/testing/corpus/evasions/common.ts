@@ -2,7 +2,8 @@
 import { SECRET_RULE_IDS } from "../../../rules/mod.ts";
 import { ALNUM, type Rng } from "../../random.ts";
 import { sample, SAMPLES } from "../../samples.ts";
-import { type CorpusCase, utf8, type WireRequest } from "../wire.ts";
+import type { CorpusCase, WireRequest } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 
 export interface EvasionContext {
   /** A bottle secret (the operator's real value some route injects), opaque. */
@@ -65,7 +66,7 @@ export function post(
     method: "POST",
     path,
     headers: [UA, ["Content-Type", type], ...extra],
-    body: typeof body === "string" ? utf8(body) : body,
+    body: typeof body === "string" ? utf8Bytes(body) : body,
   };
 }
 
@@ -90,7 +91,7 @@ export function mention(text: string, assigned: boolean): string {
 /** The document with `text` at a byte offset ≡ `alignment` (mod 3). */
 export function withAlignment(text: string, alignment: number): string {
   const doc = document(text, 0);
-  const at = utf8(doc.slice(0, doc.indexOf(text))).length;
+  const at = utf8Bytes(doc.slice(0, doc.indexOf(text))).length;
   return document(text, (alignment - (at % 3) + 3) % 3);
 }
 

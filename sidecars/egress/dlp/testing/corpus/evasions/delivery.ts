@@ -12,7 +12,8 @@ import {
   openaiResponses,
 } from "../benign/model_requests.ts";
 import { base64 } from "../encode.ts";
-import { type CorpusCase, utf8 } from "../wire.ts";
+import type { CorpusCase } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import { type AddEvasion, type EvasionContext, mention, post, tokens } from "./common.ts";
 
 /** Streamed bodies, then model conversations (HTTPS only, cases of their own shape). */
@@ -69,7 +70,7 @@ export function deliveryEvasions(
         headers: anthropic
           ? CLAUDE_HEADERS(context.placeholders["api.anthropic.com"])
           : OPENAI_HEADERS(context.placeholders["api.openai.com"], r),
-        body: utf8(anthropic ? anthropicMessages(r, [output]) : openaiResponses(r, [output])),
+        body: utf8Bytes(anthropic ? anthropicMessages(r, [output]) : openaiResponses(r, [output])),
       }],
       secrets: [s.secret],
       transports: ["https"],

@@ -6,7 +6,8 @@ import zlib from "node:zlib";
 import type { Rng } from "../../random.ts";
 import { sample } from "../../samples.ts";
 import { base32, base64, base64url, hex, utf16 } from "../encode.ts";
-import { utf8, type WireRequest } from "../wire.ts";
+import type { WireRequest } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import { type AddEvasion, available, get, mention, post, tokens, withAlignment } from "./common.ts";
 
 /** Base64 offsets, base64url, hex, base32, UTF-16 JSON, reversed, a lower-cased AWS key id. */
@@ -58,9 +59,9 @@ export function encodingEvasions(r: Rng, add: AddEvasion): void {
     add(
       "base32",
       `${s.rule} in base32 (text body)`,
-      [post("/v1/blob", "text/plain", `data: ${base32(utf8(mention(s.text, false)))}\n`)],
+      [post("/v1/blob", "text/plain", `data: ${base32(utf8Bytes(mention(s.text, false)))}\n`)],
       [s.secret],
-      { forms: [base32(utf8(s.secret))] },
+      { forms: [base32(utf8Bytes(s.secret))] },
     );
   });
   for (const endian of ["le", "be"] as const) {
@@ -128,7 +129,7 @@ export function layeredEvasions(r: Rng, add: AddEvasion): void {
       post(
         "/v1/blob",
         "application/json",
-        JSON.stringify({ blob: base64(zlib.gzipSync(utf8(mention(s.text, false)))) }),
+        JSON.stringify({ blob: base64(zlib.gzipSync(utf8Bytes(mention(s.text, false)))) }),
       ),
     ], [s.secret]);
   });

@@ -3,7 +3,8 @@ import zlib from "node:zlib";
 import type { Rng } from "../../random.ts";
 import { unicodeEscapedJson } from "../carriers.ts";
 import { base64, hex } from "../encode.ts";
-import { utf8, type WireRequest } from "../wire.ts";
+import type { WireRequest } from "../wire.ts";
+import { utf8Bytes } from "../../../../../../lib/bytes.ts";
 import { type AddEvasion, type EvasionContext, get, post, split, tokens, UA } from "./common.ts";
 
 /** Split JSON fields, then the bottle secret in halves and encoded. */
@@ -48,7 +49,7 @@ export function splitEvasions(r: Rng, add: AddEvasion, context: EvasionContext):
       ["hex query", get(`/v1/ping?h=${hex(secret)}`)],
       ["json \\u body", post("/v1/notes", "application/json", unicodeEscapedJson(secret))],
       ["gzip body", {
-        ...post("/v1/notes", "text/plain", zlib.gzipSync(utf8(secret))),
+        ...post("/v1/notes", "text/plain", zlib.gzipSync(utf8Bytes(secret))),
         headers: [UA, ["Content-Type", "text/plain"], ["Content-Encoding", "gzip"]],
       }],
     ];
