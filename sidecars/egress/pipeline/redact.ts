@@ -80,6 +80,8 @@ function decoder(coding: string): TransformStream<Uint8Array, Uint8Array> {
 function asTransform(
   stream: DecompressionStream,
 ): TransformStream<Uint8Array, Uint8Array> {
+  // Deno types DecompressionStream's readable as Uint8Array<ArrayBuffer> and its writable as
+  // BufferSource; it is a byte transform both ways, which the pipeline's type says.
   return stream as unknown as TransformStream<Uint8Array, Uint8Array>;
 }
 
