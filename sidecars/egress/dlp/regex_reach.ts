@@ -76,7 +76,10 @@ function isModifier(c: number): boolean {
 
 /**
  * A recursive-descent parser. Each rule method leaves the bounds of what it parsed in
- * `length`, `ahead` and `behind` (callers copy them to locals before parsing further).
+ * `length`, `ahead` and `behind` (callers copy them to locals before parsing further). It
+ * reads characters with `charCodeAt` in place (NaN past the end, equal to no code) rather
+ * than through small helpers: V8 would optimize a helper called this often with TurboFan,
+ * a compile that costs an idle proxy more memory than the parse.
  */
 class Parser {
   pos = 0;
@@ -93,38 +96,30 @@ class Parser {
     throw new Error(`regex ${JSON.stringify(this.source)} at ${this.pos}: ${message}`);
   }
 
-  #code(at: number): number {
-    // NaN past the end: equal to no character code.
-    return this.source.charCodeAt(at);
-  }
-
-  #set(length: number, ahead: number, behind: number): void {
-    this.length = length;
-    this.ahead = ahead;
-    this.behind = behind;
-  }
-
   alternation(): void {
     this.sequence();
     let length = this.length;
     let ahead = this.ahead;
     let behind = this.behind;
-    while (this.#code(this.pos) === PIPE) {
+    while (this.source.charCodeAt(this.pos) === PIPE) {
       this.pos++;
       this.sequence();
       length = Math.max(length, this.length);
       ahead = Math.max(ahead, this.ahead);
       behind = Math.max(behind, this.behind);
     }
-    this.#set(length, ahead, behind);
+    this.length = length;
+    this.ahead = ahead;
+    this.behind = behind;
   }
 
   sequence(): void {
+    const source = this.source;
     let length = 0;
     let ahead = 0;
     let behind = 0;
-    while (this.pos < this.source.length) {
-      const c = this.#code(this.pos);
+    while (this.pos < source.length) {
+      const c = source.charCodeAt(this.pos);
       if (c === PIPE || c === R_PAREN) break;
       this.quantified();
       ahead = Math.max(ahead, length + this.ahead);
@@ -132,7 +127,9 @@ class Parser {
       length += this.length;
       ahead = Math.max(ahead, length);
     }
-    this.#set(length, ahead, behind);
+    this.length = length;
+    this.ahead = ahead;
+    this.behind = behind;
   }
 
   /**
@@ -140,27 +137,28 @@ class Parser {
    * upper bound (m, or n) goes in `#max`, -1 for none.
    */
   #braces(): number {
+    const source = this.source;
     let i = this.pos;
-    if (this.#code(i) !== L_BRACE) return 0;
+    if (source.charCodeAt(i) !== L_BRACE) return 0;
     const minStart = ++i;
-    while (isDigit(this.#code(i))) i++;
+    while (isDigit(source.charCodeAt(i))) i++;
     if (i === minStart) return 0;
     const minEnd = i;
-    if (this.#code(i) === COMMA) {
+    if (source.charCodeAt(i) === COMMA) {
       const maxStart = ++i;
-      while (isDigit(this.#code(i))) i++;
-      if (this.#code(i) !== R_BRACE) return 0;
-      this.#max = i === maxStart ? -1 : Number(this.source.slice(maxStart, i));
+      while (isDigit(source.charCodeAt(i))) i++;
+      if (source.charCodeAt(i) !== R_BRACE) return 0;
+      this.#max = i === maxStart ? -1 : Number(source.slice(maxStart, i));
     } else {
-      if (this.#code(i) !== R_BRACE) return 0;
-      this.#max = Number(this.source.slice(minStart, minEnd));
+      if (source.charCodeAt(i) !== R_BRACE) return 0;
+      this.#max = Number(source.slice(minStart, minEnd));
     }
     return i + 1 - this.pos;
   }
 
   quantified(): void {
     this.atom();
-    const c = this.#code(this.pos);
+    const c = this.source.charCodeAt(this.pos);
     let max = 1;
     if (c === STAR || c === PLUS) this.fail("unbounded quantifier");
     if (c === QUESTION) {
@@ -174,41 +172,47 @@ class Parser {
     } else {
       return;
     }
-    if (this.#code(this.pos) === QUESTION) this.pos++;
-    if (max === 0) return this.#set(0, 0, 0);
-    this.#set(this.length * max, this.length * (max - 1) + this.ahead, this.behind);
+    if (this.source.charCodeAt(this.pos) === QUESTION) this.pos++;
+    const length = this.length;
+    this.length = max === 0 ? 0 : length * max;
+    this.ahead = max === 0 ? 0 : length * (max - 1) + this.ahead;
+    this.behind = max === 0 ? 0 : this.behind;
   }
 
   atom(): void {
-    const c = this.#code(this.pos);
+    const c = this.source.charCodeAt(this.pos);
     if (c === L_PAREN) return this.group();
-    if (c === L_BRACKET) {
-      this.skipClass();
-      return this.#set(1, 1, 0);
-    }
     if (c === BACKSLASH) return this.escape();
-    this.pos++;
-    if (c === CARET || c === DOLLAR) return this.#set(0, 0, 0);
-    this.#set(1, 1, 0);
+    if (c === L_BRACKET) this.skipClass();
+    else this.pos++;
+    const anchor = c === CARET || c === DOLLAR;
+    this.length = anchor ? 0 : 1;
+    this.ahead = anchor ? 0 : 1;
+    this.behind = 0;
   }
 
   escape(): void {
-    const next = this.#code(this.pos + 1);
+    const source = this.source;
+    const next = source.charCodeAt(this.pos + 1);
     if (Number.isNaN(next)) this.fail("trailing backslash");
     if ((next >= ONE && next <= NINE) || next === LOWER_K) {
       this.fail("backreferences are not supported");
     }
     const p = this.pos + 2;
-    const hex2 = isHex(this.#code(p)) && isHex(this.#code(p + 1));
+    const hex2 = isHex(source.charCodeAt(p)) && isHex(source.charCodeAt(p + 1));
     let size = 2;
-    if (next === LOWER_U && hex2 && isHex(this.#code(p + 2)) && isHex(this.#code(p + 3))) {
+    if (
+      next === LOWER_U && hex2 && isHex(source.charCodeAt(p + 2)) && isHex(source.charCodeAt(p + 3))
+    ) {
       size = 6;
     } else if (next === LOWER_X && hex2) {
       size = 4;
     }
     this.pos += size;
-    if (next === LOWER_B || next === UPPER_B) this.#set(0, 1, 1);
-    else this.#set(1, 1, 0);
+    const boundary = next === LOWER_B || next === UPPER_B;
+    this.length = boundary ? 0 : 1;
+    this.ahead = 1;
+    this.behind = boundary ? 1 : 0;
   }
 
   /**
@@ -216,10 +220,11 @@ class Parser {
    * `?<name>`, `?ims-ims:`, or none (0); its kind goes in `#look`.
    */
   #head(at: number): number {
+    const source = this.source;
     this.#look = 0;
-    if (this.#code(at) !== QUESTION) return 0;
-    const c = this.#code(at + 1);
-    const d = this.#code(at + 2);
+    if (source.charCodeAt(at) !== QUESTION) return 0;
+    const c = source.charCodeAt(at + 1);
+    const d = source.charCodeAt(at + 2);
     if (c === LT && (d === EQ || d === BANG)) {
       this.#look = 2;
       return 3;
@@ -231,34 +236,40 @@ class Parser {
     if (c === COLON) return 2;
     if (c === LT && isNameStart(d)) {
       let i = at + 3;
-      while (isNameStart(this.#code(i)) || isDigit(this.#code(i))) i++;
-      if (this.#code(i) === GT) return i + 1 - at;
+      while (isNameStart(source.charCodeAt(i)) || isDigit(source.charCodeAt(i))) i++;
+      if (source.charCodeAt(i) === GT) return i + 1 - at;
     }
     let i = at + 1;
-    while (isModifier(this.#code(i))) i++;
-    if (this.#code(i) === MINUS) i++;
-    while (isModifier(this.#code(i))) i++;
-    return this.#code(i) === COLON ? i + 1 - at : 0;
+    while (isModifier(source.charCodeAt(i))) i++;
+    if (source.charCodeAt(i) === MINUS) i++;
+    while (isModifier(source.charCodeAt(i))) i++;
+    return source.charCodeAt(i) === COLON ? i + 1 - at : 0;
   }
 
   group(): void {
     this.pos += 1 + this.#head(this.pos + 1);
     const look = this.#look;
     this.alternation();
-    if (this.#code(this.pos) !== R_PAREN) this.fail("missing ')'");
+    if (this.source.charCodeAt(this.pos) !== R_PAREN) this.fail("missing ')'");
     this.pos++;
-    if (look === 2) this.#set(0, 0, this.length + this.behind);
-    else if (look === 1) this.#set(0, this.ahead, this.behind);
+    if (look === 2) {
+      this.behind = this.length + this.behind;
+      this.length = 0;
+      this.ahead = 0;
+    } else if (look === 1) {
+      this.length = 0;
+    }
   }
 
   skipClass(): void {
+    const source = this.source;
     this.pos++;
-    if (this.#code(this.pos) === CARET) this.pos++;
-    if (this.#code(this.pos) === R_BRACKET) this.pos++;
-    while (this.pos < this.source.length && this.#code(this.pos) !== R_BRACKET) {
-      this.pos += this.#code(this.pos) === BACKSLASH ? 2 : 1;
+    if (source.charCodeAt(this.pos) === CARET) this.pos++;
+    if (source.charCodeAt(this.pos) === R_BRACKET) this.pos++;
+    while (this.pos < source.length && source.charCodeAt(this.pos) !== R_BRACKET) {
+      this.pos += source.charCodeAt(this.pos) === BACKSLASH ? 2 : 1;
     }
-    if (this.pos >= this.source.length) this.fail("missing ']'");
+    if (this.pos >= source.length) this.fail("missing ']'");
     this.pos++;
   }
 }
