@@ -35,7 +35,9 @@ export class AnchorIndex<A> {
       before: beside(literal[at - 1], caseInsensitive),
       after: beside(literal[at + 1], caseInsensitive),
     };
-    this.#byChar.set(key, [...(this.#byChar.get(key) ?? []), entry]);
+    const entries = this.#byChar.get(key);
+    if (entries === undefined) this.#byChar.set(key, [entry]);
+    else entries.push(entry);
   }
 
   /** Calls `visit` for each anchor whose literal may be at `p` (its reported character). */

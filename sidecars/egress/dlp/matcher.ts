@@ -61,7 +61,10 @@ function literalSource(text: string, caseInsensitive: boolean): string {
 function mergeSpecs(specs: AnchorSpec[]): { spec: AnchorSpec; targets: MatchTarget[] }[] {
   const merged = new Map<string, { spec: AnchorSpec; targets: MatchTarget[] }>();
   for (const spec of specs) {
-    const key = JSON.stringify([spec.literal, spec.caseInsensitive, spec.before, spec.after]);
+    // Length-prefixed, so no two specs share a key by accident.
+    const { literal, before, after } = spec;
+    const key = `${literal.length}:${literal}${spec.caseInsensitive ? 1 : 0}${before.length}:` +
+      `${before}${after}`;
     const entry = merged.get(key);
     if (entry) entry.targets.push(spec.target);
     else merged.set(key, { spec, targets: [spec.target] });
@@ -79,8 +82,13 @@ function compileAnchor(spec: AnchorSpec, targets: MatchTarget[]): CompiledAnchor
   const found = pivotIndex(spec.literal);
   const pivot = Math.max(found, 0);
   const char = spec.literal[pivot];
-  const before = spec.before + literalSource(spec.literal.slice(0, pivot), ci);
-  const after = literalSource(spec.literal.slice(pivot + 1), ci) + spec.after;
+  const atoms = literalAtoms(spec.literal, ci, escapeRegex);
+  // The literal's atoms by character index, unless it has astral characters (two each).
+  const perChar = atoms.length === spec.literal.length;
+  const source = (from: number, to: number): string =>
+    perChar ? atoms.slice(from, to).join("") : literalSource(spec.literal.slice(from, to), ci);
+  const before = spec.before + source(0, pivot);
+  const after = source(pivot + 1, spec.literal.length) + spec.after;
   const beforeReach = regexReach(before);
   let ahead = 1 + regexReach(after).ahead;
   let behind = beforeReach.length + beforeReach.behind;
@@ -88,12 +96,13 @@ function compileAnchor(spec: AnchorSpec, targets: MatchTarget[]): CompiledAnchor
     ahead = Math.max(ahead, t.ahead - pivot);
     behind = Math.max(behind, t.behind + pivot);
   }
-  const check = new RegExp(`(?<=${before})${literalSource(char, ci)}(?=${after})`, "y");
+  const pivotSource = perChar ? atoms[pivot] : literalSource(char, ci);
+  const check = new RegExp(`(?<=${before})${pivotSource}(?=${after})`, "y");
   return {
     anchor: { literal: spec.literal, pivot, targets, check, filter: new TargetFilter(targets) },
     literal: spec.literal,
     caseInsensitive: ci,
-    atoms: literalAtoms(spec.literal, ci, escapeRegex),
+    atoms,
     pivot: found,
     char,
     before: spec.before,

@@ -33,11 +33,16 @@ export function charWeight(ch: string): number {
 /** Only the first characters are considered, so lookbehinds stay short. */
 const PIVOT_WINDOW = 24;
 
+function isAlnum(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) ||
+    (code >= 0x61 && code <= 0x7a);
+}
+
 /** Index of the rarest punctuation character near the literal's start, or -1. */
 export function pivotIndex(literal: string): number {
   let best = -1;
   for (let i = 0; i < literal.length && i < PIVOT_WINDOW; i++) {
-    if (/[A-Za-z0-9]/.test(literal[i])) continue;
+    if (isAlnum(literal.charCodeAt(i))) continue;
     if (best === -1 || charWeight(literal[i]) < charWeight(literal[best])) best = i;
   }
   return best;

@@ -128,7 +128,9 @@ export function pivotPrefilter<A>(anchors: readonly PrefilterAnchor<A>[]): Prefi
   const contexts = new Map<string, PrefilterAnchor<A>[]>();
   for (const a of anchors) {
     index.add(a.anchor, a.literal, a.pivot, a.caseInsensitive);
-    contexts.set(a.char, [...(contexts.get(a.char) ?? []), a]);
+    const group = contexts.get(a.char);
+    if (group === undefined) contexts.set(a.char, [a]);
+    else group.push(a);
   }
   const pivots = [...contexts.keys()].sort((a, b) => charWeight(b) - charWeight(a));
   const dispatch = pivots.map((ch) => escapeRegex(ch) + pivotFilter(ch, contexts.get(ch)!));

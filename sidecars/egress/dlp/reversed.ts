@@ -36,11 +36,12 @@ export function reversedAnchors(specs: readonly AnchorSpec[]): AnchorSpec[] {
   for (const spec of specs) {
     const literal = spec.literal;
     if (literal.length < MIN_LITERAL || spec.target.ahead > MAX_AHEAD) continue;
-    if (reverse(literal) === literal) continue;
+    const reversedLiteral = reverse(literal);
+    if (reversedLiteral === literal) continue;
     const target = targets.get(spec.target) ?? reversedTarget(spec.target, literal.length);
     targets.set(spec.target, target);
     reversed.push({
-      literal: reverse(literal),
+      literal: reversedLiteral,
       caseInsensitive: spec.caseInsensitive,
       before: "",
       after: "",

@@ -1,79 +1,100 @@
 /**
  * Many targets at one anchor: every keyed rule (`COHERE_API_KEY=…`, the generic rule, …)
  * shares the anchor of a key before `=` or `:`, so each assignment in code would run every
- * keyed rule's pattern in turn. Their patterns joined into one alternation, each followed by
- * an empty marker group, find in one regex run the first of them that matches at the
- * anchor: the targets before it cannot match (their `test` needs their pattern) and are
- * skipped.
+ * keyed rule's pattern in turn. One regex run at the anchor instead finds all of them that
+ * match there: each pattern sits in a lookahead followed by an empty marker group, or-empty
+ * (`(?:(?=p1)()|)(?:(?=p2)()|)…`), so the run tries every pattern once, in order, and the
+ * markers that took part name the patterns that matched. Targets whose pattern did not
+ * match cannot match (their `test` needs their pattern) and are skipped.
+ *
+ * The combined regex is built, and compiled, by the first scan that reaches the anchor: one
+ * regex per anchor, the size of its patterns together.
  */
 import type { MatchTarget } from "./match_target.ts";
 
-/** A pattern joins the alternation only if it means the same there: sticky, no backreference. */
+/**
+ * A pattern joins the combined regex only if it means the same there: sticky, no
+ * backreference, no named group (group numbers and names shift).
+ */
 function joinable(pattern: RegExp | undefined): pattern is RegExp {
-  return pattern !== undefined && pattern.flags === "y" && !/\\(?:[1-9]|k<)/.test(pattern.source);
+  return pattern !== undefined && pattern.flags === "y" &&
+    !/\\(?:[1-9]|k<)|\(\?<[A-Za-z_$]/.test(pattern.source);
 }
 
-/** The number of capture groups in a regex source. */
-function groupCount(source: string): number {
-  return new RegExp(`${source}|`).exec("")!.length - 1;
+/**
+ * The number of capture groups in a regex source: each `(` that is not escaped, not in a
+ * class and not followed by `?` (non-capturing groups and lookarounds; named groups are not
+ * joinable).
+ */
+export function groupCount(source: string): number {
+  let groups = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "\\") i++;
+    else if (inClass) inClass = ch !== "]";
+    else if (ch === "[") inClass = true;
+    else if (ch === "(" && source[i + 1] !== "?") groups++;
+  }
+  return groups;
 }
+
+const NONE: readonly string[] = [];
 
 export class TargetFilter {
   readonly #targets: readonly MatchTarget[];
-  /** For each target, its position among the joined patterns, or -1. */
-  readonly #slot: number[];
-  readonly #sources: string[] = [];
-  /** Capture groups (markers included) before each joined pattern's marker, from the first. */
-  readonly #markers: number[] = [];
-  /** By slot: the alternation of the joined patterns from that slot on, built when needed. */
-  readonly #suffixes: (RegExp | null)[] = [];
+  /** For each target, the index of its marker group in the combined regex's match, or -1. */
+  readonly #marker: readonly number[] | null;
+  readonly #sources: readonly string[];
+  /** Built on first use; null if it cannot be compiled (then every target is visited). */
+  #combined: RegExp | null | undefined;
 
   constructor(targets: readonly MatchTarget[]) {
     this.#targets = targets;
+    const sources: string[] = [];
     let groups = 0;
-    this.#slot = targets.map(({ pattern }) => {
+    const marker = targets.map(({ pattern }) => {
       if (!joinable(pattern) || targets.length < 2) return -1;
+      sources.push(pattern.source);
       groups += groupCount(pattern.source) + 1;
-      this.#markers.push(groups);
-      this.#sources.push(pattern.source);
-      return this.#sources.length - 1;
+      return groups;
     });
+    this.#sources = sources.length > 0 ? sources : NONE;
+    this.#marker = sources.length > 0 ? marker : null;
   }
 
   /** Calls `visit`, in order, for each target that may match at `start`. */
   forEach(text: string, start: number, visit: (target: MatchTarget) => void): void {
-    /** The slot of the next joined pattern matching at `start`, once searched for. */
-    let hit = -1;
+    const markers = this.#marker;
+    if (markers === null) {
+      for (const target of this.#targets) visit(target);
+      return;
+    }
+    /** The combined regex's match at `start`, once run; null: visit every target. */
+    let m: RegExpExecArray | null | undefined;
     for (let i = 0; i < this.#targets.length; i++) {
-      const slot = this.#slot[i];
-      if (slot > hit) hit = this.#firstMatch(text, start, slot);
-      if (slot === -1 || slot === hit) visit(this.#targets[i]);
+      const marker = markers[i];
+      if (marker !== -1) {
+        if (m === undefined) m = this.#match(text, start);
+        if (m !== null && m[marker] === undefined) continue;
+      }
+      visit(this.#targets[i]);
     }
   }
 
-  /** The first slot from `from` on whose pattern matches at `start`, or Infinity. */
-  #firstMatch(text: string, start: number, from: number): number {
-    const regex = this.#suffix(from);
-    if (regex === null) return from;
-    regex.lastIndex = start;
-    const m = regex.exec(text);
-    if (m === null) return Infinity;
-    const before = from === 0 ? 0 : this.#markers[from - 1];
-    for (let slot = from; slot < this.#sources.length; slot++) {
-      if (m[this.#markers[slot] - before] !== undefined) return slot;
-    }
-    return from;
-  }
-
-  #suffix(from: number): RegExp | null {
-    if (this.#suffixes[from] === undefined) {
-      const alternatives = this.#sources.slice(from).map((source) => `(?:${source})()`);
+  /** The combined regex's match at `start` (it always matches), or null without one. */
+  #match(text: string, start: number): RegExpExecArray | null {
+    if (this.#combined === undefined) {
+      const source = this.#sources.map((source) => `(?:(?=${source})()|)`).join("");
       try {
-        this.#suffixes[from] = new RegExp(alternatives.join("|"), "y");
+        this.#combined = new RegExp(source, "y");
       } catch {
-        this.#suffixes[from] = null;
+        this.#combined = null;
       }
     }
-    return this.#suffixes[from];
+    const regex = this.#combined;
+    if (regex === null) return null;
+    regex.lastIndex = start;
+    return regex.exec(text);
   }
 }

@@ -179,6 +179,10 @@ export function caseless(source: string): string {
   return out;
 }
 
+const SPECIAL = /[.*+?^${}()|[\]\\/-]/;
+
 export function escapeRegex(text: string): string {
+  // One character at a time when literals are turned into regex atoms (literalAtoms).
+  if (text.length === 1) return SPECIAL.test(text) ? `\\${text}` : text;
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 }
