@@ -9,8 +9,7 @@ import { runningBottlesOnDisk, unrecordedError } from "../engine/state_health.ts
 import { getBackend } from "../backends/mod.ts";
 import type { Backend, SandboxHandle, SandboxSpec } from "../backends/backend.ts";
 import type { JsonObject } from "../lib/json.ts";
-import { parseSandboxRecord } from "../resources/sandbox.ts";
-import { readSandboxHandle } from "../resources/handle_file.ts";
+import { parseSandboxRecord, readSandboxHandleFile } from "../resources/sandbox_record.ts";
 import { UserError } from "./errors.ts";
 
 export interface RecordedSandbox {
@@ -25,7 +24,7 @@ export function recordedSandbox(
 ): RecordedSandbox | null {
   if (!record.outputs) return null;
   const { spec, handle } = parseSandboxRecord(record);
-  const started = handle ?? readSandboxHandle(stateDir, record.bottle);
+  const started = handle ?? readSandboxHandleFile(stateDir, record.bottle);
   return started ? { handle: started, spec } : null;
 }
 

@@ -15,6 +15,9 @@ import { allProcesses } from "../../lib/process.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";
+import { sandboxFiles } from "./layout.ts";
+
+export { sandboxFiles };
 import { poll, sleep } from "../../lib/wait.ts";
 
 export interface Launched {
@@ -66,17 +69,6 @@ const LAUNCHER = [
 
 /** Status promises of the bwraps this process launched, so `stop` can reap them. */
 const launched = new Map<number, Promise<Deno.CommandStatus>>();
-
-export function sandboxFiles(
-  backendDir: string,
-): { log: string; info: string; args: string; seccomp: string } {
-  return {
-    log: `${backendDir}/sandbox.log`,
-    info: `${backendDir}/bwrap-info.json`,
-    args: `${backendDir}/bwrap-args`,
-    seccomp: `${backendDir}/seccomp.bpf`,
-  };
-}
 
 /** Starts bwrap detached from the CLI and returns once its door ports listen. */
 export async function launch(request: LaunchRequest): Promise<Launched> {
