@@ -11,6 +11,7 @@ import { type BwrapInvocation, INFO_FD } from "./args.ts";
 import { keeperArgv } from "./door.ts";
 import { INIT_NAME } from "./init.ts";
 import { doorPorts } from "./door_status.ts";
+import { listeningSocketsOf } from "./listening.ts";
 import { allProcesses } from "../../lib/process.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
@@ -203,13 +204,17 @@ async function waitUntilReady(
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
-  let status = { closed: [] as number[], squatted: [] as number[] };
   const ready = await poll(() => {
     if (!processes.every(isAlive)) throw new Error("the sandbox or its door exited while starting");
-    status = doorPorts(inner, door, ports);
+    // Whether every port listens is two small reads; who holds the listeners is a scan of the
+    // whole process table, made once they all listen (not every POLL_MS while they start).
+    const listening = listeningSocketsOf(inner.pid);
+    if (!ports.every((port) => (listening.get(port) ?? []).length > 0)) return false;
+    const status = doorPorts(inner, door, ports);
     return status.closed.length + status.squatted.length === 0 && initRunning(inner.pid);
   }, { timeoutMs, intervalMs: POLL_MS });
   if (ready) return;
+  const status = doorPorts(inner, door, ports);
   const waiting = [...status.closed, ...status.squatted];
   const what = status.squatted.length > 0
     ? `door ports ${status.squatted.join(", ")} are held by a process inside the bottle`

@@ -9,6 +9,7 @@
  */
 
 import { egressChild } from "../../sidecars/bundle/main.ts";
+import { SOCAT_BUFFER_BYTES } from "../../backends/bwrap/door.ts";
 import type { EgressPolicy } from "../../sidecars/egress/policy/wire.ts";
 import {
   type StandIn,
@@ -190,13 +191,18 @@ class BenchWorld {
   }
 }
 
-/** The in-bottle forwarder: socat from 127.0.0.1:PORT to the proxy socket. */
+/** The in-bottle forwarder: socat from 127.0.0.1:PORT to the proxy socket, as the door runs it. */
 async function startSocat(socket: string): Promise<{ port: number; stop(): Promise<void> }> {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
   const child = new Deno.Command("socat", {
-    args: [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${socket}`],
+    args: [
+      "-b",
+      String(SOCAT_BUFFER_BYTES),
+      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`,
+      `UNIX-CONNECT:${socket}`,
+    ],
     stdin: "null",
     stdout: "null",
     stderr: "null",
