@@ -85,22 +85,51 @@ export function ratioTarget(name: string, a: Measurement, b: Measurement, limit:
   };
 }
 
+/** A target that `a` is at least `limit` times `b` (e.g. a peer N times slower than us). */
+export function ratioAtLeastTarget(
+  name: string,
+  a: Measurement,
+  b: Measurement,
+  limit: number,
+): Target {
+  const r = ratio(name, a, b);
+  if (r.value === null) {
+    return {
+      name,
+      line: `${name} = n/a (target ≥ ${limit}x: MISS — ${r.missing})`,
+      pass: false,
+      value: null,
+      limit,
+      unit: "ratio",
+    };
+  }
+  const pass = r.value >= limit;
+  return {
+    name,
+    line: `${name} = ${formatRatio(r.value)} (target ≥ ${limit}x: ${pass ? "PASS" : "MISS"})`,
+    pass,
+    value: r.value,
+    limit,
+    unit: "ratio",
+  };
+}
+
 export function msTarget(name: string, m: Measurement, limitMs: number): Target {
   const value = medianOf(m);
   if (value === null) {
     return {
       name,
-      line: `${name} = n/a (target < ${limitMs} ms: MISS — ${m.label} not measured)`,
+      line: `${name} = n/a (target ≤ ${limitMs} ms: MISS — ${m.label} not measured)`,
       pass: false,
       value: null,
       limit: limitMs,
       unit: "ms",
     };
   }
-  const pass = value < limitMs;
+  const pass = value <= limitMs;
   return {
     name,
-    line: `${name} = ${value.toFixed(0)} ms (target < ${limitMs} ms: ${pass ? "PASS" : "MISS"})`,
+    line: `${name} = ${value.toFixed(0)} ms (target ≤ ${limitMs} ms: ${pass ? "PASS" : "MISS"})`,
     pass,
     value,
     limit: limitMs,
