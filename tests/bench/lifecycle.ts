@@ -41,8 +41,8 @@ class ApplyAnatomy {
 
   rows(): Measurement[] {
     const rows = [this.before, ...this.steps.values()];
-    rows[0].section = "anatomy of apply (cold): before the first step, then each step's own " +
-      "time (steps run in parallel where independent):";
+    rows[0].section = "anatomy of apply (cold): what comes before the first step, then each " +
+      "step's own time (independent steps overlap):";
     return this.before.samples.length > 0 ? rows : [];
   }
 }

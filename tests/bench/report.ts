@@ -204,8 +204,16 @@ export function renderText(report: Report): string {
       ]);
     }
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  // A section heading stands alone on its line: it does not widen the first column.
+  const isHeading = (row: string[]): boolean => row.slice(1).every((cell) => cell === "");
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.filter((r) => !isHeading(r)).map((r) => r[i].length))
+  );
   rows.forEach((row, index) => {
+    if (index > 0 && isHeading(row)) {
+      out.push(row[0]);
+      return;
+    }
     const line = row.map((cell, i) =>
       i === row.length - 1 ? cell : pad(cell, widths[i], i >= 1 && i <= 5)
     ).join("  ");
