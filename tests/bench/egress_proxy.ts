@@ -345,7 +345,7 @@ async function throughput(
   };
   const rows: ThroughputRow[] = [];
   const samples = new Map<ThroughputRow, number[]>();
-  for (const [mode, host, base] of modes) {
+  for (const [mode] of modes) {
     for (const direction of ["download", "upload"] as const) {
       const row: ThroughputRow = {
         key: `egress-${direction}-${mode}`,
