@@ -10,8 +10,7 @@ import { getBackend } from "../backends/mod.ts";
 import type { Backend, SandboxHandle, SandboxSpec } from "../backends/backend.ts";
 import type { JsonObject } from "../lib/json.ts";
 import { poll } from "../lib/wait.ts";
-import { parseSandboxRecord } from "../resources/sandbox.ts";
-import { readSandboxHandle } from "../resources/handle_file.ts";
+import { parseSandboxRecord, readSandboxHandleFile } from "../resources/sandbox_record.ts";
 import { UserError } from "./errors.ts";
 
 export interface RecordedSandbox {
@@ -26,7 +25,7 @@ export function recordedSandbox(
 ): RecordedSandbox | null {
   if (!record.outputs) return null;
   const { spec, handle } = parseSandboxRecord(record);
-  const started = handle ?? readSandboxHandle(stateDir, record.bottle);
+  const started = handle ?? readSandboxHandleFile(stateDir, record.bottle);
   return started ? { handle: started, spec } : null;
 }
 

@@ -87,8 +87,13 @@ async function runPreflight(): Promise<HostTools> {
  * The tools' paths only, with no checks that start processes: for work inside a sandbox
  * that already runs, which proves the machine passed preflight.
  */
-export function findTools(): HostTools {
-  const names = Object.keys(PACKAGES) as (keyof HostTools)[];
+export function findTools(): HostTools;
+/** Only these tools (what `bottle exec` runs: each look-up along PATH costs failed stats). */
+export function findTools<K extends keyof HostTools>(only: readonly K[]): Pick<HostTools, K>;
+export function findTools(
+  only: readonly (keyof HostTools)[] = Object.keys(PACKAGES) as (keyof HostTools)[],
+): Partial<HostTools> {
+  const names = only;
   const found: Partial<HostTools> = {};
   const missing: (keyof HostTools)[] = [];
   for (const name of names) {
@@ -105,10 +110,10 @@ export function findTools(): HostTools {
         `or \`sudo dnf install ${dnf.join(" ")}\` (Fedora)`,
     );
   }
-  const tools = found as HostTools;
+  const tools = found;
   for (const name of ["socat", "setpriv", "perl"] as const) {
     const path = tools[name];
-    if (!SANDBOX_VISIBLE.some((prefix) => path.startsWith(prefix))) {
+    if (path !== undefined && !SANDBOX_VISIBLE.some((prefix) => path.startsWith(prefix))) {
       throw new PreflightError(
         `${name} is at ${path}, which the sandbox cannot see (it sees only /usr, /bin, /sbin)`,
         `install ${name} from the distribution: \`sudo apt-get install ${PACKAGES[name].apt}\``,

@@ -16,6 +16,7 @@ import type { JsonObject } from "../lib/json.ts";
 import { diffInputs } from "./diff.ts";
 import type { ResourceNode } from "./graph.ts";
 import { jsonObjectOf } from "./json_data.ts";
+import { invalidInputsError, RecordError } from "./record_error.ts";
 import type {
   DiffResult,
   Provider,
@@ -82,10 +83,7 @@ export interface ResourceType<I, O> extends Provider {
   node(spec: NodeSpec<I>): ResourceNode;
 }
 
-/** A state row or plan node whose inputs this version cannot use. */
-export class RecordError extends Error {
-  override name = "RecordError";
-}
+export { RecordError };
 
 type Source = "state" | "plan";
 
@@ -177,20 +175,9 @@ function only(object: JsonObject, keys: readonly string[]): JsonObject {
 }
 
 function invalidInputs(type: string, id: string, source: Source, error: z.ZodError): RecordError {
-  const problems = error.issues.slice(0, 3).map((issue) => {
-    const path = issue.path.map(String).join(".");
-    return path === "" ? issue.message : `${path}: ${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? `; and ${error.issues.length - 3} more` : "";
-  const what = `${problems.join("; ")}${more}`;
-  if (source === "plan") {
-    return new RecordError(
-      `the planned inputs of ${id} (${type}) are not valid (${what}); make a new plan`,
-    );
-  }
-  return new RecordError(
-    `the state row of ${id} (${type}) holds inputs this bot-bottle cannot use (${what}). ` +
-      `Forget the row with \`deno task bottle state rm ${id}\`, then \`deno task apply\` makes ` +
-      `it anew (state rm leaves what it made in place: remove that by hand if it is in the way)`,
-  );
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+  return invalidInputsError(type, id, source, issues);
 }

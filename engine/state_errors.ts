@@ -1,6 +1,3 @@
-import { existsSync, statfsSync } from "node:fs";
-import { dirname } from "node:path";
-
 export type StateProblem = "corrupt" | "full" | "readonly" | "unopenable" | "io";
 
 /**
@@ -131,7 +128,7 @@ export function corruptHint(dbPath: string): string {
 
 function isFull(dir: string): boolean {
   try {
-    const stats = statfsSync(dir);
+    const stats = statfs(dir);
     return stats.bavail === 0 || stats.bfree === 0;
   } catch {
     return false;
@@ -147,4 +144,37 @@ function isWritable(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The directory part of a path (what node:path's dirname gives for the paths used here). */
+function dirname(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  const at = trimmed.lastIndexOf("/");
+  if (at < 0) return ".";
+  return at === 0 ? "/" : trimmed.slice(0, at);
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface FreeBlocks {
+  bavail: number;
+  bfree: number;
+}
+
+/**
+ * node:fs's statfsSync (Deno has no statfs of its own), loaded only on this error path:
+ * importing node:fs costs ~30 ms of start-up, and `bottle exec` reads the state database.
+ */
+function statfs(dir: string): FreeBlocks {
+  const { process } = globalThis as unknown as {
+    process: { getBuiltinModule(name: "node:fs"): { statfsSync(path: string): FreeBlocks } };
+  };
+  return process.getBuiltinModule("node:fs").statfsSync(dir);
 }

@@ -1,5 +1,3 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { isAlive, type ProcessIdentity } from "../lib/process.ts";
 import { bottleDir } from "./state_dir.ts";
 import { StateError } from "./state_errors.ts";
@@ -20,14 +18,18 @@ const HANDLE_FILES: Record<string, (handle: Record<string, unknown>) => unknown>
 
 /** Bottles of this state dir with a live sandbox or sidecar bundle, read from their handles. */
 export function runningBottlesOnDisk(stateDir: string): BottleOnDisk[] {
-  const root = join(stateDir, "bottles");
-  if (!existsSync(root)) return [];
+  const root = `${stateDir}/bottles`;
+  try {
+    Deno.statSync(root);
+  } catch {
+    return []; // as node:fs's existsSync, which this replaces: nothing to see
+  }
   const found: BottleOnDisk[] = [];
-  for (const entry of readdirSync(root, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+  for (const entry of Deno.readDirSync(root)) {
+    if (!entry.isDirectory) continue;
     const dir = bottleDir(stateDir, entry.name);
     const liveHandles = Object.entries(HANDLE_FILES)
-      .filter(([file, identityOf]) => isLiveIdentity(identityOf(readJson(join(dir, file)))))
+      .filter(([file, identityOf]) => isLiveIdentity(identityOf(readJson(`${dir}/${file}`))))
       .map(([file]) => file);
     if (liveHandles.length > 0) found.push({ bottle: entry.name, dir, liveHandles });
   }
@@ -67,7 +69,7 @@ export function unrecordedError(
 
 function readJson(path: string): Record<string, unknown> {
   try {
-    const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+    const value: unknown = JSON.parse(Deno.readTextFileSync(path));
     return typeof value === "object" && value !== null ? { ...value } : {};
   } catch {
     return {};

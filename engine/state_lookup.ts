@@ -1,4 +1,3 @@
-import { existsSync, statSync } from "node:fs";
 import type { JsonObject } from "../lib/json.ts";
 import { GuardedDatabase } from "./state_database.ts";
 
@@ -35,9 +34,7 @@ export class StateLookup {
 
   constructor(stateDir: string) {
     const path = `${stateDir}/state.db`;
-    this.#db = existsSync(path) && statSync(path).size > 0
-      ? GuardedDatabase.open(path, { readOnly: true })
-      : null;
+    this.#db = sizeOf(path) > 0 ? GuardedDatabase.open(path, { readOnly: true }) : null;
   }
 
   /** Whether the database holds no resource table or no rows at all. */
@@ -80,6 +77,15 @@ export class StateLookup {
       if (error instanceof Error && /no such table/.test(error.message)) return [];
       throw error;
     }
+  }
+}
+
+/** The file's size; 0 when it cannot be seen (as node:fs's existsSync, which this replaces). */
+function sizeOf(path: string): number {
+  try {
+    return Deno.statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

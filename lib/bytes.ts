@@ -4,7 +4,7 @@
  * heads and needle searches. Not `new TextDecoder("latin1")`: that is windows-1252, which maps
  * 0x80–0x9F to other characters.
  */
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -32,7 +32,7 @@ export function latin1Bytes(text: string): Uint8Array {
 
 /** Lower-case hex, two digits a byte. */
 export function hex(bytes: Uint8Array): string {
-  return view(bytes).toString("hex");
+  return bytes.toHex();
 }
 
 /**
@@ -45,7 +45,7 @@ export function base64Core(
   offset: number,
   alphabet: "base64" | "base64url" = "base64",
 ): string {
-  const encoded = Buffer.from("\0".repeat(offset) + binary, "latin1").toString(alphabet);
+  const encoded = nodeBuffer().from("\0".repeat(offset) + binary, "latin1").toString(alphabet);
   // Characters made only of the text's bits (RFC 4648: 6 bits each).
   return encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + binary.length)) / 6));
 }
@@ -64,5 +64,21 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function view(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return nodeBuffer().from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+let bufferClass: typeof Buffer | null = null;
+
+/**
+ * node:buffer, loaded at the first use: a static import costs every program that reaches
+ * this module ~20 ms of start-up (`bottle exec` reaches it and never needs it).
+ */
+function nodeBuffer(): typeof Buffer {
+  if (!bufferClass) {
+    const { process } = globalThis as unknown as {
+      process: { getBuiltinModule(name: "node:buffer"): { Buffer: typeof Buffer } };
+    };
+    bufferClass = process.getBuiltinModule("node:buffer").Buffer;
+  }
+  return bufferClass;
 }

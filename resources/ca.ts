@@ -44,7 +44,7 @@ export const caProvider = defineResource({
   async create(_ctx, instance): Promise<CaOutputs> {
     const { dir, cert, key } = paths(instance.inputs);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // Loaded only when a CA is made: the X.509 library costs every other command start-up.
+    // Loaded only when a CA is made (WebCrypto and our DER code; no other command needs it).
     const { generateCa } = await import("../sidecars/egress/tls/ca.ts");
     const ca = await generateCa(instance.inputs.bottle);
     writeFileSync(key, ca.keyPem, { mode: 0o600 });

@@ -7,17 +7,19 @@ import type {
 } from "../backend.ts";
 import { isAlive, type ProcessIdentity } from "../../lib/process.ts";
 import { findTools, preflight } from "../preflight.ts";
-import { buildBwrapArgs } from "./args.ts";
 import { execEnv } from "./env.ts";
-import { generatedEtc } from "./etc.ts";
-import { buildExecCommand, runHostCommand } from "./exec.ts";
-import { probeHost } from "./host.ts";
+import { buildExecCommand, EXEC_TOOLS, runHostCommand } from "./exec.ts";
 import { findDoor, findSandbox } from "./find.ts";
-import { kill, launch, SECCOMP_FD, startDoor, waitForDoor } from "./launch.ts";
 import { describeDoorPorts, doorPorts } from "./door_status.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
 import { type SandboxOwner, sandboxOwner } from "./owner.ts";
 import { sandboxSeccomp } from "./seccomp.ts";
+
+/*
+ * `bottle exec` loads this module (status and exec) on its fast path: what only starting,
+ * repairing and stopping a sandbox need (bwrap's arguments, the launcher, the door, the
+ * host probe) is imported when one of those runs.
+ */
 
 export const BWRAP = "bwrap";
 
@@ -30,6 +32,13 @@ export class BwrapBackend implements Backend {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxHandle> {
+    const [{ buildBwrapArgs }, { generatedEtc }, { probeHost }, { launch, SECCOMP_FD }] =
+      await Promise.all([
+        import("./args.ts"),
+        import("./etc.ts"),
+        import("./host.ts"),
+        import("./launch.ts"),
+      ]);
     const tools = await preflight();
     const owner = sandboxOwner();
     checkDirectories(spec, owner);
@@ -75,6 +84,7 @@ export class BwrapBackend implements Backend {
 
   async repair(handle: SandboxHandle, spec: SandboxSpec): Promise<SandboxHandle> {
     checkHandle(handle);
+    const { kill, startDoor, waitForDoor } = await import("./launch.ts");
     const tools = await preflight();
     const stale = handle.door ?? findDoor(handle.inner);
     if (stale) await kill([], [stale]);
@@ -90,6 +100,7 @@ export class BwrapBackend implements Backend {
 
   async stop(handle: SandboxHandle): Promise<void> {
     checkHandle(handle);
+    const { kill } = await import("./launch.ts");
     const door = handle.door ?? findDoor(handle.inner);
     if (!(await kill([handle.inner, handle.init], [door]))) {
       throw new Error(
@@ -107,7 +118,7 @@ export class BwrapBackend implements Backend {
     // Only whether it runs: the door's health (a scan of the process table) is drift's business.
     const gone = goneReason(handle);
     if (gone) throw new Error(`bottle "${spec.bottle}": its sandbox is not running (${gone})`);
-    const tools = findTools();
+    const tools = findTools(options.tty ? EXEC_TOOLS : ["perl"]);
     const command = buildExecCommand({
       tools,
       owner: sandboxOwner(),

@@ -16,6 +16,12 @@ import { becomeOwner, type SandboxOwner } from "./owner.ts";
 import { closeFdsAbove } from "./shell.ts";
 
 /**
+ * socat's transfer buffer (`-b`), per direction and connection: its default of 8 KiB made
+ * the door the bottleneck of large transfers (one read and write per 8 KiB each way).
+ */
+export const SOCAT_BUFFER_BYTES = 128 * 1024;
+
+/**
  * bash; arguments: inner pid, its start time, socat, the number N of words that enter the
  * sandbox (see enter.ts) and those N words, then `port socket` pairs. `alive` compares the
  * start time, so a recycled pid never keeps a door open.
@@ -28,7 +34,8 @@ export const KEEPER_SCRIPT = [
   "}",
   "forward() {",
   "  while alive; do",
-  '    "${enter[@]}" "$socat" "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork,max-children=256" \\',
+  `    "\${enter[@]}" "$socat" -b ${SOCAT_BUFFER_BYTES} \\`,
+  '      "TCP-LISTEN:$1,bind=127.0.0.1,reuseaddr,fork,max-children=256" \\',
   `      "UNIX-CONNECT:${SANDBOX.run}/$2" &`,
   "    local socat_pid=$!",
   '    while alive && kill -0 "$socat_pid" 2>/dev/null; do sleep 1; done',

@@ -7,26 +7,46 @@ import { hex } from "../../lib/bytes.ts";
  * capability bounding set can be emptied only while the joined namespace's capabilities are
  * still held, before the exec that drops them. So this program:
  *
- *   0. becomes the sandbox owner when started as root (setgroups, then setresgid and setresuid:
+ *   0. when asked (`bottle exec`), closes every descriptor above 2 it inherited and starts a
+ *      new session (what `bash -c <close fds>; setsid` did in front of it: two programs fewer
+ *      to start);
+ *   1. becomes the sandbox owner when started as root (setgroups, then setresgid and setresuid:
  *      real, effective and saved ids all the owner's — it never execs before it forks, so
  *      an exec would not have reset the saved ones);
- *   1. opens B (/proc/PID/ns/user), A (its parent) and the other namespaces of PID;
- *   2. joins A (unless it is already ours), ipc, uts, net, cgroup, pid, mnt (then the cwd),
+ *   2. opens B (/proc/PID/ns/user), A (its parent) and the other namespaces of PID;
+ *   3. joins A (unless it is already ours), ipc, uts, net, cgroup, pid, mnt (then the cwd),
  *      and B when asked;
- *   3. empties the bounding and ambient sets and sets no_new_privs;
- *   4. forks when it joined a pid namespace (the parent waits and passes the status on:
+ *   4. empties the bounding and ambient sets and sets no_new_privs;
+ *   5. forks when it joined a pid namespace (the parent waits and passes the status on:
  *      the code, or 128+N for signal N);
- *   5. loads the seccomp filter, when given, and execs the command.
+ *   6. loads the seccomp filter, when given, and execs the command: with `env`, in exactly
+ *      the environment named there, each variable taken from its ENV_PREFIX copy (see
+ *      below), found on that environment's PATH, and failing as a shell's `exec` does
+ *      (127 not found, 126 not runnable).
  *
  * Any failure exits 126 with a message and never runs the command.
  */
 
+/**
+ * With `env`, the command's environment crosses the host side under this prefix, so that
+ * no variable of the sandbox (LD_PRELOAD, LD_LIBRARY_PATH …) can act on this program, which
+ * starts on the host.
+ */
+export const ENV_PREFIX = "BOTTLE_ENV_";
+
 const SYSCALLS: Record<
   string,
-  { setns: number; prctl: number; setresuid: number; setresgid: number }
+  {
+    setns: number;
+    prctl: number;
+    setresuid: number;
+    setresgid: number;
+    setsid: number;
+    close: number;
+  }
 > = {
-  x86_64: { setns: 308, prctl: 157, setresuid: 117, setresgid: 119 },
-  aarch64: { setns: 268, prctl: 167, setresuid: 147, setresgid: 149 },
+  x86_64: { setns: 308, prctl: 157, setresuid: 117, setresgid: 119, setsid: 112, close: 3 },
+  aarch64: { setns: 268, prctl: 167, setresuid: 147, setresgid: 149, setsid: 157, close: 57 },
 };
 
 /** Namespaces in the order they are joined; `mnt` last, since paths change after it. */
@@ -44,9 +64,16 @@ const CLONE_FLAGS: Record<Namespace | "user", number> = {
 const ORDER: readonly Namespace[] = ["ipc", "uts", "net", "cgroup", "pid", "mnt"];
 
 export const ENTER_SCRIPT = String.raw`
-my ($owner, $pid, $nslist, $cwd, $inner, $filter, $setns, $prctl, $setresuid, $setresgid, @cmd) =
-  @ARGV;
+my ($owner, $pid, $nslist, $cwd, $inner, $filter, $detach, $envnames, $setns, $prctl, $setresuid,
+  $setresgid, $setsid, $close, @cmd) = @ARGV;
 sub fail { print STDERR "bottle-enter: @_\n"; exit 126; }
+if ($detach) {
+  opendir(my $fds, "/proc/self/fd") or fail("/proc/self/fd: $!");
+  my @inherited = grep { /^\d+$/ && $_ > 2 } readdir($fds);
+  closedir($fds);
+  syscall($close, $_ + 0) for @inherited;
+  syscall($setsid) >= 0 or fail("setsid: $!");
+}
 if ($owner ne "-") {
   my ($uid, $gid) = split /:/, $owner;
   $) = "$gid $gid";
@@ -90,7 +117,12 @@ if ($filter ne "-") {
   my $prog = pack("S x![P] P", length($bpf) / 8, $bpf);
   syscall($prctl, 22, 2, $prog, 0, 0) == 0 or fail("seccomp: $!");
 }
-exec { $cmd[0] } @cmd or fail("exec $cmd[0]: $!");
+if ($envnames eq "-") { exec { $cmd[0] } @cmd or fail("exec $cmd[0]: $!"); }
+%ENV = map { ($_ => $ENV{"BOTTLE_ENV_$_"} // "") } grep { length } split /,/, $envnames;
+exec { $cmd[0] } @cmd;
+my $missing = (0 + $!) == 2;
+print STDERR "bottle-exec: $cmd[0]: ", ($missing ? "not found" : "$!"), "\n";
+exit($missing ? 127 : 126);
 `;
 
 export interface EnterOptions {
@@ -105,6 +137,17 @@ export interface EnterOptions {
   /** Whether to end in the agent's own user namespace (B), as every agent process does. */
   inner: boolean;
   seccomp: Uint8Array | null;
+  /**
+   * Close every inherited descriptor above 2 and lead a new session before anything else:
+   * for a command the operator runs (`bottle exec`), which must neither reach what the CLI
+   * inherited nor share the operator's terminal session.
+   */
+  detach?: boolean;
+  /**
+   * The names of the command's whole environment, each read from its ENV_PREFIX copy in
+   * this program's environment; absent: the command inherits this program's environment.
+   */
+  env?: readonly string[];
   arch?: string;
 }
 
@@ -125,9 +168,22 @@ export function enterArgv(options: EnterOptions): string[] {
     options.cwd,
     options.inner ? "1" : "",
     filter,
+    options.detach ? "1" : "",
+    options.env ? envNames(options.env) : "-",
     String(numbers.setns),
     String(numbers.prctl),
     String(numbers.setresuid),
     String(numbers.setresgid),
+    String(numbers.setsid),
+    String(numbers.close),
   ];
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function envNames(names: readonly string[]): string {
+  for (const name of names) {
+    if (!ENV_NAME.test(name)) throw new Error(`invalid environment variable name "${name}"`);
+  }
+  return names.join(",");
 }

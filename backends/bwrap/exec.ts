@@ -2,7 +2,7 @@ import type { CaptureFiles } from "../backend.ts";
 import type { HostTools } from "../preflight.ts";
 import { closeFdsAbove, HOST_ENV, shellJoin } from "./shell.ts";
 import type { SandboxOwner } from "./owner.ts";
-import { enterArgv } from "./enter.ts";
+import { enterArgv, ENV_PREFIX } from "./enter.ts";
 import { sleep } from "../../lib/wait.ts";
 
 /** A host command line, ready for `Deno.Command`. */
@@ -12,8 +12,11 @@ export interface HostCommand {
   env: Record<string, string>;
 }
 
+/** The host programs exec runs. */
+export const EXEC_TOOLS = ["perl", "bash", "script"] as const;
+
 export interface ExecRequest {
-  tools: HostTools;
+  tools: Pick<HostTools, (typeof EXEC_TOOLS)[number]>;
   /** Who the sandbox runs as: the command joins it as that identity, never as root. */
   owner: SandboxOwner;
   /** The sandbox's seccomp filter, loaded (by perl) just before the command runs. */
@@ -27,34 +30,17 @@ export interface ExecRequest {
   tty: boolean;
 }
 
-/**
- * The environment crosses the host side under a prefix, so that no variable of the sandbox
- * (LD_PRELOAD, LD_LIBRARY_PATH …) can act on the entry program, which starts on the host.
- */
-const ENV_PREFIX = "BOTTLE_ENV_";
-
-/**
- * Runs inside, unprivileged: drops what the host side and the wrapper shells put in the
- * environment (our PATH; PWD, OLDPWD, SHLVL, _), restores the sandbox's variables from their
- * prefixed copies, then execs the command.
- */
-export const ENV_SCRIPT = [
-  "unset PATH PWD OLDPWD SHLVL _",
-  'while [ "$1" != -- ]; do',
-  `  eval "export $1=\\"\\\${${ENV_PREFIX}$1}\\"; unset ${ENV_PREFIX}$1"`,
-  "  shift",
-  "done",
-  "shift",
-  'exec "$@"',
-].join("\n");
-
 const CLOSE_AND_EXEC = `${closeFdsAbove(2)}\nexec "$@"`;
 
 /**
- * How to run `argv` inside: enter.ts becomes the sandbox owner (for a root operator), joins every namespace of the sandbox, empties the capability sets, sets no_new_privs and
- * loads the seccomp filter, then the command runs. Without a TTY the command runs in a new session
- * (no controlling terminal, so no TIOCSTI into the operator's); with one, `script` allocates
- * a fresh pty on the host and the sandbox holds only its slave.
+ * How to run `argv` inside: enter.ts becomes the sandbox owner (for a root operator), joins
+ * every namespace of the sandbox, empties the capability sets, sets no_new_privs and loads
+ * the seccomp filter, then the command runs in exactly `env` (which crosses the host side
+ * under a prefix: see enter.ts). Nothing the CLI inherited (a pipe, a directory)
+ * reaches it: every descriptor above 2 is closed first. Without a TTY the command runs in a
+ * new session (no controlling terminal, so no TIOCSTI into the operator's), and enter.ts does
+ * both itself (`detach`), the first program started; with one, bash closes the descriptors
+ * and `script` allocates a fresh pty on the host, of which the sandbox holds only the slave.
  */
 export function buildExecCommand(request: ExecRequest): HostCommand {
   const { tools, owner, seccomp, innerPid, env, cwd, argv, tty } = request;
@@ -72,23 +58,25 @@ export function buildExecCommand(request: ExecRequest): HostCommand {
       cwd,
       inner: true,
       seccomp,
+      detach: !tty,
+      env: names,
     }),
-    "/bin/sh",
-    "-c",
-    ENV_SCRIPT,
-    "bottle-env",
-    ...names,
-    "--",
     ...argv,
   ];
   const hostEnv: Record<string, string> = { ...HOST_ENV };
   for (const name of names) hostEnv[`${ENV_PREFIX}${name}`] = env[name];
-  const program = tty
-    ? [tools.script, "-qfec", shellJoin(["exec", ...enter]), "/dev/null"]
-    : [tools.setsid, "--wait", ...enter];
+  if (!tty) return { command: enter[0], args: enter.slice(1), env: hostEnv };
   return {
     command: tools.bash,
-    args: ["-c", CLOSE_AND_EXEC, "bottle-exec", ...program],
+    args: [
+      "-c",
+      CLOSE_AND_EXEC,
+      "bottle-exec",
+      tools.script,
+      "-qfec",
+      shellJoin(["exec", ...enter]),
+      "/dev/null",
+    ],
     env: hostEnv,
   };
 }
@@ -139,13 +127,29 @@ export async function runHostCommand(
   for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
   try {
     const { code } = await child.status;
-    await Promise.race([copying, sleep(DRAIN_MS)]);
+    await drained(copying);
     stop.abort(); // stdin always; the outputs too when something inside still holds them
     await copying;
     return code;
   } finally {
     for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
   }
+}
+
+/** Microtask turns given to the copies to finish after the command's status arrived. */
+const SETTLE_TURNS = 50;
+
+/**
+ * Resolves when `copying` ends, or DRAIN_MS after, whichever is first. The timer is set only
+ * when the copies have not already ended: the command's output normally reaches its end
+ * with its status, and Deno's first timer costs ~10 ms (it loads node:timers), which is a
+ * tenth of `bottle exec true`.
+ */
+async function drained(copying: Promise<void>): Promise<void> {
+  let done = false;
+  const ended = copying.then(() => done = true, () => done = true);
+  for (let turn = 0; turn < SETTLE_TURNS && !done; turn++) await null;
+  if (!done) await Promise.race([ended, sleep(DRAIN_MS)]);
 }
 
 async function copyStdio(

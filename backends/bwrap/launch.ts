@@ -11,10 +11,14 @@ import { type BwrapInvocation, INFO_FD } from "./args.ts";
 import { keeperArgv } from "./door.ts";
 import { INIT_NAME } from "./init.ts";
 import { doorPorts } from "./door_status.ts";
+import { listeningSocketsOf } from "./listening.ts";
 import { allProcesses } from "../../lib/process.ts";
 import { ownedBwrapArgv } from "./owned.ts";
 import type { SandboxOwner } from "./owner.ts";
 import { closeFdsAbove, HOST_ENV } from "./shell.ts";
+import { sandboxFiles } from "./layout.ts";
+
+export { sandboxFiles };
 import { poll, sleep } from "../../lib/wait.ts";
 
 export interface Launched {
@@ -44,6 +48,12 @@ export interface LaunchRequest {
 const ARGS_FD = 4;
 export const SECCOMP_FD = 5;
 const POLL_MS = 2;
+/**
+ * Between looks at whether the door listens: reading /proc/PID/net/tcp walks the kernel's
+ * socket tables (all namespaces'), ~1 ms of CPU on a busy host, while the door's programs
+ * start on the same cores.
+ */
+const DOOR_POLL_MS = 8;
 
 const LOG_LIMIT = 8 * 1024 * 1024;
 
@@ -66,17 +76,6 @@ const LAUNCHER = [
 
 /** Status promises of the bwraps this process launched, so `stop` can reap them. */
 const launched = new Map<number, Promise<Deno.CommandStatus>>();
-
-export function sandboxFiles(
-  backendDir: string,
-): { log: string; info: string; args: string; seccomp: string } {
-  return {
-    log: `${backendDir}/sandbox.log`,
-    info: `${backendDir}/bwrap-info.json`,
-    args: `${backendDir}/bwrap-args`,
-    seccomp: `${backendDir}/seccomp.bpf`,
-  };
-}
 
 /** Starts bwrap detached from the CLI and returns once its door ports listen. */
 export async function launch(request: LaunchRequest): Promise<Launched> {
@@ -211,13 +210,17 @@ async function waitUntilReady(
   ports: number[],
   timeoutMs: number,
 ): Promise<void> {
-  let status = { closed: [] as number[], squatted: [] as number[] };
   const ready = await poll(() => {
     if (!processes.every(isAlive)) throw new Error("the sandbox or its door exited while starting");
-    status = doorPorts(inner, door, ports);
+    // Whether every port listens is two reads; who holds the listeners is a scan of the whole
+    // process table, made once they all listen (not at every look while they start).
+    const listening = listeningSocketsOf(inner.pid);
+    if (!ports.every((port) => (listening.get(port) ?? []).length > 0)) return false;
+    const status = doorPorts(inner, door, ports);
     return status.closed.length + status.squatted.length === 0 && initRunning(inner.pid);
-  }, { timeoutMs, intervalMs: POLL_MS });
+  }, { timeoutMs, intervalMs: DOOR_POLL_MS });
   if (ready) return;
+  const status = doorPorts(inner, door, ports);
   const waiting = [...status.closed, ...status.squatted];
   const what = status.squatted.length > 0
     ? `door ports ${status.squatted.join(", ")} are held by a process inside the bottle`

@@ -16,3 +16,15 @@ export function sandboxHostname(bottle: string): string {
   const label = bottle.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
   return `bottle-${label || "x"}`.slice(0, 63).replace(/-+$/, "");
 }
+
+/** The backend's own files in a bottle's backend directory (kept while the sandbox runs). */
+export function sandboxFiles(
+  backendDir: string,
+): { log: string; info: string; args: string; seccomp: string } {
+  return {
+    log: `${backendDir}/sandbox.log`,
+    info: `${backendDir}/bwrap-info.json`,
+    args: `${backendDir}/bwrap-args`,
+    seccomp: `${backendDir}/seccomp.bpf`,
+  };
+}

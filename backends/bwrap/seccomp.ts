@@ -1,4 +1,4 @@
-import { sandboxFiles } from "./launch.ts";
+import { sandboxFiles } from "./layout.ts";
 
 let cached: Uint8Array | null = null;
 

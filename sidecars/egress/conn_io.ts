@@ -17,6 +17,11 @@ export class TimeoutError extends Error {
 export interface ByteStream {
   /** Next bytes, or null at end of stream. */
   read(): Promise<Uint8Array | null>;
+  /**
+   * Reads into `buffer` (a relay's own, reused); the count, or null at end of stream. Only
+   * streams over a Deno connection have it.
+   */
+  readInto?(buffer: Uint8Array): Promise<number | null>;
   /** Writes every byte. */
   write(bytes: Uint8Array): Promise<void>;
   /** Half-close: no more writes, reads continue. */
@@ -37,6 +42,7 @@ export function connStream(conn: Deno.Conn): ByteStream {
       const n = await conn.read(buffer);
       return n === null ? null : buffer.subarray(0, n);
     },
+    readInto: (buffer: Uint8Array): Promise<number | null> => conn.read(buffer),
     write: (bytes: Uint8Array): Promise<void> => writeAll(conn, bytes),
     closeWrite: (): Promise<void> => conn.closeWrite(),
     close(): void {
@@ -57,6 +63,11 @@ export class BufferedReader {
 
   unshift(bytes: Uint8Array): void {
     if (bytes.length > 0) this.pending.unshift(bytes);
+  }
+
+  /** Whether bytes pushed back are waiting (read() returns them before the stream's). */
+  hasPending(): boolean {
+    return this.pending.length > 0;
   }
 
   /** Next bytes, or null at end of stream. Rejects with TimeoutError after `deadline`. */

@@ -9,7 +9,7 @@
  * bottom up:
  *   conn_io.ts  byte streams (plain and TLS) with buffered, deadline-bounded reads
  *   http/       message heads and bodies, reading them off a stream, the proxy's own answers
- *   tls/        the bottle CA, leaf certificates, TLS toward the client (X.509, node:tls: lazily)
+ *   tls/        the bottle CA, leaf certificates (own DER code), TLS toward the client (node:tls: lazily)
  *   dlp/        the DLP engine (loaded lazily)
  *   policy/     the policy file, host rules (from lib/net/) and routes, the verdict
  *   secrets/    the secrets file, the injected credentials, their wire forms as needles

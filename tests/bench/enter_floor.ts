@@ -23,7 +23,7 @@ export async function enterFloorArgv(
     return `no sandbox handle for ${bottle}`;
   }
   if (!Number.isInteger(inner) || inner <= 0) return `no sandbox pid in ${bottle}'s handle`;
-  const tools = findTools();
+  const tools = findTools(["perl"]);
   const owner = sandboxOwner();
   return [
     ...enterArgv({
@@ -34,6 +34,9 @@ export async function enterFloorArgv(
       cwd: "/workspace",
       inner: true,
       seccomp: await sandboxSeccomp(),
+      // As `bottle exec` runs it: descriptors closed, its own session, an empty environment.
+      detach: true,
+      env: [],
     }),
     "/bin/true",
   ];

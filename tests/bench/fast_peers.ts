@@ -102,17 +102,29 @@ export async function measureFastPeers(options: Options, workDir: string): Promi
     "  deno + import node:fs, node:path",
     "deno run -A tests/bench/probes/import_node_fs.ts",
   );
+  const importExec = newMeasurement(
+    "import-exec",
+    "  deno + exec's modules (no npm, no node:fs)",
+    "deno run -A tests/bench/probes/import_exec.ts",
+  );
   const preflightCmds = newMeasurement(
     "preflight-subprocesses",
-    "  bwrap preflight's 2 subprocesses",
+    "  bwrap preflight's 2 subprocesses (apply)",
     "bwrap --version; bwrap --unshare-user --ro-bind / / true",
   );
   const nsenterFloor = newMeasurement(
     "enter-floor",
     "  enter the bottle (enter.ts), true",
-    "[setpriv to the owner] perl ENTER INNER ipc,uts,net,cgroup,pid,mnt /workspace … /bin/true",
+    "perl ENTER [owner] INNER ipc,uts,net,cgroup,pid,mnt /workspace … /bin/true (exec's one program)",
   );
-  const anatomy = [repoDeno, importCommander, importNodeFs, preflightCmds, nsenterFloor];
+  const anatomy = [
+    repoDeno,
+    importExec,
+    importCommander,
+    importNodeFs,
+    preflightCmds,
+    nsenterFloor,
+  ];
   repoDeno.section = "anatomy of bottle exec (its parts, each on its own):";
 
   // ---- srt
@@ -152,6 +164,7 @@ export async function measureFastPeers(options: Options, workDir: string): Promi
       timedRun(deno, ["run", "-A", join(probes, file)], { cwd: REPO_ROOT, ...FAST });
     const peers: Peer[] = [
       { m: repoDeno, run: denoProbe("empty.ts") },
+      { m: importExec, run: denoProbe("import_exec.ts") },
       { m: importCommander, run: denoProbe("import_commander.ts") },
       { m: importNodeFs, run: denoProbe("import_node_fs.ts") },
       { m: preflightCmds, run: preflightRun },

@@ -8,6 +8,43 @@ export interface Lifecycle {
   applyCold: Measurement;
   applyWarm: Measurement;
   destroy: Measurement;
+  /** Where a cold apply's time goes: start-up and plan, then each step (they overlap). */
+  anatomy: Measurement[];
+}
+
+/**
+ * A cold apply's breakdown, from its own output: each step's `ID: Created after Nms` and the
+ * time before the first step (the process's time less `Apply complete in Nms`: start-up,
+ * loading the manifests, planning, preflight).
+ */
+class ApplyAnatomy {
+  readonly before = newMeasurement(
+    "apply-before-steps",
+    "  start-up, manifests, plan, preflight",
+    "process time − `Apply complete in N ms`",
+  );
+  readonly steps = new Map<string, Measurement>();
+
+  add(output: string, processMs: number): void {
+    for (const match of output.matchAll(/^(\S+): Created after (\d+)ms$/gm)) {
+      const id = match[1];
+      let step = this.steps.get(id);
+      if (!step) {
+        step = newMeasurement(`apply-step-${id}`, `  ${id}`);
+        this.steps.set(id, step);
+      }
+      step.samples.push(Number(match[2]));
+    }
+    const applied = /Apply complete in (\d+)ms/.exec(output);
+    if (applied) this.before.samples.push(processMs - Number(applied[1]));
+  }
+
+  rows(): Measurement[] {
+    const rows = [this.before, ...this.steps.values()];
+    rows[0].section = "anatomy of apply (cold): what comes before the first step, then each " +
+      "step's own time (independent steps overlap):";
+    return this.before.samples.length > 0 ? rows : [];
+  }
 }
 
 export async function measureLifecycle(options: Options): Promise<Lifecycle> {
@@ -26,6 +63,7 @@ export async function measureLifecycle(options: Options): Promise<Lifecycle> {
     "destroy",
     `deno run -A main.ts destroy --yes --dir ${options.dir}`,
   );
+  const anatomy = new ApplyAnatomy();
   const cycles = options.slowIterations + Math.min(1, options.warmup);
   log(`lifecycle: ${Math.min(1, options.warmup)} warm-up + ${options.slowIterations} cycles`);
   for (let cycle = 0; cycle < cycles; cycle++) {
@@ -47,6 +85,7 @@ export async function measureLifecycle(options: Options): Promise<Lifecycle> {
       }
       if (!measured) return false;
       applyCold.samples.push(cold.ms);
+      anatomy.add(cold.stdout + cold.stderr, cold.ms);
       if (warm.ok) applyWarm.samples.push(warm.ms);
       else applyWarm.failures.push(failureReason(warm));
       if (down.ok) destroy.samples.push(down.ms);
@@ -67,5 +106,5 @@ export async function measureLifecycle(options: Options): Promise<Lifecycle> {
       m.failures = [];
     }
   }
-  return { applyCold, applyWarm, destroy };
+  return { applyCold, applyWarm, destroy, anatomy: anatomy.rows() };
 }

@@ -85,22 +85,51 @@ export function ratioTarget(name: string, a: Measurement, b: Measurement, limit:
   };
 }
 
+/** A target that `a` is at least `limit` times `b` (e.g. a peer N times slower than us). */
+export function ratioAtLeastTarget(
+  name: string,
+  a: Measurement,
+  b: Measurement,
+  limit: number,
+): Target {
+  const r = ratio(name, a, b);
+  if (r.value === null) {
+    return {
+      name,
+      line: `${name} = n/a (target ≥ ${limit}x: MISS — ${r.missing})`,
+      pass: false,
+      value: null,
+      limit,
+      unit: "ratio",
+    };
+  }
+  const pass = r.value >= limit;
+  return {
+    name,
+    line: `${name} = ${formatRatio(r.value)} (target ≥ ${limit}x: ${pass ? "PASS" : "MISS"})`,
+    pass,
+    value: r.value,
+    limit,
+    unit: "ratio",
+  };
+}
+
 export function msTarget(name: string, m: Measurement, limitMs: number): Target {
   const value = medianOf(m);
   if (value === null) {
     return {
       name,
-      line: `${name} = n/a (target < ${limitMs} ms: MISS — ${m.label} not measured)`,
+      line: `${name} = n/a (target ≤ ${limitMs} ms: MISS — ${m.label} not measured)`,
       pass: false,
       value: null,
       limit: limitMs,
       unit: "ms",
     };
   }
-  const pass = value < limitMs;
+  const pass = value <= limitMs;
   return {
     name,
-    line: `${name} = ${value.toFixed(0)} ms (target < ${limitMs} ms: ${pass ? "PASS" : "MISS"})`,
+    line: `${name} = ${value.toFixed(0)} ms (target ≤ ${limitMs} ms: ${pass ? "PASS" : "MISS"})`,
     pass,
     value,
     limit: limitMs,
@@ -175,8 +204,16 @@ export function renderText(report: Report): string {
       ]);
     }
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  // A section heading stands alone on its line: it does not widen the first column.
+  const isHeading = (row: string[]): boolean => row.slice(1).every((cell) => cell === "");
+  const widths = rows[0].map((_, i) =>
+    Math.max(...rows.filter((r) => !isHeading(r)).map((r) => r[i].length))
+  );
   rows.forEach((row, index) => {
+    if (index > 0 && isHeading(row)) {
+      out.push(row[0]);
+      return;
+    }
     const line = row.map((cell, i) =>
       i === row.length - 1 ? cell : pad(cell, widths[i], i >= 1 && i <= 5)
     ).join("  ");
