@@ -67,15 +67,21 @@ interface ZlibExtras {
   zstdDecompressSync?: (input: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
 }
 
+// The zstd members are newer than @types/node's zlib in Deno's typings; they are probed at run time.
 function zlibExtras(): ZlibExtras {
   return zlib as unknown as ZlibExtras;
 }
 
+// Typed as a union of per-codec constant objects; read here by name (e.g. BROTLI_OPERATION_FLUSH).
 const C = zlib.constants as unknown as Record<string, number>;
 const OUT_CHUNK = 64 * 1024;
 
 type Kind = "gunzip" | "inflate" | "inflateRaw" | "brotli" | "zstd";
 
+/**
+ * The stream seen through its native handle: node's typings hide `_handle`, which this
+ * module drives directly to decompress a chunk at a time with a bounded output.
+ */
 function createStream(kind: Kind): ZlibStream {
   switch (kind) {
     case "gunzip":
