@@ -16,8 +16,11 @@ export async function forwardPush(
   token: string | null,
   updates: readonly RefUpdate[],
 ): Promise<Forwarded> {
+  // Without GIT_QUARANTINE_PATH: a local upstream's receive-pack would inherit it and refuse
+  // to update its refs. The objects stay visible through the object-directory variables.
+  const { GIT_QUARANTINE_PATH: _, ...env } = quarantineEnv;
   const result = await runGit(pushArgs(upstream.remote, updates), {
-    env: { ...quarantineEnv, ...credentialEnv(upstream.credential, token) },
+    env: { ...env, ...credentialEnv(upstream.credential, token) },
     timeoutMs: FORWARD_TIMEOUT_MS,
   });
   if (result.code === 0) return { ok: true };

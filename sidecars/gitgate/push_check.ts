@@ -40,8 +40,10 @@ function quarantineEnv(
 ): Record<string, string> {
   const { GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_QUARANTINE_PATH } =
     request.env;
+  // receive-pack makes no quarantine for a push without objects (deletions only).
+  if (!GIT_QUARANTINE_PATH && !GIT_OBJECT_DIRECTORY) return { ...base, GIT_DIR: mirror };
   if (!GIT_QUARANTINE_PATH?.startsWith("/") || !GIT_OBJECT_DIRECTORY?.startsWith("/")) {
-    throw new Error("the push arrived without a quarantine");
+    throw new Error("the push's quarantine is not where the gate expects it");
   }
   return {
     ...base,

@@ -42,7 +42,7 @@ function gitError(service: GitService, message: string): Response {
   return new Response(errorAdvertisement(service, message), {
     status: 200,
     headers: {
-      "content-type": `application/x-git-${service}-advertisement`,
+      "content-type": `application/x-${service}-advertisement`,
       "cache-control": "no-cache",
     },
   });
