@@ -143,7 +143,7 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
   let rest: Uint8Array | null = buffered.subarray(end.at + end.length);
   let relayed = 0;
   const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+    async pull(controller): Promise<void> {
       if (rest !== null && rest.length > 0 && !cutOff) {
         relayed += rest.length;
         controller.enqueue(rest);
@@ -166,7 +166,7 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
       relayed += value.length;
       controller.enqueue(value);
     },
-    async cancel() {
+    async cancel(): Promise<void> {
       stop.abort();
       await reader.cancel().catch(() => {});
     },

@@ -27,7 +27,7 @@ Deno.test({
   name: "git gate: fetch, push policy, secret scan, upstream refusal, reload (real git)",
   sanitizeResources: false,
   sanitizeOps: false,
-  async fn(t) {
+  async fn(t): Promise<void> {
     const root = await Deno.makeTempDir({ prefix: "gg" });
     const home = join(root, "home");
     const gateDir = join(root, "gate");

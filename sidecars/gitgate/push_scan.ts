@@ -102,17 +102,17 @@ export async function scanPush(
     }
   };
   const parser = new BatchParser({
-    start(oid, type) {
+    start(oid, type): void {
       current = { oid, type };
       result.objects += 1;
       scan = type === "tree" ? null : engine.scanBody(host, null, null);
     },
-    data(chunk) {
+    data(chunk): void {
       if (scan === null) return;
       result.bytes += chunk.length;
       take(scan.push(chunk));
     },
-    end() {
+    end(): void {
       if (scan !== null) take(scan.end());
       scan = null;
     },

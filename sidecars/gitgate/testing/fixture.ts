@@ -97,7 +97,7 @@ export function writePolicy(gateDir: string, policy: GatePolicy): void {
   Deno.writeTextFileSync(join(gateDir, GATE_POLICY_FILE), JSON.stringify(policy, null, 2));
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -155,10 +155,12 @@ export async function startGate(
   }).spawn();
   Deno.writeTextFileSync(stderrFile, "");
   const stderrDone = (async () => {
-    for await (const chunk of daemon.stderr) Deno.writeFileSync(stderrFile, chunk, { append: true });
+    for await (const chunk of daemon.stderr) {
+      Deno.writeFileSync(stderrFile, chunk, { append: true });
+    }
   })();
   const socket = join(dirs.runDir, GATE_SOCKET);
-  const port = await freePort();
+  const port = freePort();
   const forwarder = new Deno.Command("socat", {
     args: [`TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${socket}`],
     stdin: "null",
