@@ -12,7 +12,8 @@ import {
 import type { GatePolicy } from "./wire.ts";
 
 function randomFrom(alphabet: string, length: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length; at += 65536) crypto.getRandomValues(bytes.subarray(at, at + 65536));
   return [...bytes].map((b) => alphabet[b % alphabet.length]).join("");
 }
 
@@ -206,6 +207,37 @@ Deno.test({
         assert.notEqual(out.code, 0);
         assert.match(out.stderr, /branch "feature" is protected/);
       });
+
+      await t.step(
+        "a push larger than max_push_bytes is cut off with a clear message",
+        async () => {
+          writePolicy(gateDir, {
+            ...policy,
+            upstreams: [{ ...entry, push: { ...entry.push, max_push_bytes: 64 << 10 } }],
+          });
+          const reloads = Deno.readTextFileSync(gate.stderrFile).split("policy reloaded").length;
+          gate.hangUp();
+          await waitFor(
+            "the second reload",
+            10_000,
+            () =>
+              Promise.resolve(
+                Deno.readTextFileSync(gate.stderrFile).split("policy reloaded").length > reloads,
+              ),
+          );
+          // Random text compresses little: ~0.3 MB goes with Content-Length, ~1.4 MB chunked
+          // (git's http.postBuffer is 1 MiB), which the gate cuts off while it streams.
+          const b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+          for (const [name, lines] of [["sized", 6], ["chunked", 30]] as const) {
+            const big = Array.from({ length: lines }, () => randomFrom(b64, 60_000)).join("\n");
+            const oid = await commitFile(`${name}.txt`, big, name);
+            const out = await push(`HEAD:refs/heads/${name}`);
+            assert.notEqual(out.code, 0);
+            assert.match(out.stderr, /more than 65536 bytes \(max_push_bytes/, name);
+            assert.equal(await upstreamHas(oid), false);
+          }
+        },
+      );
 
       await t.step("every decision is audited, without secrets", () => {
         const lines = Deno.readTextFileSync(join(logDir, "git.jsonl")).trim().split("\n").map((l) =>
