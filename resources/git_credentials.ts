@@ -26,6 +26,7 @@ import type { SecretSource } from "../manifest/types.ts";
 import { sha256Hex } from "../lib/sha256.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { Fingerprinter } from "./fingerprint.ts";
+import { reloadGate } from "./git_gate_process.ts";
 import {
   expandHome,
   readSecret,
@@ -115,8 +116,8 @@ export const gitCredentialsProvider = defineResource({
     }
     return { status: "found", outputs: { sha256: sha256Hex(all) }, drift };
   },
-  create: (ctx, instance) => write(ctx, instance.inputs),
-  update: (ctx, instance) => write(ctx, instance.inputs),
+  create: (ctx, instance) => write(ctx, instance.bottle, instance.inputs),
+  update: (ctx, instance) => write(ctx, instance.bottle, instance.inputs),
   delete(_ctx, instance): Promise<void> {
     rmSync(instance.inputs.dir, { recursive: true, force: true });
     return Promise.resolve();
@@ -149,6 +150,7 @@ async function expectedFiles(
 
 async function write(
   ctx: ProviderContext,
+  bottle: string,
   inputs: GitCredentialsInputs,
 ): Promise<GitCredentialsOutputs> {
   const texts = new Map<string, string>();
@@ -170,6 +172,7 @@ async function write(
   for (const entry of Deno.readDirSync(inputs.dir)) {
     if (!texts.has(entry.name)) rmSync(join(inputs.dir, entry.name), { force: true });
   }
+  await reloadGate(ctx, bottle, "credentials");
   return { sha256: sha256Hex([...texts.values()].join("")) };
 }
 

@@ -5,7 +5,6 @@
  * gate reports the new policy in force.
  */
 
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
@@ -13,11 +12,9 @@ import { jsonObjectOf, type SameShape } from "../engine/json_data.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import type { Instance } from "../engine/resource_type.ts";
 import { canonicalJson } from "../lib/json.ts";
-import { poll } from "../lib/wait.ts";
 import { parseGitRemote } from "../manifest/git_remote.ts";
 import type { GitUpstream } from "../manifest/types.ts";
 import {
-  GATE_LOADED_FILE,
   GATE_POLICY_FILE,
   type GateCredential,
   type GatePolicy,
@@ -25,15 +22,13 @@ import {
 } from "../sidecars/gitgate/wire.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";
-import { gateIdentities, runningGate } from "./git_gate_process.ts";
+import { gateIdentities, loadedReport, reloadGate, runningGate } from "./git_gate_process.ts";
 import { mirrorId } from "./git_mirror.ts";
-import { reloadSupervised } from "../sidecars/bundle/supervised.ts";
 import { sha256Hex } from "../lib/sha256.ts";
 
 /** Defaults of the manifest's `push:` (README "Git gate"). */
 export const DEFAULT_MAX_PUSH_BYTES = 100 * 1024 * 1024;
 const FETCH_CACHE_SECONDS = 2;
-const RELOAD_TIMEOUT_MS = 3000;
 
 const identity = z.object({ name: z.string(), email: z.string() });
 const credential = z.discriminatedUnion("kind", [
@@ -95,22 +90,13 @@ export const gitGatePolicyProvider = defineFileResource({
     }
     return drift;
   },
-  async afterWrite(ctx: ProviderContext, instance: PolicyInstance, sha256: string): Promise<void> {
-    const gate = runningGate(ctx, instance.bottle);
-    if (gate === null || !reloadSupervised(gate)) return;
-    const path = instance.inputs.path;
-    if (await poll(() => loadedPolicy(path) === sha256, { timeoutMs: RELOAD_TIMEOUT_MS })) return;
-    throw new Error(
-      `the git gate did not take the change within ${RELOAD_TIMEOUT_MS / 1000}s; the previous ` +
-        `policy stays in force (see ${ctx.stateDir}/bottles/${instance.bottle}/logs/git-gate.log)`,
-    );
-  },
+  afterWrite: (ctx: ProviderContext, instance: PolicyInstance, sha256: string): Promise<void> =>
+    reloadGate(ctx, instance.bottle, "policy", sha256),
 });
 
-/** What the gate reports in force (GATE_LOADED_FILE beside the policy), or null. */
+/** The policy sha256 the gate reports in force, or null. */
 function loadedPolicy(policyPath: string): string | null {
-  const path = join(policyPath, "..", GATE_LOADED_FILE);
-  return existsSync(path) ? readFileSync(path, "utf8").trim() : null;
+  return loadedReport(join(policyPath, ".."))?.sha256 ?? null;
 }
 
 function policyText(policy: GatePolicy): string {
@@ -125,6 +111,7 @@ export function gitGatePolicyNodes(bottle: BottleContext): ResourceNode[] {
     inputs: { path: join(bottle.paths.gateDir, GATE_POLICY_FILE), policy: gatePolicy(bottle) },
     dependsOn: [
       bottle.id("git_gate_dir"),
+      bottle.id("git_credentials"),
       ...Object.keys(bottle.manifest.git).map((name) => mirrorId(bottle, name)),
     ],
   })];

@@ -4,27 +4,27 @@
  * rules change through its policy file (hot reload), so they never restart it.
  */
 
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { poll } from "../lib/wait.ts";
 import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import { defineResource, type Instance, type Observation } from "../engine/resource_type.ts";
 import type { ProcessIdentity } from "../lib/process.ts";
-import { DENO_RUN_FLAGS, sidecarEnv, sidecarScript } from "../sidecars/bundle/deno_cmd.ts";
 import {
   findSupervisor,
+  reloadSupervised,
   startSupervised,
   stopSupervised,
   supervisedStatus,
 } from "../sidecars/bundle/supervised.ts";
-import type { ChildSpec } from "../sidecars/bundle/types.ts";
-import { GATE_SOCKET } from "../sidecars/gitgate/wire.ts";
+import { GATE_LOADED_FILE, GATE_SOCKET, gateChild } from "../sidecars/gitgate/mod.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { gitIdentity } from "./gitconfig.ts";
 
-/** The daemon exits with this code when its arguments or policy are unusable. */
-const GATE_CONFIG_ERROR = 2;
-const DAEMON_NAME = "git";
+/** The daemon's name under its supervisor (gateChild's), by which it is found again. */
+const DAEMON_NAME = "gitgate";
 
 export const gitGateInputs = z.object({
   bottle: z.string(),
@@ -60,15 +60,15 @@ export const gitGateProvider = defineResource({
     if (previous) await stopSupervised(previous.supervisor, [previous.socket]);
     const inputs = absolute(instance.inputs);
     Deno.mkdirSync(inputs.logDir, { recursive: true, mode: 0o700 });
-    const env = sidecarEnv(Deno.env.toObject());
-    const child = gateChild(inputs, env);
+    const child = gateChild(inputs, Deno.env.toObject());
+    if (child.name !== DAEMON_NAME) throw new Error(`the gate runs as ${child.name}`);
     const supervisor = await startSupervised({
       bottle: inputs.bottle,
       what: "git gate",
       runDir: inputs.runDir,
       logPath: join(inputs.logDir, "git-gate.log"),
       child,
-      path: env.PATH,
+      path: Deno.env.get("PATH"),
     });
     return { supervisor, socket: child.socket };
   },
@@ -93,43 +93,6 @@ export function runningGate(ctx: ProviderContext, bottle: string): ProcessIdenti
   if (supervisor === null) return null;
   const status = supervisedStatus(supervisor, { git: join(runDir, GATE_SOCKET) });
   return status.state === "running" ? supervisor : null;
-}
-
-/**
- * The daemon, with only what it needs: read and write its gate directory (mirrors, hook
- * socket), its socket on the door and its logs; run git (which runs ssh and the hooks). No
- * network of its own (git dials upstreams), no environment but the few sidecar variables.
- */
-export function gateChild(inputs: GitGateInputs, env: Record<string, string>): ChildSpec {
-  const socket = join(inputs.runDir, GATE_SOCKET);
-  const dirs = [inputs.gateDir, inputs.runDir, inputs.logDir];
-  for (const path of dirs) {
-    if (path.includes(",")) throw new Error(`git gate paths may not contain ",": ${path}`);
-  }
-  return {
-    name: DAEMON_NAME,
-    command: Deno.execPath(),
-    args: [
-      ...DENO_RUN_FLAGS,
-      `--allow-read=${dirs.join(",")}`,
-      `--allow-write=${dirs.join(",")}`,
-      "--allow-run=git",
-      "--allow-env",
-      sidecarScript("../gitgate/main.ts"),
-      "--socket",
-      socket,
-      "--gate-dir",
-      inputs.gateDir,
-      "--log-dir",
-      inputs.logDir,
-      "--bottle",
-      inputs.bottle,
-      "--exit-with-parent",
-    ],
-    env,
-    socket,
-    configErrorCode: GATE_CONFIG_ERROR,
-  };
 }
 
 function absolute(inputs: GitGateInputs): GitGateInputs {
@@ -173,4 +136,43 @@ export function gitGateNodes(bottle: BottleContext): ResourceNode[] {
     dependsOn: [id("door"), id("git_gate_dir"), id("git_gate_policy"), id("git_credentials")],
     replaceWith: [id("door"), id("git_gate_dir"), id("bottle_dir")],
   })];
+}
+
+const RELOAD_TIMEOUT_MS = 3000;
+
+/** What the gate reports in force (GATE_LOADED_FILE: policy sha256, then a load stamp), or null. */
+export function loadedReport(gateDir: string): { sha256: string; stamp: string } | null {
+  const path = join(gateDir, GATE_LOADED_FILE);
+  if (!existsSync(path)) return null;
+  const [sha256 = "", stamp = ""] = readFileSync(path, "utf8").split("\n");
+  return { sha256, stamp };
+}
+
+/**
+ * Tells a running gate to reload (its policy, or its credentials: tokens are read at load)
+ * and waits until it reports a new load, with the policy `sha256` when given; a bottle whose
+ * gate is not running picks the files up when it starts.
+ */
+export async function reloadGate(
+  ctx: ProviderContext,
+  bottle: string,
+  what: string,
+  sha256?: string,
+): Promise<void> {
+  const gate = runningGate(ctx, bottle);
+  if (gate === null) return;
+  const gateDir = resolve(ctx.stateDir, "bottles", bottle, "gate");
+  const before = loadedReport(gateDir)?.stamp;
+  if (!reloadSupervised(gate)) return;
+  const taken = await poll(() => {
+    const report = loadedReport(gateDir);
+    return report !== null && report.stamp !== before &&
+      (sha256 === undefined || report.sha256 === sha256);
+  }, { timeoutMs: RELOAD_TIMEOUT_MS, intervalMs: 10 });
+  if (!taken) {
+    throw new Error(
+      `the git gate did not take the new ${what} within ${RELOAD_TIMEOUT_MS / 1000}s; the ` +
+        `previous ones stay in force (see ${ctx.stateDir}/bottles/${bottle}/logs/git-gate.log)`,
+    );
+  }
 }

@@ -22,7 +22,7 @@ import { Mirrors, prepareMirror } from "./mirror.ts";
 import { checkPush, type PushContext } from "./push_check.ts";
 import { type LoadedPolicy, loadPolicy } from "./policy_file.ts";
 import { gateHandler } from "./server.ts";
-import { GATE_HOOK_SOCKET, type GatePolicy } from "./wire.ts";
+import { GATE_HOOK_SOCKET, GATE_LOADED_FILE, type GatePolicy } from "./wire.ts";
 
 const CONFIG_ERROR = 2;
 const PARENT_AT_START = Deno.ppid;
@@ -99,7 +99,20 @@ async function activate(
   }
   const dlp = dlpEngine(loaded);
   for (const upstream of loaded.policy.upstreams) await prepareMirror(context, upstream, hooksDir);
+  reportLoaded(args.gateDir, loaded.sha256);
   return { loaded, dlp };
+}
+
+let loads = 0;
+
+/**
+ * Tells the engine what is in force (GATE_LOADED_FILE): the policy's sha256, then a line that
+ * changes on every load, so a reload for rotated credentials (same policy) is seen too.
+ */
+function reportLoaded(gateDir: string, sha256: string): void {
+  const path = join(gateDir, GATE_LOADED_FILE);
+  Deno.writeTextFileSync(`${path}.tmp`, `${sha256}\n${Deno.pid}.${++loads}.${Date.now()}\n`);
+  Deno.renameSync(`${path}.tmp`, path);
 }
 
 function summary(policy: GatePolicy): string {
@@ -163,6 +176,8 @@ async function main(): Promise<number> {
       },
       gateHandler({ policy: () => active.loaded, mirrors, pushes, baseEnv, hooksDir, audit, log }),
     );
+    // The door's forwarders run as the sandbox owner; the run directory (0711) is the gate.
+    Deno.chmodSync(args.socket, 0o666);
     const current = args;
     reload = () => {
       activate(current, context, hooksDir).then((next) => {

@@ -4,6 +4,7 @@
  */
 
 import { join } from "node:path";
+import { sha256Hex } from "../../lib/sha256.ts";
 import {
   GATE_POLICY_FILE,
   type GateCredential,
@@ -153,6 +154,8 @@ export interface LoadedPolicy {
   policy: GatePolicy;
   /** Upstream name → its token (token credentials only). */
   tokens: Map<string, string>;
+  /** sha256 (hex) of the policy file's text, reported in GATE_LOADED_FILE. */
+  sha256: string;
 }
 
 function mustExist(path: string, what: string): void {
@@ -166,8 +169,10 @@ function mustExist(path: string, what: string): void {
 export function loadPolicy(gateDir: string): LoadedPolicy {
   const file = join(gateDir, GATE_POLICY_FILE);
   let json: unknown;
+  let text = "";
   try {
-    json = JSON.parse(Deno.readTextFileSync(file));
+    text = Deno.readTextFileSync(file);
+    json = JSON.parse(text);
   } catch (error) {
     throw new Error(`cannot read ${file}: ${(error as Error).message}`);
   }
@@ -193,5 +198,5 @@ export function loadPolicy(gateDir: string): LoadedPolicy {
       mustExist(c.known_hosts_file, `known hosts file of upstream ${u.name}:`);
     }
   }
-  return { policy, tokens };
+  return { policy, tokens, sha256: sha256Hex(text) };
 }
