@@ -118,9 +118,12 @@ export function remoteSpellings(written: string, remote: GitRemote): string[] {
     if (remote.port === undefined) {
       spellings.add(`${user}@${host}:${path}`);
       spellings.add(`ssh://${user}@${host}/${path}`);
+      spellings.add(`ssh://${host}/${path}`);
       spellings.add(`https://${host}/${path}`);
     } else if (remote.transport === "ssh") {
+      // A checkout's copy in the bottle loses `user@` (the workspace keeps no credentials).
       spellings.add(`ssh://${user}@${hostPort(remote)}/${path}`);
+      spellings.add(`ssh://${hostPort(remote)}/${path}`);
     } else {
       spellings.add(`${remote.transport}://${hostPort(remote)}/${path}`);
     }

@@ -66,6 +66,8 @@ Deno.test("a remote on its own port keeps its transport and port", () => {
   const written = "ssh://git@127.0.0.1:2222/srv/repo.git";
   assert.deepEqual(remoteSpellings(written, parseGitRemote(written)), [
     "ssh://git@127.0.0.1:2222/srv/repo.git",
+    "ssh://127.0.0.1:2222/srv/repo.git",
     "ssh://git@127.0.0.1:2222/srv/repo",
+    "ssh://127.0.0.1:2222/srv/repo",
   ]);
 });

@@ -127,7 +127,14 @@ Deno.test("git gate: the gitconfig sends declared spellings to the gate and the 
       "https://git.example.com/org/site.git",
     ]
   ) assert.ok(text.includes(`\tinsteadOf = "${spelling}"`), spelling);
-  assert.match(text, /\[url "http:\/\/127\.0\.0\.1:3129\/_undeclared\/"\]\n\tinsteadOf = "git@"/);
+  assert.match(
+    text,
+    /\[url "http:\/\/127\.0\.0\.1:3129\/_undeclared\/scp\/"\]\n\tinsteadOf = "git@"/,
+  );
+  assert.match(
+    text,
+    /\[url "http:\/\/127\.0\.0\.1:3129\/_undeclared\/ssh\/"\]\n\tinsteadOf = "ssh:\/\/"/,
+  );
   assert.ok(
     text.includes('[url "http://127.0.0.1:3129/"]\n\tinsteadOf = "http://127.0.0.1:3129/"'),
   );

@@ -55,8 +55,19 @@ export function renderGitconfig(inputs: GitconfigInputs): string {
   ].join("\n");
 }
 
-/** URL schemes git could reach an upstream by; each not declared is sent to the gate to refuse. */
-const GIT_URL_PREFIXES = ["git@", "ssh://", "https://", "http://", "git://", "ftp://", "ftps://"];
+/**
+ * URL prefixes git could reach an upstream by, and the gate's folder for each: a remote not
+ * declared is sent there, and the gate refuses it quoting the URL as written.
+ */
+const UNDECLARED: readonly [prefix: string, folder: string][] = [
+  ["git@", "scp"],
+  ["ssh://", "ssh"],
+  ["https://", "https"],
+  ["http://", "http"],
+  ["git://", "git"],
+  ["ftp://", "ftp"],
+  ["ftps://", "ftps"],
+];
 
 /**
  * Every spelling of a declared upstream goes to the gate as `/NAME.git` (without `.git`: as
@@ -78,7 +89,9 @@ function gateRewrites(
     section(`${gate.url}/${upstream.name}.git`, withGit);
     if (without.length > 0) section(`${gate.url}/${upstream.name}`, without);
   }
-  section(`${gate.url}/_undeclared/`, GIT_URL_PREFIXES);
+  for (const [prefix, folder] of UNDECLARED) {
+    section(`${gate.url}/_undeclared/${folder}/`, [prefix]);
+  }
   section(`${gate.url}/`, [`${gate.url}/`]);
   return lines;
 }

@@ -47,13 +47,27 @@ function decode(text: string): string {
 export function route(pathname: string, query: URLSearchParams): Route {
   const { repo, suffix } = splitSuffix(pathname, query);
   if (repo.startsWith(UNDECLARED_PREFIX)) {
-    return { kind: "undeclared", original: decode(repo.slice(UNDECLARED_PREFIX.length)), suffix };
+    return {
+      kind: "undeclared",
+      original: original(decode(repo.slice(UNDECLARED_PREFIX.length))),
+      suffix,
+    };
   }
   const name = repo.slice(1).replace(/\.git$/, "");
   if (!repo.startsWith("/") || !NAME.test(name) || name.includes("..")) {
     return { kind: "undeclared", original: decode(repo.replace(/^\/+/, "")), suffix };
   }
   return { kind: "upstream", name, suffix };
+}
+
+/**
+ * The URL as the agent wrote it: the gitconfig sends `SCHEME://REST` to
+ * `/_undeclared/SCHEME/REST` and `git@REST` to `/_undeclared/scp/REST`.
+ */
+function original(rest: string): string {
+  const scheme = /^(ssh|https|http|git|ftp|ftps|scp)\/(.*)$/.exec(rest);
+  if (scheme === null) return rest;
+  return scheme[1] === "scp" ? `git@${scheme[2]}` : `${scheme[1]}://${scheme[2]}`;
 }
 
 /** The suggested manifest key for an undeclared URL: its last path segment without `.git`. */

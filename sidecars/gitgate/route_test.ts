@@ -51,3 +51,13 @@ Deno.test("route: the undeclared message names the manifest key", () => {
   );
   assert.match(undeclaredMessage("dev", "thing", true), /git: \{ thing: \{ remote: … \} \}/);
 });
+
+Deno.test("route: the gitconfig's scheme folders give back the URL as written", () => {
+  const at = (path: string): string => {
+    const found = route(path, q("service=git-upload-pack"));
+    return found.kind === "undeclared" ? found.original : "";
+  };
+  assert.equal(at("/_undeclared/scp/github.com:org/x.git/info/refs"), "git@github.com:org/x.git");
+  assert.equal(at("/_undeclared/ssh/h.example:2222/x.git/info/refs"), "ssh://h.example:2222/x.git");
+  assert.equal(at("/_undeclared/https/example.com/r.git/info/refs"), "https://example.com/r.git");
+});
