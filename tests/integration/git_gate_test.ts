@@ -195,6 +195,7 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
 
     await t.step("a changed policy applies in place, without restarting the sandbox", async () => {
       const before = await sandboxPid();
+      assert_(before > 0, "the sandbox's pid is recorded");
       await world.writeBottle("gated", manifest("['agent/*', 'feature/*']"));
       const plan = await world.cli(["plan"]);
       assertMatch(plan.stdout, /~ git_gate_policy\.gated/);
@@ -214,6 +215,16 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
       assertMatch(drift.stdout, /git_mirror\.gated\.app/);
       expectCode(await world.cli(["apply", "--yes"]), 0, "repair");
       expectCode(await inside("git fetch -q origin"), 0, "fetch after repair");
+      const gate = await world.cli(["state", "show", "git_gate.gated", "--json"]);
+      const supervisor = Number(/"pid":\s*(\d+)/.exec(gate.stdout)?.[1] ?? 0);
+      assert_(supervisor > 0, gate.stdout);
+      Deno.kill(-supervisor, "SIGKILL");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const dead = await world.cli(["drift"]);
+      assertEquals(dead.code, 2, output(dead));
+      assertMatch(dead.stdout, /git_gate\.gated/);
+      expectCode(await world.cli(["apply", "--yes"]), 0, "repair the gate");
+      expectCode(await inside("git fetch -q origin"), 0, "fetch after the gate is back");
     });
 
     await t.step("destroy leaves no gate process and no gate directory", async () => {
