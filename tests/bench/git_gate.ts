@@ -25,6 +25,8 @@ const median = (samples: readonly number[]): number =>
 
 export interface GitGateBench {
   text: string;
+  /** Every target met. */
+  pass: boolean;
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
@@ -119,6 +121,7 @@ export async function runGitGateBench(rounds = 10): Promise<GitGateBench> {
   const cachedRatio = median(results.fetchCached) / median(results.fetchDirect);
   const pushRatio = median(push.gate) / median(push.direct);
   const rate = scan.bytes / 1e6 / scan.seconds;
+  const targets = [fetchRatio <= 1.5, pushRatio <= 3, rate >= 100];
   const text = [
     line("git fetch (no-op), direct", results.fetchDirect),
     line("git fetch (no-op), gate refreshing its mirror", results.fetchGate),
@@ -140,7 +143,7 @@ export async function runGitGateBench(rounds = 10): Promise<GitGateBench> {
     ),
     target(rate >= 100, `push secret scan = ${rate.toFixed(0)} MB/s (target ≥ 100 MB/s)`),
   ].join("\n");
-  return { text };
+  return { text, pass: targets.every(Boolean) };
 }
 
 if (import.meta.main) console.log((await runGitGateBench()).text);
