@@ -14,6 +14,7 @@ import { compileProject } from "../resources/mod.ts";
 import type { CompileOptions } from "../resources/compile.ts";
 import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { Fingerprinter } from "../resources/fingerprint.ts";
+import type { FingerprintSecret } from "../resources/secret_bindings.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
 import { availableBackends, type BackendLookup } from "./backends.ts";
 import { UserError } from "./errors.ts";
@@ -51,30 +52,41 @@ export async function compileManifests(
     : checkedWorkspaceSource(resolve(session.cwd, request.workspaceSource));
   const fingerprints = new Fingerprinter(session.ctx.stateDir);
   const unset = request.unset;
+  const fingerprintOrUnset: FingerprintSecret = (bottle, secret) => {
+    try {
+      return fingerprints.fingerprint(secret.read(session.ctx.env));
+    } catch (error) {
+      if (!(error instanceof SecretUnavailable)) throw error;
+      const file = displayPath(bottle.file, session.cwd);
+      const source = describeSource(secret.source);
+      if (!unset) {
+        throw new UserError(
+          `${file}: the secret for ${secret.label} (${source}): ${error.message}`,
+          error.hint,
+        );
+      }
+      unset.push({
+        where: `${file}: ${secret.label} (${source})`,
+        message: error.message,
+        hint: error.hint,
+      });
+      return UNSET_FINGERPRINT;
+    }
+  };
   const graph = compileProject(project, {
     ...machineFacts(session.ctx.stateDir, session.ctx.env),
     ...(workspaceSource === undefined ? {} : { workspaceSource }),
     describeSecret: (bottle, route) => {
       const routeKey = `${route.host}${route.path_prefix ?? ""}`;
       const placeholder = fingerprints.placeholder(bottle.name, routeKey);
-      try {
-        const value = readSecret(route.auth.secret, session.ctx.env);
-        return { placeholder, fingerprint: fingerprints.fingerprint(value) };
-      } catch (error) {
-        if (!(error instanceof SecretUnavailable)) throw error;
-        const file = displayPath(bottle.file, session.cwd);
-        const source = describeSource(route.auth.secret);
-        if (!unset) {
-          throw new UserError(
-            `${file}: the secret for route ${routeKey} (${source}): ${error.message}`,
-            error.hint,
-          );
-        }
-        const where = `${file}: route ${routeKey} (${source})`;
-        unset.push({ where, message: error.message, hint: error.hint });
-        return { placeholder, fingerprint: UNSET_FINGERPRINT };
-      }
+      const fingerprint = fingerprintOrUnset(bottle, {
+        label: `route ${routeKey}`,
+        source: route.auth.secret,
+        read: (env) => readSecret(route.auth.secret, env),
+      });
+      return { placeholder, fingerprint };
     },
+    fingerprintSecret: fingerprintOrUnset,
   });
   return { project, graph };
 }
@@ -98,6 +110,7 @@ export async function compileForValidation(request: ValidateRequest): Promise<Co
   const graph = compileProject(project, {
     ...machineFacts(resolveStateDir(env), env),
     describeSecret: () => ({ placeholder: "bb_placeholder_validate", fingerprint: "(validate)" }),
+    fingerprintSecret: () => "(validate)",
   });
   return { project, graph };
 }

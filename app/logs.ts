@@ -1,4 +1,7 @@
-/** A bottle's logs: the sidecar bundle's log, or the egress proxy's audit (JSON lines). */
+/**
+ * A bottle's logs: the sidecar bundle's log, the egress proxy's audit, or the git gate's
+ * audit (JSON lines), or the git gate's own log.
+ */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { bottleDir } from "../engine/state_dir.ts";
@@ -6,7 +9,14 @@ import { sleep } from "../lib/wait.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
-export type LogKind = "bundle" | "egress";
+export type LogKind = "bundle" | "egress" | "git" | "git-gate";
+
+const LOG_FILES: Record<LogKind, string> = {
+  bundle: "bundle.log",
+  egress: "egress.jsonl",
+  git: "git.jsonl",
+  "git-gate": "git-gate.log",
+};
 
 export interface LogRequest {
   /** Default `bundle`. */
@@ -20,8 +30,7 @@ export interface LogRequest {
 
 /** The log file of a bottle (it need not exist). */
 export function logPath(session: Session, bottle: string, kind: LogKind = "bundle"): string {
-  const file = kind === "egress" ? "egress.jsonl" : "bundle.log";
-  return join(bottleDir(session.ctx.stateDir, bottle), "logs", file);
+  return join(bottleDir(session.ctx.stateDir, bottle), "logs", LOG_FILES[kind]);
 }
 
 /**

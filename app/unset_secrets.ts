@@ -7,6 +7,7 @@ import type { Plan } from "../engine/plan.ts";
 import type { JsonValue } from "../lib/json.ts";
 import type { SecretSource } from "../manifest/types.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
+import { readPrivateKey } from "../resources/git_credentials.ts";
 import { UserError } from "./errors.ts";
 
 /** The fingerprint recorded in a plan for a secret that could not be read. */
@@ -36,13 +37,14 @@ export function refuseUnset(unset: readonly UnsetSecret[]): void {
 export function checkPlanSecrets(plan: Plan, env: Record<string, string>): void {
   const unset: UnsetSecret[] = [];
   for (const action of plan.actions) {
-    if (action.type !== "egress_secrets" || action.node === null) continue;
+    const list = SECRET_LISTS[action.type];
+    if (list === undefined || action.node === null) continue;
     if (action.kind === "noop" || action.kind === "delete" || action.kind === "settle") continue;
-    const bindings = action.node.inputs.secrets;
+    const bindings = action.node.inputs[list];
     for (const binding of Array.isArray(bindings) ? bindings : []) {
       const source = sourceOf(binding);
       if (source === null) continue;
-      const where = `${action.id}: route ${hostOf(binding)} (${describeSource(source)})`;
+      const where = `${action.id}: ${labelOf(binding)} (${describeSource(source)})`;
       if (fingerprintOf(binding) === UNSET_FINGERPRINT) {
         unset.push({
           where,
@@ -52,7 +54,8 @@ export function checkPlanSecrets(plan: Plan, env: Record<string, string>): void 
         continue;
       }
       try {
-        readSecret(source, env);
+        if (fieldOf(binding, "kind") === "ssh-key") readPrivateKey(source, env);
+        else readSecret(source, env);
       } catch (error) {
         if (!(error instanceof SecretUnavailable)) throw error;
         unset.push({ where, message: error.message, hint: error.hint });
@@ -78,10 +81,21 @@ function sourceOf(binding: JsonValue): SecretSource | null {
   return null;
 }
 
-function hostOf(binding: JsonValue): string {
+/** The resource types that record secrets, and the input listing them. */
+const SECRET_LISTS: Record<string, string> = {
+  egress_secrets: "secrets",
+  git_credentials: "credentials",
+};
+
+/** `route HOST[PREFIX]` for an egress secret, `git upstream NAME` for a git credential. */
+function labelOf(binding: JsonValue): string {
+  const name = fieldOf(binding, "name");
+  if (typeof name === "string") return `git upstream ${name}`;
   const host = fieldOf(binding, "host");
   const prefix = fieldOf(binding, "path_prefix");
-  return `${typeof host === "string" ? host : "?"}${typeof prefix === "string" ? prefix : ""}`;
+  return `route ${typeof host === "string" ? host : "?"}${
+    typeof prefix === "string" ? prefix : ""
+  }`;
 }
 
 function fingerprintOf(binding: JsonValue): string | undefined {

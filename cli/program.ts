@@ -183,10 +183,12 @@ program.command("shell")
   );
 
 program.command("logs")
-  .description("show a bottle's logs (--egress: the egress audit log)")
+  .description("show a bottle's logs (--egress, --git: the audit logs)")
   .argument("<bottle>")
   .option(...dirOption)
   .option("--egress", "the egress proxy's audit log (one JSON line per decision)")
+  .option("--git", "the git gate's audit log (one JSON line per fetch or push decision)")
+  .option("--git-gate", "the git gate daemon's own log")
   .option("-f, --follow", "keep printing new lines")
   .action((bottle, options) =>
     run(async () => (await import("./logs_command.ts")).logsCommand(bottle, options))

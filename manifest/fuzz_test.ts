@@ -58,6 +58,7 @@ async function runCase(root: string, random: () => number): Promise<string | nul
         const value = readSecret(route.auth.secret, {});
         return { placeholder: "bb_fuzz", fingerprint: String(value.length) };
       },
+      fingerprintSecret: (_bottle, secret) => String(secret.read({}).length),
     });
     return null;
   } catch (error) {

@@ -63,7 +63,7 @@ export const semanticCases: Case[] = [
   },
   {
     name: "inline git credential",
-    yaml: "git:\n  github.com:\n    remote: r\n    credential: hunter2",
+    yaml: "git:\n  github.com:\n    remote: git@github.com:org/r.git\n    credential: hunter2",
     where: "bottles/bad.md:5:17",
     message: "secrets must never be written inline",
   },
@@ -76,19 +76,21 @@ export const semanticCases: Case[] = [
   },
   {
     name: "secret with neither env nor file",
-    yaml: "git:\n  github.com:\n    remote: r\n    credential: {}",
+    yaml: "git:\n  github.com:\n    remote: git@github.com:org/r.git\n    credential: {}",
     where: "bottles/bad.md:5:17",
     message: "exactly one of `env` or `file`",
   },
   {
     name: "secret env is not a variable name",
-    yaml: "git:\n  github.com:\n    remote: r\n    credential: {env: 1TOKEN}",
+    yaml:
+      "git:\n  github.com:\n    remote: git@github.com:org/r.git\n    credential: {env: 1TOKEN}",
     where: "bottles/bad.md:5:23",
     message: "`1TOKEN` is not a valid environment variable name",
   },
   {
     name: "unknown key in a secret",
-    yaml: "git:\n  github.com:\n    remote: r\n    credential: {env: T, vault: x}",
+    yaml:
+      "git:\n  github.com:\n    remote: git@github.com:org/r.git\n    credential: {env: T, vault: x}",
     where: "bottles/bad.md:5:26",
     message: 'unknown key `vault` in `git["github.com"].credential`',
   },
@@ -180,16 +182,35 @@ export const semanticCases: Case[] = [
     message: '"exa mple.com"',
   },
   {
-    name: "git key is not a host",
-    yaml: 'git:\n  "*.github.com":\n    remote: r',
+    name: "git key is not an upstream name",
+    yaml: 'git:\n  "*.github.com":\n    remote: git@github.com:org/r.git',
     where: "bottles/bad.md:3:3",
-    message: "a `git` key must be one exact host",
+    message: "`*.github.com` is not an upstream name",
   },
   {
-    name: "two spellings of one git host",
-    yaml: "git:\n  github.com: {remote: a}\n  GitHub.com: {remote: b}",
-    where: "bottles/bad.md:4:3",
-    message: "`GitHub.com` is the same host as `github.com`",
+    name: "git remote is not a URL",
+    yaml: "git:\n  app: {remote: r}",
+    where: "bottles/bad.md:3:17",
+    message: '"r" is not a git remote URL',
+  },
+  {
+    name: "git remote over git://",
+    yaml: "git:\n  app: {remote: 'git://github.com/org/r.git'}",
+    where: "bottles/bad.md:3:17",
+    message: "git:// is not supported",
+  },
+  {
+    name: "an SSH upstream's key from env",
+    yaml: "git:\n  app:\n    remote: git@github.com:org/r.git\n    credential: {env: KEY}",
+    where: "bottles/bad.md:5:17",
+    message: "an SSH upstream's credential is a private key file",
+  },
+  {
+    name: "a branch pattern with refs/heads/",
+    yaml:
+      "git:\n  app:\n    remote: git@github.com:org/r.git\n    protected_branches: [refs/heads/main]",
+    where: "bottles/bad.md:5:26",
+    message: "`refs/heads/main` is not a branch pattern",
   },
   {
     name: "git upstream without remote",

@@ -129,7 +129,7 @@ const nestedCases: Case[] = [
   },
   {
     name: "protected_branches not a list",
-    yaml: "git:\n  github.com:\n    remote: r\n    protected_branches: main",
+    yaml: "git:\n  github.com:\n    remote: git@github.com:org/r.git\n    protected_branches: main",
     where: "bottles/bad.md:5:25",
     message: '`git["github.com"].protected_branches` must be a list, not a string',
   },

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { HostRuleError, type HostRuleList, parseHostRule } from "../lib/net/mod.ts";
 import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
+import { GitRemoteError, parseGitRemote } from "./git_remote.ts";
 import { didYouMean } from "./suggest.ts";
+import { firstControl } from "./yaml_checks.ts";
 import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";
 
 /** Extra data on a custom issue: the hint to show, and whether it points at the key. */
@@ -236,39 +238,108 @@ const egress = strict({
   });
 });
 
-const gitUpstream = strict({
-  remote: text,
-  credential: secretSource.optional(),
-  protected_branches: z.array(text).default([]),
-});
-
-const gitHost = z.string().superRefine((text, ctx) => {
-  const result = canonicalExact(text, "a `git` key");
-  if ("error" in result) fail(ctx, result.error, EXACT_HOST_HINT);
-});
-
-/** Upstreams keyed by canonical host; two spellings of one host are an error. */
-const git = z.record(gitHost, gitUpstream).superRefine((upstreams, ctx) => {
-  const seen = new Map<string, string>();
-  for (const key of Object.keys(upstreams)) {
-    const host = hostKey(key);
-    const first = seen.get(host);
-    if (first !== undefined) {
-      fail(ctx, `\`${key}\` is the same host as \`${first}\``, "keep one entry per host", {
-        path: [key],
-        at: "key",
-      });
-    }
-    seen.set(host, key);
+const gitRemote = text.superRefine((url, ctx) => {
+  try {
+    parseGitRemote(url);
+  } catch (error) {
+    if (!(error instanceof GitRemoteError)) throw error;
+    fail(ctx, error.message, error.hint);
   }
-}).transform((upstreams) =>
-  Object.fromEntries(Object.entries(upstreams).map(([key, upstream]) => [hostKey(key), upstream]))
-);
+});
 
-function hostKey(text: string): string {
-  const result = canonicalExact(text, "a `git` key");
-  return "host" in result ? result.host : text;
-}
+/** A branch glob: `*` within a segment, `**` across; no spaces, `..`, or ref-illegal characters. */
+const branchPattern = text.superRefine((pattern, ctx) => {
+  if (/[\s\x7f~^:?\[\\]|\.\.|^\/|\/$|\/\//.test(pattern) || pattern.startsWith("refs/")) {
+    fail(
+      ctx,
+      `\`${pattern}\` is not a branch pattern`,
+      "write a branch name or glob without `refs/heads/`, e.g. `main` or `agent/*`",
+    );
+  }
+});
+
+const pathGlob = text.superRefine((glob, ctx) => {
+  if (
+    firstControl(glob, "") !== undefined || glob.startsWith("/") || glob.split("/").includes("..")
+  ) {
+    fail(
+      ctx,
+      `\`${glob}\` is not a path glob`,
+      "write a path relative to the repository, e.g. `.github/workflows/**`",
+    );
+  }
+});
+
+const gitPush = strict({
+  branches: z.array(branchPattern).optional(),
+  force: z.array(branchPattern).optional(),
+  delete: z.array(branchPattern).optional(),
+  tags: z.boolean().optional(),
+  protected_paths: z.array(pathGlob).optional(),
+  max_bytes: z.number().int().positive().optional(),
+  require_identity: z.boolean().optional(),
+});
+
+const gitUpstream = strict({
+  remote: gitRemote,
+  credential: secretSource.optional(),
+  username: text.optional(),
+  known_hosts: text.optional(),
+  protected_branches: z.array(branchPattern).default([]),
+  push: gitPush.optional(),
+}).superRefine((upstream, ctx) => {
+  let transport: string;
+  try {
+    transport = parseGitRemote(upstream.remote).transport;
+  } catch {
+    return;
+  }
+  if (transport === "ssh" && upstream.credential?.env !== undefined) {
+    fail(
+      ctx,
+      "an SSH upstream's credential is a private key file",
+      "write `credential: {file: ~/.ssh/KEY}`",
+      {
+        path: ["credential"],
+      },
+    );
+  }
+  if (transport === "ssh" && upstream.username !== undefined) {
+    fail(
+      ctx,
+      "`username` is for https upstreams",
+      "put the SSH user in the URL: `ssh://USER@host/…`",
+      {
+        path: ["username"],
+      },
+    );
+  }
+  if (transport !== "ssh" && upstream.known_hosts !== undefined) {
+    fail(
+      ctx,
+      "`known_hosts` is for SSH upstreams",
+      "remove it; https upstreams are checked by TLS",
+      {
+        path: ["known_hosts"],
+      },
+    );
+  }
+});
+
+/** An upstream's name: the gate's URL path (`/NAME.git`) and how plans name its mirror. */
+const gitName = z.string().superRefine((name, ctx) => {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.endsWith(".git")) {
+    fail(
+      ctx,
+      `\`${name}\` is not an upstream name`,
+      "name it with letters, digits, `.`, `_` and `-`, e.g. `app` or `github.com` (not ending in `.git`)",
+      { at: "key" },
+    );
+  }
+});
+
+/** Upstreams by name, e.g. `app: {remote: git@github.com:org/app.git}`. */
+const git = z.record(gitName, gitUpstream);
 
 const gitIdentityPart = z.string().min(1).superRefine((value, ctx) => {
   const unsafe = [...value].some((c) => c.charCodeAt(0) < 0x20 || c === "\x7f" || "<>".includes(c));

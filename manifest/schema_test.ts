@@ -108,9 +108,11 @@ Deno.test("routes on one host may differ by path_prefix", () => {
   assert.equal(raw.egress?.routes.length, 2);
 });
 
-Deno.test("git hosts are keyed in canonical form", () => {
-  const raw = bottle("git:\n  GitHub.COM.:\n    remote: r\n  git.example.com:2222:\n    remote: s");
-  assert.deepEqual(Object.keys(raw.git ?? {}), ["github.com", "git.example.com:2222"]);
+Deno.test("git upstreams are keyed by name, several on one host", () => {
+  const raw = bottle(
+    "git:\n  app:\n    remote: git@github.com:org/app.git\n  lib:\n    remote: git@github.com:org/lib.git",
+  );
+  assert.deepEqual(Object.keys(raw.git ?? {}), ["app", "lib"]);
 });
 
 Deno.test("an agent validates with skills defaulting to empty", () => {

@@ -63,11 +63,35 @@ export interface EgressSpec {
   dlp?: DlpSpec;
 }
 
+/** What a push through the gate may do (see README "Git gate"); absent keys take defaults. */
+export interface GitPushSpec {
+  /** Branch globs a push may create or update; default `["**"]` (any not protected). */
+  branches?: string[];
+  /** Branch globs where a non-fast-forward push is allowed; default none. */
+  force?: string[];
+  /** Branch globs that may be deleted; default none. */
+  delete?: string[];
+  /** Whether new tags may be pushed; default false. */
+  tags?: boolean;
+  /** Path globs no pushed commit may touch, e.g. `.github/workflows/**`. */
+  protected_paths?: string[];
+  /** The most bytes one push may send; default 100 MiB. */
+  max_bytes?: number;
+  /** Refuse commits whose author or committer is not the bottle's (or an agent's) identity. */
+  require_identity?: boolean;
+}
+
 export interface GitUpstream {
-  /** Remote URL the gate forwards to. */
+  /** Remote URL the gate fetches from and pushes to. */
   remote: string;
+  /** SSH: a private key file; https: a token (env or file). */
   credential?: SecretSource;
+  /** https: the user name sent with the token; default `x-access-token`. */
+  username?: string;
+  /** SSH: pinned host keys (known_hosts lines); default the operator's `~/.ssh/known_hosts`. */
+  known_hosts?: string;
   protected_branches: string[];
+  push?: GitPushSpec;
 }
 
 export interface GitUser {
@@ -92,7 +116,7 @@ export interface BottleManifest {
   backend: BackendName;
   env: Record<string, string>;
   egress: EgressSpec;
-  /** Keyed by host, e.g. `github.com`. */
+  /** Upstreams by name, e.g. `app` (the gate serves it as `/app.git`). */
   git: Record<string, GitUpstream>;
   git_user?: GitUser;
   supervise: SuperviseSpec;

@@ -12,6 +12,7 @@ import type { ProviderTemplate } from "../manifest/templates/mod.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
 import {
   type DescribeSecret,
+  type FingerprintSecret,
   placeholderEnv,
   type SecretBinding,
   secretBindings,
@@ -25,6 +26,11 @@ export interface CompileOptions {
   cacheDir: string;
   /** Placeholder and fingerprint for a route's secret (reads the operator's secret). */
   describeSecret: DescribeSecret;
+  /**
+   * The keyed fingerprint of a git upstream's credential (reads the operator's key or
+   * token); `label` names it in messages, e.g. `git upstream app`.
+   */
+  fingerprintSecret: FingerprintSecret;
   /** Seeds the workspace of bottles without `workspace:` (`--cwd`); checked already. */
   workspaceSource?: string;
 }
@@ -41,6 +47,8 @@ export interface BottlePaths {
   workspaceDir: string;
   homeDir: string;
   backendDir: string;
+  /** The git gate's own directory (mirrors, credentials, policy); never mapped into the sandbox. */
+  gateDir: string;
 }
 
 export interface BottleContext {
@@ -48,6 +56,8 @@ export interface BottleContext {
   /** The bottle with its agents' templates applied (see agent_templates.ts). */
   manifest: BottleManifest;
   options: CompileOptions;
+  /** The bottle's agents, in manifest order. */
+  agents: readonly AgentManifest[];
   /** One template per provider among the bottle's agents, in a stable order. */
   templates: readonly ProviderTemplate[];
   paths: BottlePaths;
@@ -85,6 +95,7 @@ export function bottleContext(
     name,
     manifest: bottle,
     options,
+    agents,
     templates,
     paths: {
       dir,
@@ -97,6 +108,7 @@ export function bottleContext(
       workspaceDir: join(dir, "workspace"),
       homeDir: join(dir, "home"),
       backendDir: join(dir, "backend"),
+      gateDir: join(dir, "gate"),
     },
     id: (type) => `${type}.${name}`,
     secrets,

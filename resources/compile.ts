@@ -23,6 +23,11 @@ import { doorNodes } from "./door.ts";
 import { egressPolicyNodes } from "./egress_policy.ts";
 import { egressSecretsNodes } from "./egress_secrets.ts";
 import { gitconfigNodes } from "./gitconfig.ts";
+import { gitCredentialsNodes } from "./git_credentials.ts";
+import { gitGateDirNodes } from "./git_gate_dir.ts";
+import { gitGatePolicyNodes } from "./git_gate_policy.ts";
+import { gitGateNodes } from "./git_gate_process.ts";
+import { gitMirrorNodes } from "./git_mirror.ts";
 import { sandboxNodes } from "./sandbox.ts";
 import { sidecarBundleNodes } from "./sidecar_bundle.ts";
 import { trustStoreNodes } from "./trust_store.ts";
@@ -40,6 +45,11 @@ const BOTTLE_PARTS: readonly BottlePart[] = [
   trustStoreNodes,
   egressSecretsNodes,
   sidecarBundleNodes,
+  gitGateDirNodes,
+  gitMirrorNodes,
+  gitCredentialsNodes,
+  gitGatePolicyNodes,
+  gitGateNodes,
   sandboxNodes,
   gitconfigNodes,
   agentCliNodes,

@@ -51,6 +51,7 @@ const options = {
     placeholder: `ph-${route.host}`,
     fingerprint: `fp-${route.host}`,
   }),
+  fingerprintSecret: (_b: BottleManifest, secret: { label: string }) => `fp-${secret.label}`,
 };
 
 Deno.test("compile: one bottle is ten resources with stable ids and acyclic edges", () => {

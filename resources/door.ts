@@ -4,10 +4,14 @@ import type { ResourceNode } from "../engine/graph.ts";
 import type { SameShape } from "../engine/json_data.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { defineDirectory } from "./directory.ts";
+import { GATE_PORT, GATE_SOCKET } from "../sidecars/gitgate/wire.ts";
 
 /** Services on every bottle's door, at fixed ports inside (each sandbox has its own netns). */
 export const DOOR_SERVICES: readonly DoorService[] = [
   { name: "egress", port: 3128, socket: "egress.sock" },
+  // Always on the door, so a bottle that later declares `git:` gets its gate without a
+  // sandbox restart; with no gate running, a connection to it is closed at once.
+  { name: "git", port: GATE_PORT, socket: GATE_SOCKET },
 ];
 
 export const doorServiceSchema = z.object({

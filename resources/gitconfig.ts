@@ -7,6 +7,8 @@ import { sha256Hex } from "../lib/sha256.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 import type { BottleContext } from "./bottle_context.ts";
+import { GATE_PORT } from "../sidecars/gitgate/wire.ts";
+import { parseGitRemote, remoteSpellings } from "../manifest/git_remote.ts";
 
 /**
  * `gitconfig` inputs: the bottle's `~/.gitconfig` (host path, directly in the bottle's home)
@@ -16,6 +18,12 @@ export const gitconfigInputs = z.object({
   path: z.string(),
   bottle: z.string(),
   user: z.object({ name: z.string(), email: z.string() }),
+  /** The git gate's rewrites; absent when the bottle declares no upstream. */
+  gate: z.object({
+    /** `http://127.0.0.1:PORT` inside the sandbox. */
+    url: z.string(),
+    upstreams: z.array(z.object({ name: z.string(), spellings: z.array(z.string()) })),
+  }).optional(),
 });
 export type GitconfigInputs = z.infer<typeof gitconfigInputs>;
 
@@ -42,8 +50,50 @@ export function renderGitconfig(inputs: GitconfigInputs): string {
     "\tdefaultBranch = main",
     "[safe]",
     "\tdirectory = /workspace",
+    ...(inputs.gate ? gateRewrites(inputs.gate, quote) : []),
     "",
   ].join("\n");
+}
+
+/**
+ * URL prefixes git could reach an upstream by, and the gate's folder for each: a remote not
+ * declared is sent there, and the gate refuses it quoting the URL as written.
+ */
+const UNDECLARED: readonly [prefix: string, folder: string][] = [
+  ["git@", "scp"],
+  ["ssh://", "ssh"],
+  ["https://", "https"],
+  ["http://", "http"],
+  ["git://", "git"],
+  ["ftp://", "ftp"],
+  ["ftps://", "ftps"],
+];
+
+/**
+ * Every spelling of a declared upstream goes to the gate as `/NAME.git` (without `.git`: as
+ * `/NAME`); any other remote goes to `/_undeclared/…`, where the gate refuses it naming the
+ * manifest key to add. git takes the longest matching `insteadOf`, so the order is free; the
+ * gate's own URL maps to itself so the catch-all for `http://` leaves it alone.
+ */
+function gateRewrites(
+  gate: NonNullable<GitconfigInputs["gate"]>,
+  quote: (value: string) => string,
+): string[] {
+  const lines: string[] = [];
+  const section = (url: string, from: readonly string[]): void => {
+    lines.push(`[url ${quote(url)}]`, ...from.map((prefix) => `\tinsteadOf = ${quote(prefix)}`));
+  };
+  for (const upstream of gate.upstreams) {
+    const withGit = upstream.spellings.filter((url) => url.endsWith(".git"));
+    const without = upstream.spellings.filter((url) => !url.endsWith(".git"));
+    section(`${gate.url}/${upstream.name}.git`, withGit);
+    if (without.length > 0) section(`${gate.url}/${upstream.name}`, without);
+  }
+  for (const [prefix, folder] of UNDECLARED) {
+    section(`${gate.url}/_undeclared/${folder}/`, [prefix]);
+  }
+  section(`${gate.url}/`, [`${gate.url}/`]);
+  return lines;
 }
 
 /**
@@ -91,6 +141,7 @@ export function gitconfigNodes(bottle: BottleContext): ResourceNode[] {
       path: join(bottle.paths.homeDir, ".gitconfig"),
       bottle: bottle.name,
       user: gitIdentity(bottle.name, bottle.manifest.git_user),
+      ...gateRewriteInputs(bottle),
     },
     dependsOn: [bottle.id("bottle_dir")],
     replaceWith: [bottle.id("bottle_dir")],
@@ -106,4 +157,18 @@ async function write(inputs: GitconfigInputs): Promise<GitconfigOutputs> {
     bytes: new TextEncoder().encode(text),
   }]);
   return { sha256: sha256Hex(text) };
+}
+
+function gateRewriteInputs(bottle: BottleContext): Pick<GitconfigInputs, "gate"> {
+  const upstreams = Object.entries(bottle.manifest.git);
+  if (upstreams.length === 0) return {};
+  return {
+    gate: {
+      url: `http://127.0.0.1:${GATE_PORT}`,
+      upstreams: upstreams.map(([name, upstream]) => ({
+        name,
+        spellings: remoteSpellings(upstream.remote, parseGitRemote(upstream.remote)),
+      })),
+    },
+  };
 }

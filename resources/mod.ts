@@ -13,6 +13,11 @@ import { doorProvider } from "./door.ts";
 import { egressPolicyProvider } from "./egress_policy.ts";
 import { egressSecretsProvider } from "./egress_secrets.ts";
 import { gitconfigProvider } from "./gitconfig.ts";
+import { gitCredentialsProvider } from "./git_credentials.ts";
+import { gitGateDirProvider } from "./git_gate_dir.ts";
+import { gitGatePolicyProvider } from "./git_gate_policy.ts";
+import { gitGateProvider } from "./git_gate_process.ts";
+import { gitMirrorProvider } from "./git_mirror.ts";
 import { sandboxProvider } from "./sandbox.ts";
 import { sidecarBundleProvider } from "./sidecar_bundle.ts";
 import { trustStoreProvider } from "./trust_store.ts";
@@ -30,6 +35,11 @@ const RESOURCE_TYPES: readonly Provider[] = [
   trustStoreProvider,
   egressSecretsProvider,
   sidecarBundleProvider,
+  gitGateDirProvider,
+  gitMirrorProvider,
+  gitCredentialsProvider,
+  gitGatePolicyProvider,
+  gitGateProvider,
   sandboxProvider,
   agentCliProvider,
   agentHomeProvider,

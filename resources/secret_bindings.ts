@@ -5,7 +5,7 @@
 
 import { z } from "zod";
 import { AUTH_SCHEMES } from "../manifest/schema.ts";
-import type { BottleManifest, EgressRoute, RouteAuth } from "../manifest/types.ts";
+import type { BottleManifest, EgressRoute, RouteAuth, SecretSource } from "../manifest/types.ts";
 import { secretSourceSchema } from "./secret_source.ts";
 
 /** A credentialed route's placeholder and the keyed fingerprint of its secret's value. */
@@ -13,6 +13,12 @@ export type DescribeSecret = (
   bottle: BottleManifest,
   route: EgressRoute & { auth: RouteAuth },
 ) => { placeholder: string; fingerprint: string };
+
+/** The keyed fingerprint of a secret that is not a route's (a git upstream's credential). */
+export type FingerprintSecret = (
+  bottle: BottleManifest,
+  secret: { label: string; source: SecretSource; read: (env: Record<string, string>) => string },
+) => string;
 
 /** One injected secret as recorded in state: where it comes from, never its value. */
 export const secretBindingSchema = z.object({

@@ -3,37 +3,24 @@
  * CLI), observe it, reload its policy, stop it leaving nothing behind.
  */
 
-import { spawn } from "node:child_process";
-import { closeSync, fstatSync, openSync } from "node:fs";
 import { join, resolve } from "node:path";
-import {
-  identify,
-  isAlive,
-  type ProcessIdentity,
-  signalGroupIfAlive,
-  signalIfAlive,
-  waitForExit,
-} from "../../lib/process.ts";
 import { TEST_RESOLVE_ENV } from "../egress/mod.ts";
-import { findOnPath } from "../../backends/preflight.ts";
-import { sidecarEnv, sidecarScript } from "./deno_cmd.ts";
-import { egressChild, SUPERVISOR_SCRIPT, supervisorCommand } from "./main.ts";
+import { sidecarEnv } from "./deno_cmd.ts";
+import { egressChild } from "./main.ts";
 import { bundleSockets } from "./layout.ts";
-import { allProcesses, readCmdline, sessionMembers } from "../../lib/process.ts";
+import {
+  findSupervisor,
+  reloadSupervised,
+  startSupervised,
+  stopSupervised,
+  type SupervisedStatus,
+  supervisedStatus,
+} from "./supervised.ts";
 import type { BundleHandle, BundleSpec, ChildSpec } from "./types.ts";
-import { accepts, poll } from "../../lib/wait.ts";
 
 export { bundleSockets };
 
-export type BundleStatus = { state: "running" } | { state: "gone"; reason: string };
-
-const START_TIMEOUT_MS = 5000;
-const SUPERVISOR_GRACE_MS = 4000;
-/** sun_path holds 108 bytes including the terminating NUL. */
-const MAX_SOCKET_PATH_BYTES = 107;
-const LOG_TAIL_BYTES = 4096;
-
-const SIDECARS_DIR = sidecarScript("../");
+export type BundleStatus = SupervisedStatus;
 
 /**
  * Runtime flags for the egress proxy, for memory (numbers in tests/bench/README.md):
@@ -55,9 +42,9 @@ export function withRuntimeFlags(child: ChildSpec, flags: readonly string[]): Ch
 }
 
 /**
- * Starts the bundle's supervisor in its own session (stdin /dev/null, output appended to
- * `logDir/bundle.log`) and resolves once the egress socket accepts connections. On failure
- * everything started is killed and the error carries the tail of bundle.log.
+ * Starts the bundle's supervisor (see supervised.ts; output appended to `logDir/bundle.log`)
+ * and resolves once the egress socket accepts connections. On failure everything started
+ * is killed and the error carries the tail of bundle.log.
  *
  * The daemons inherit only a few variables of `source` (see PASSED_ENV), this process's
  * environment by default. Test-only: `BOT_BOTTLE_TEST_RESOLVE` (a JSON object
@@ -71,30 +58,9 @@ export async function startBundle(
 ): Promise<BundleHandle> {
   const spec = absolutePaths(input);
   const sockets = bundleSockets(spec.runDir);
-  checkRunDir(spec.runDir, sockets);
-  for (const path of Object.values(sockets)) {
-    if (await accepts(path)) {
-      const running = findBundle(spec.runDir);
-      throw new Error(
-        `a sidecar bundle is already serving ${path}` +
-          (running ? ` (supervisor pid ${running.supervisor.pid}); stop it first` : ""),
-      );
-    }
-  }
   Deno.mkdirSync(spec.logDir, { recursive: true, mode: 0o700 });
-  const logPath = join(spec.logDir, "bundle.log");
-  const logFd = openSync(logPath, "a", 0o600);
-  const logOffset = fstatSync(logFd).size;
   const env = sidecarEnv(source);
   if (source[TEST_RESOLVE_ENV] !== undefined) env[TEST_RESOLVE_ENV] = source[TEST_RESOLVE_ENV];
-  const perl = findOnPath("perl", env.PATH);
-  if (perl === null) {
-    closeSync(logFd);
-    throw new Error(
-      "the sidecar bundle's supervisor needs perl: install perl-base (Debian/Ubuntu) " +
-        "or perl-interpreter (Fedora)",
-    );
-  }
   const egress = withRuntimeFlags(
     egressChild({
       bottle: spec.bottle,
@@ -106,94 +72,30 @@ export async function startBundle(
     }, env),
     EGRESS_RUNTIME_FLAGS,
   );
-  const supervisor = supervisorCommand(spec.bottle, spec.runDir, egress);
-  let pid: number | undefined;
-  try {
-    const child = spawn(perl, supervisor.args, {
-      detached: true,
-      stdio: ["ignore", logFd, logFd],
-      env: supervisor.env,
-      cwd: "/",
-    });
-    child.on("error", () => {});
-    child.unref();
-    pid = child.pid;
-  } finally {
-    closeSync(logFd);
-  }
-  const identity = pid === undefined ? null : identify(pid);
-  if (identity === null) {
-    throw new Error(
-      `sidecar bundle for bottle "${spec.bottle}" did not start${logTail(logPath, logOffset)}`,
-    );
-  }
-  const handle: BundleHandle = { supervisor: identity, sockets };
-  // Open, or the supervisor gone (no use waiting on), or null at the deadline.
-  const started = await poll(
-    async () => (await accepts(sockets.egress)) ? "open" : !isAlive(identity) && "exited",
-    { timeoutMs: START_TIMEOUT_MS, intervalMs: 10 },
-  );
-  if (started === "open") return handle;
-  await stopBundle(handle);
-  const problem = started === "exited"
-    ? "exited during start-up"
-    : `did not open ${sockets.egress} within ${START_TIMEOUT_MS} ms`;
-  throw new Error(
-    `sidecar bundle for bottle "${spec.bottle}" ${problem}${logTail(logPath, logOffset)}`,
-  );
+  const supervisor = await startSupervised({
+    bottle: spec.bottle,
+    what: "sidecar bundle",
+    runDir: spec.runDir,
+    logPath: join(spec.logDir, "bundle.log"),
+    child: egress,
+    path: env.PATH,
+  });
+  return { supervisor, sockets };
 }
 
 /** Running means: the supervisor is the same live process and every socket file exists. */
 export function bundleStatus(handle: BundleHandle): BundleStatus {
-  if (!isAlive(handle.supervisor)) {
-    return { state: "gone", reason: `supervisor process ${handle.supervisor.pid} is not running` };
-  }
-  for (const [name, path] of Object.entries(handle.sockets)) {
-    let isSocket = false;
-    try {
-      isSocket = Deno.lstatSync(path).isSocket === true;
-    } catch {
-      // missing
-    }
-    if (!isSocket) return { state: "gone", reason: `${name} socket ${path} is missing` };
-  }
-  return { state: "running" };
+  return supervisedStatus(handle.supervisor, handle.sockets);
 }
 
-/**
- * Stops the bundle: SIGTERM to its process group, SIGKILL after a grace period, then any
- * process left in its session (a daemon orphaned by a killed supervisor) is killed too,
- * and the socket files are removed. Idempotent.
- */
-export async function stopBundle(handle: BundleHandle): Promise<void> {
-  const { supervisor } = handle;
-  if (signalGroupIfAlive(supervisor, "SIGTERM")) {
-    if (!await waitForExit(supervisor, SUPERVISOR_GRACE_MS)) {
-      signalGroupIfAlive(supervisor, "SIGKILL");
-      await waitForExit(supervisor, 2000);
-    }
-  }
-  let leftovers: ProcessIdentity[] = [];
-  const gone = await poll(() => {
-    leftovers = sessionMembers(supervisor).filter(isSidecarProcess);
-    for (const process of leftovers) signalIfAlive(process, "SIGKILL");
-    return leftovers.length === 0;
-  }, { timeoutMs: 3000, intervalMs: 10 });
-  if (!gone) {
-    throw new Error(`sidecar processes ${leftovers.map((p) => p.pid).join(", ")} did not exit`);
-  }
-  for (const path of Object.values(handle.sockets)) {
-    try {
-      Deno.removeSync(path);
-    } catch {
-      // already gone
-    }
-  }
+/** Stops the bundle, leaving no process and no socket. Idempotent. */
+export function stopBundle(handle: BundleHandle): Promise<void> {
+  return stopSupervised(handle.supervisor, Object.values(handle.sockets));
 }
 
 /** Asks the supervisor to reload (it forwards SIGHUP to its daemons); false if it is gone. */
 export function reloadBundle(handle: BundleHandle): boolean {
-  return signalIfAlive(handle.supervisor, "SIGHUP");
+  return reloadSupervised(handle.supervisor);
 }
 
 /**
@@ -201,23 +103,8 @@ export function reloadBundle(handle: BundleHandle): boolean {
  * or never recorded the handle, e.g. after a crash mid-apply), or null.
  */
 export function findBundle(runDir: string): BundleHandle | null {
-  for (const process of allProcesses()) {
-    if (process.state === "Z" || process.pid !== process.sid) continue;
-    const argv = readCmdline(process.pid);
-    if (argv === null || !argv.includes(SUPERVISOR_SCRIPT)) continue;
-    const at = argv.indexOf("--run-dir");
-    if (at < 0 || argv[at + 1] !== runDir) continue;
-    return {
-      supervisor: { pid: process.pid, startTime: process.startTime },
-      sockets: bundleSockets(runDir),
-    };
-  }
-  return null;
-}
-
-function isSidecarProcess(process: ProcessIdentity): boolean {
-  const argv = readCmdline(process.pid);
-  return argv !== null && argv.some((arg) => arg.startsWith(SIDECARS_DIR));
+  const supervisor = findSupervisor(runDir, "egress");
+  return supervisor === null ? null : { supervisor, sockets: bundleSockets(runDir) };
 }
 
 /** The supervisor runs in `/`, and permission flags are comma lists: paths must suit both. */
@@ -234,33 +121,4 @@ function absolutePaths(spec: BundleSpec): BundleSpec {
     if (path.includes(",")) throw new Error(`sidecar bundle paths may not contain ",": ${path}`);
   }
   return out;
-}
-
-function checkRunDir(runDir: string, sockets: Record<string, string>): void {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(runDir);
-  } catch {
-    throw new Error(`run directory ${runDir} does not exist (the engine creates it)`);
-  }
-  if (!info.isDirectory) throw new Error(`run directory ${runDir} is not a directory`);
-  for (const path of Object.values(sockets)) {
-    if (new TextEncoder().encode(path).length > MAX_SOCKET_PATH_BYTES) {
-      throw new Error(
-        `socket path ${path} is longer than ${MAX_SOCKET_PATH_BYTES} bytes, the limit for ` +
-          `Unix sockets; use a shorter run directory`,
-      );
-    }
-  }
-}
-
-function logTail(path: string, from: number): string {
-  try {
-    const bytes = Deno.readFileSync(path);
-    const start = Math.max(from, bytes.length - LOG_TAIL_BYTES);
-    const text = new TextDecoder().decode(bytes.subarray(start)).trim();
-    return text === "" ? " (bundle.log is empty)" : `; end of ${path}:\n${text}`;
-  } catch {
-    return "";
-  }
 }

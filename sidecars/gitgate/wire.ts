@@ -77,6 +77,11 @@ export interface GatePolicy {
 
 /** File names inside the gate directory. */
 export const GATE_POLICY_FILE = "gate.json";
+/**
+ * Written by the daemon after each (re)load: the sha256 (hex) of the policy text in force.
+ * The engine waits for it after a hot reload.
+ */
+export const GATE_LOADED_FILE = "gate.loaded";
 export const GATE_HOOK_SOCKET = "hook.sock";
 export const GATE_AUDIT_FILE = "git.jsonl";
 /** The gate's socket in the run directory (the door), and its port inside the sandbox. */

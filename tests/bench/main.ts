@@ -13,7 +13,8 @@
  *   bottle exec / (bare bwrap + deno start-up) ≤ 1.3x;  srt / bottle exec ≥ 6x;
  *   apply (cold) ≤ 500 ms; then the egress section (intercepted HTTPS added p50 ≤ 0.5 ms,
  *   passthrough ≥ 0.9x direct both ways) and the sidecar memory of 10 bundles (one
- *   bottle's sidecars ≤ 60 MB RSS).
+ *   bottle's sidecars ≤ 60 MB RSS), then the git gate beside plain git (fetch ≤ 1.5x,
+ *   push ≤ 3x, push secret scan ≥ 100 MB/s).
  *
  * Options: --iterations N (fast peers, default 15), --slow-iterations N (lifecycle cycles,
  * default max(3, N/3)), --warmup N (default 2), --json [FILE] (JSON to FILE, or to stdout with
@@ -22,6 +23,7 @@
  */
 import { runEgressBench } from "./egress.ts";
 import { benchBundleMemory } from "./bundle_memory.ts";
+import { runGitGateBench } from "./git_gate.ts";
 import { MAIN_TS } from "./bottle.ts";
 import { timedRun } from "./proc.ts";
 import {
@@ -77,8 +79,11 @@ async function runBench(options: Options, workDir: string): Promise<number> {
   log("bundle memory: 10 sidecar bundles …");
   const bundleMemory = await benchBundleMemory(10);
   console.log(`\nbundle memory\n${bundleMemory.text}`);
+  log("git gate: fetch and push beside plain git, push secret scan …");
+  const gate = await runGitGateBench();
+  console.log(`\ngit gate\n${gate.text}`);
   const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass) ||
-    !bundleMemory.pass;
+    !bundleMemory.pass || !gate.pass;
   return options.strict && missed ? 1 : 0;
 }
 

@@ -1,0 +1,218 @@
+/**
+ * The gate's HTTP face: git smart HTTP for declared upstreams, served by `git http-backend`.
+ *
+ * Why smart HTTP through http-backend and not `git daemon`: each request passes through
+ * this process, so it can be refused, audited and answered with a message git prints
+ * (`ERR` pkt-lines, `remote:` lines) per upstream; the mirror is refreshed before each ref
+ * advertisement; receive-pack runs with an environment we choose, so its pre-receive hook
+ * reaches the daemon and the push can be checked and forwarded before it lands; and the
+ * request body can be counted and cut off. `git daemon` offers none of these hooks, speaks
+ * only to whole repositories, and would need its own listener per bottle.
+ */
+
+import { basename, dirname } from "node:path";
+import { runCgi } from "./cgi.ts";
+import { configEnv } from "./git_env.ts";
+import { PUSH_ID_ENV } from "./hook_script.ts";
+import type { Mirrors } from "./mirror.ts";
+import {
+  errorAdvertisement,
+  type GitService,
+  parsePushCommands,
+  refusalReport,
+} from "./pktline.ts";
+import type { PushContext } from "./push_check.ts";
+import { route, undeclaredMessage } from "./route.ts";
+import type { AuditRecord } from "./audit.ts";
+import type { LoadedPolicy } from "./policy_file.ts";
+
+export const CGI_TIMEOUT_MS = 1_800_000;
+
+export interface ServerDeps {
+  policy: () => LoadedPolicy;
+  mirrors: Mirrors;
+  pushes: Map<string, PushContext>;
+  baseEnv: Record<string, string>;
+  hooksDir: string;
+  audit: AuditRecord;
+  log: (line: string) => void;
+}
+
+function gitError(service: GitService, message: string): Response {
+  return new Response(errorAdvertisement(service, message), {
+    status: 200,
+    headers: {
+      "content-type": `application/x-${service}-advertisement`,
+      "cache-control": "no-cache",
+    },
+  });
+}
+
+function plain(status: number, message: string): Response {
+  return new Response(`${message}\n`, { status, headers: { "content-type": "text/plain" } });
+}
+
+export function gateHandler(deps: ServerDeps): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const target = route(url.pathname, url.searchParams);
+    const { policy, tokens } = deps.policy();
+    const upstream = target.kind === "upstream"
+      ? policy.upstreams.find((u) => u.name === target.name)
+      : undefined;
+    const { suffix } = target;
+    if (upstream === undefined) {
+      const original = target.kind === "upstream" ? target.name : target.original;
+      const message = undeclaredMessage(policy.bottle, original, target.kind === "upstream");
+      if (suffix.kind !== "other" && suffix.service !== null) {
+        return gitError(suffix.service, message);
+      }
+      return plain(404, message);
+    }
+    if (suffix.kind === "other" || suffix.service === null) {
+      return plain(
+        403,
+        "the gate serves git smart HTTP only (git fetch, pull, push, clone, ls-remote)",
+      );
+    }
+    const service = suffix.service;
+    const token = tokens.get(upstream.name) ?? null;
+    if (suffix.kind === "refs") {
+      if (request.method !== "GET") return plain(405, "info/refs is fetched with GET");
+      const forPush = service === "git-receive-pack";
+      try {
+        const { refreshed } = await deps.mirrors.refresh(
+          upstream,
+          token,
+          policy.fetch_cache_seconds,
+        );
+        deps.audit({
+          bottle: policy.bottle,
+          upstream: upstream.name,
+          op: "fetch",
+          ref: null,
+          old: null,
+          new: null,
+          verdict: "allow",
+          rule: refreshed ? "fetch:refreshed" : "fetch:cached",
+          bytes: null,
+          message: `${refreshed ? "refreshed from upstream" : "served from the mirror"}${
+            forPush ? " (push)" : ""
+          }`,
+        });
+      } catch (error) {
+        const message = (error as Error).message;
+        deps.audit({
+          bottle: policy.bottle,
+          upstream: upstream.name,
+          op: "fetch",
+          ref: null,
+          old: null,
+          new: null,
+          verdict: "error",
+          rule: "fetch:upstream",
+          bytes: null,
+          message,
+        });
+        return gitError(service, `the gate cannot reach upstream ${upstream.name}: ${message}`);
+      }
+    } else if (request.method !== "POST") {
+      return plain(405, `${service} is called with POST`);
+    }
+
+    const env: Record<string, string> = {
+      ...deps.baseEnv,
+      ...configEnv([["http.receivepack", "true"], ["core.hooksPath", deps.hooksDir]]),
+      GIT_PROJECT_ROOT: dirname(upstream.mirror),
+      GIT_HTTP_EXPORT_ALL: "1",
+      PATH_INFO: `/${basename(upstream.mirror)}${
+        suffix.kind === "refs" ? "/info/refs" : `/${service}`
+      }`,
+      REQUEST_METHOD: request.method,
+      QUERY_STRING: url.search.replace(/^\?/, ""),
+      REMOTE_USER: policy.bottle,
+      REMOTE_ADDR: "127.0.0.1",
+    };
+    const contentType = request.headers.get("content-type");
+    if (contentType !== null) env.CONTENT_TYPE = contentType;
+    const length = request.headers.get("content-length");
+    if (length !== null && /^\d+$/.test(length)) env.CONTENT_LENGTH = length;
+    const encoding = request.headers.get("content-encoding");
+    if (encoding !== null) env.HTTP_CONTENT_ENCODING = encoding;
+    const protocol = request.headers.get("git-protocol");
+    if (protocol !== null && /^[A-Za-z0-9=:._-]{1,100}$/.test(protocol)) {
+      env.HTTP_GIT_PROTOCOL = protocol;
+    }
+
+    const isPush = suffix.kind === "rpc" && service === "git-receive-pack";
+    let bytes = 0;
+    let pushId: string | null = null;
+    const max = upstream.push.max_push_bytes;
+    if (isPush) {
+      if (length !== null && Number(length) > max) {
+        return tooLarge(await readHead(request.body), Number(length), max);
+      }
+      pushId = crypto.randomUUID();
+      env[PUSH_ID_ENV] = pushId;
+      deps.pushes.set(pushId, { upstream, token, bytes: () => bytes });
+    }
+    return await runCgi({
+      env,
+      body: request.method === "POST" ? request.body : null,
+      signal: request.signal,
+      timeoutMs: CGI_TIMEOUT_MS,
+      maxBodyBytes: isPush ? max : null,
+      refusal: (head) =>
+        refusalReport(
+          parsePushCommands(head) ?? { refs: [], sideBand: false },
+          "push too large",
+          tooLargeMessage(bytes, max),
+        ),
+      onBytes: (total) => (bytes = total),
+      onExit: () => {
+        if (pushId !== null) deps.pushes.delete(pushId);
+      },
+      log: deps.log,
+    });
+  };
+}
+
+function tooLargeMessage(bytes: number, max: number): string {
+  return `gate: push refused: the push is more than ${max} bytes (max_push_bytes; at least ${bytes} sent); ` +
+    `push fewer or smaller commits, or keep large files out of git`;
+}
+
+function tooLarge(head: Uint8Array, bytes: number, max: number): Response {
+  const commands = parsePushCommands(head) ?? { refs: [], sideBand: false };
+  return new Response(refusalReport(commands, "push too large", tooLargeMessage(bytes, max)), {
+    status: 200,
+    headers: { "content-type": "application/x-git-receive-pack-result" },
+  });
+}
+
+/** The first bytes of a body (the push commands), the rest left unread. */
+async function readHead(body: ReadableStream<Uint8Array> | null): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < 65536) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.length;
+    }
+  } catch {
+    // a short head is enough for the refusal
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const head = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    head.set(part, at);
+    at += part.length;
+  }
+  return head;
+}
