@@ -63,6 +63,28 @@ CREATE TABLE IF NOT EXISTS lock (
   start_time INTEGER NOT NULL, host TEXT NOT NULL, acquired_at TEXT NOT NULL);
 `;
 
+const BUSY_RETRY_MS = 10_000;
+
+/**
+ * `exec`, tried again while SQLite answers "database is locked" without waiting: switching a
+ * new database to WAL, or creating its tables, while another process does the same can fail
+ * at once (SQLite skips the busy handler where waiting could deadlock).
+ */
+function execWhileBusy(db: GuardedDatabase, sql: string): void {
+  const deadline = Date.now() + BUSY_RETRY_MS;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
+    try {
+      db.exec(sql);
+      return;
+    } catch (error) {
+      const busy = error instanceof Error && /database is locked|SQLITE_BUSY/.test(error.message);
+      if (!busy || Date.now() + delay > deadline) throw error;
+      Atomics.wait(pause, 0, 0, delay);
+    }
+  }
+}
+
 /** The SQLite state store (WAL). One database per user, shared by every project. */
 export class StateStore {
   /** Every error it raises about the file itself is a StateError naming the file. */
@@ -79,10 +101,9 @@ export class StateStore {
     this.db = GuardedDatabase.open(this.path);
     try {
       // busy_timeout first: two processes opening a new database race to switch it to WAL.
-      this.db.exec(
-        "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-      );
-      this.db.exec(SCHEMA);
+      this.db.exec("PRAGMA busy_timeout=10000;");
+      execWhileBusy(this.db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      execWhileBusy(this.db, SCHEMA);
       this.#assertIntact();
     } catch (error) {
       this.db.close();
