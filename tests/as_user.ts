@@ -2,10 +2,17 @@
  * The second half of `deno task test` under root: the isolation tests as an ordinary user.
  * The user gets a copy of the checkout (tracked files and node_modules) that it owns, with
  * its own HOME and TMPDIR inside it, so nothing of root's is needed or reachable.
+ *
+ * The user is made like the sandbox account (`createSystemUser`: a system account, no home,
+ * shell nologin) and then, unlike it, given `/bin/sh`: the git gate's SSH upstream fixture
+ * (`integration/git_upstream_ssh.ts`) logs in the user running the test, and sshd runs git
+ * through that user's passwd shell. Only this test account changes; the sandbox account
+ * (`bot-bottle`) and anything production makes keep nologin.
  */
 import { copySync } from "./copy.ts";
 import { createSystemUser, parsePasswd, type PasswdEntry } from "../backends/bwrap/owner.ts";
 import { run } from "../lib/command.ts";
+import { runsCommands } from "./integration/git_upstream_ssh.ts";
 
 export const TEST_USER = "bbtester";
 
@@ -19,6 +26,7 @@ export const USER_SUITE: readonly string[] = [
   "resources/confined_files_test.ts",
   "resources/home_links_test.ts",
   "tests/integration/home_links_test.ts",
+  "tests/integration/git_gate_test.ts",
 ];
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -32,12 +40,20 @@ export interface UserCommand {
   report: string;
 }
 
+/** What to run as whom: by default, `USER_SUITE` as `TEST_USER`. */
+export interface UserRun {
+  /** Test files or directories, relative to the checkout. */
+  files?: readonly string[];
+  /** The account (created when missing, given a shell when it has none). */
+  user?: string;
+}
+
 /**
  * The command for the second run. Its TMPDIR is a short directory of its own beside `scratch`
  * (Unix socket paths under it are limited to 107 bytes), removed by `cleanUp`.
  */
-export async function runAsUser(scratch: string): Promise<UserCommand> {
-  const { uid, gid } = await ensureUser();
+export async function runAsUser(scratch: string, options: UserRun = {}): Promise<UserCommand> {
+  const { uid, gid } = await ensureUser(options.user ?? TEST_USER);
   const root = `${scratch}/as-user`;
   const checkout = `${root}/checkout`;
   const tmp = userTmp(scratch);
@@ -60,7 +76,7 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
       "-A",
       "--no-prompt",
       `--junit-path=${report}`,
-      ...USER_SUITE,
+      ...(options.files ?? USER_SUITE),
     ],
     env: { PATH, HOME: `${root}/home`, TMPDIR: tmp },
     cwd: checkout,
@@ -68,16 +84,25 @@ export async function runAsUser(scratch: string): Promise<UserCommand> {
   };
 }
 
-async function ensureUser(): Promise<PasswdEntry> {
-  const complaint = lookup() ? "" : await createSystemUser(TEST_USER, "bot-bottle tests");
-  const found = lookup();
-  if (!found) throw new Error(`could not create the test user ${TEST_USER}: ${complaint}`);
+async function ensureUser(name: string): Promise<PasswdEntry> {
+  const complaint = lookup(name) ? "" : await createSystemUser(name, "bot-bottle tests");
+  const found = lookup(name);
+  if (!found) throw new Error(`could not create the test user ${name}: ${complaint}`);
+  if (!runsCommands(shellOf(name))) await run("usermod", ["--shell", "/bin/sh", name]);
   return found;
 }
 
-function lookup(): PasswdEntry | null {
+function lookup(name: string): PasswdEntry | null {
   const passwd = parsePasswd(Deno.readTextFileSync("/etc/passwd"));
-  return passwd.find((entry) => entry.name === TEST_USER) ?? null;
+  return passwd.find((entry) => entry.name === name) ?? null;
+}
+
+/** The account's login shell, field 7 of its /etc/passwd line ("" when empty or absent). */
+function shellOf(name: string): string {
+  const line = Deno.readTextFileSync("/etc/passwd").split("\n").find((entry) =>
+    entry.startsWith(`${name}:`)
+  );
+  return line?.split(":")[6] ?? "";
 }
 
 async function trackedFiles(): Promise<string[]> {

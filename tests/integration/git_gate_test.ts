@@ -3,6 +3,14 @@
  * upstreams on 127.0.0.1 (an OpenSSH server with a pinned host key and a key the agent never
  * sees, and git smart HTTP behind a token). What the agent may push lands upstream before its
  * push returns; everything else is refused with the rule, and nothing of it reaches upstream.
+ *
+ * In `USER_SUITE` (tests/as_user.ts): `deno task test` under root runs this file again as the
+ * ordinary user `bbtester`, where the gate, its credentials and the sandbox all belong to that
+ * one uid, so "the agent cannot read the key or token" is a real test of the sandbox's walls,
+ * not of file ownership. The whole file runs as both, SSH upstream included, rather than an
+ * HTTP-only copy for the user: the SSH fixture logs in the user running it and sshd runs git
+ * through that user's passwd shell, so the runner gives `bbtester` (created with nologin, like
+ * the sandbox account) `/bin/sh`. That is one line in the runner, not a second test to drift.
  */
 import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
@@ -184,14 +192,25 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
       },
     );
 
-    await t.step("the agent cannot read the key: filesystem, /proc, environment", async () => {
-      const marker = key.split("\n")[1].slice(0, 40);
-      const found = await inside(
-        `grep -rsl -- '${marker}' /workspace /home /tmp /run /etc /proc/*/environ 2>/dev/null; ` +
-          `env | grep -c -- '${marker}'; ls ${world.stateDir} 2>&1 | head -1`,
-      );
-      assertEquals(found.stdout.split("\n")[0], "0", `found the key inside:\n${found.stdout}`);
-    });
+    await t.step(
+      "the agent cannot read the key or the token: filesystem, /proc, environment",
+      async () => {
+        const secrets: Record<string, string> = {
+          key: key.split("\n")[1].slice(0, 40),
+          token: http.token,
+        };
+        for (const [what, secret] of Object.entries(secrets)) {
+          const found = await inside(
+            `grep -rslF -- '${secret}' /workspace /home /tmp /run /etc /proc/*/environ ` +
+              `2>/dev/null; env | grep -cF -- '${secret}'`,
+          );
+          assertEquals(found.stdout, "0\n", `found the ${what} inside:\n${found.stdout}`);
+        }
+        const gate = join(world.stateDir, "bottles", "gated", "gate");
+        const listed = await inside(`ls ${world.stateDir} ${gate}/credentials`);
+        assert_(listed.code !== 0 && listed.stdout === "", `state is visible:\n${listed.stdout}`);
+      },
+    );
 
     await t.step("a changed policy applies in place, without restarting the sandbox", async () => {
       const before = await sandboxPid();

@@ -7,7 +7,9 @@
  * It logs in the user that runs it: sshd running as an ordinary user can only authenticate
  * that same user, and as root it logs in root (`PermitRootLogin prohibit-password`). Either
  * way the login runs commands through that user's shell from /etc/passwd, so an account whose
- * shell is nologin cannot serve git (sshd has no option to name another shell).
+ * shell is nologin cannot serve git (sshd has no option to name another shell; ForceCommand
+ * is run through the same shell). The test runner's ordinary user (`tests/as_user.ts`) is
+ * given `/bin/sh` for this.
  */
 import { join } from "node:path";
 import { run } from "../../lib/command.ts";
@@ -213,13 +215,22 @@ function loginUser(): string {
     .find((entry) => entry.length >= 7 && entry[2] === String(uid));
   if (fields === undefined) throw new Error(`uid ${uid} has no /etc/passwd entry for sshd`);
   const [name, , , , , , shell] = fields;
-  if (shell === "" || /\/(nologin|false)$/.test(shell)) {
+  if (!runsCommands(shell)) {
     throw new Error(
       `sshd runs commands through the login shell of "${name}", which is ${shell || "empty"}: ` +
         `git over SSH cannot run as this user (give it a shell, e.g. usermod -s /bin/sh ${name})`,
     );
   }
   return name;
+}
+
+/**
+ * Whether a passwd shell field names a shell sshd can run commands through: not empty (the
+ * check is ours, stricter than sshd's), not nologin or false. `tests/as_user.ts` gives the
+ * test user `/bin/sh` when this says no.
+ */
+export function runsCommands(shell: string): boolean {
+  return shell !== "" && !/\/(nologin|false)$/.test(shell);
 }
 
 async function tail(path: string): Promise<string> {
