@@ -129,7 +129,9 @@ export function gateHandler(deps: ServerDeps): (request: Request) => Promise<Res
         suffix.kind === "refs" ? "/info/refs" : `/${service}`
       }`,
       REQUEST_METHOD: request.method,
-      QUERY_STRING: url.search.replace(/^\?/, ""),
+      // Only what the gate routed on: http-backend takes the last of a repeated `service`,
+      // the gate the first, so the agent's query never reaches it as written.
+      QUERY_STRING: suffix.kind === "refs" ? `service=${service}` : "",
       REMOTE_USER: policy.bottle,
       REMOTE_ADDR: "127.0.0.1",
     };
