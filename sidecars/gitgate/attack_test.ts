@@ -24,6 +24,43 @@ function fakeAwsId(): string {
     Array.from({ length: 16 }, () => alphabet[Math.floor(Math.random() * 32)]).join("");
 }
 
+function pkt(payload: string): string {
+  return (new TextEncoder().encode(payload).length + 4).toString(16).padStart(4, "0") + payload;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes.slice()]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A pack of what `tip` has beyond `base`, stored without compression (as large as it gets). */
+async function packOf(cwd: string, home: string, tip: string, base: string): Promise<Uint8Array> {
+  const objects = await mustGit(["rev-list", "--objects", tip, "--not", base], { cwd, home });
+  const child = new Deno.Command("git", {
+    args: ["-c", "pack.compression=0", "pack-objects", "--stdout"],
+    cwd,
+    env: { HOME: home, GIT_CONFIG_NOSYSTEM: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+    signal: AbortSignal.timeout(30_000),
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(
+    new TextEncoder().encode(objects.split("\n").map((l) => l.split(" ")[0]).join("\n") + "\n"),
+  );
+  await writer.close();
+  const out = await child.output();
+  return out.stdout;
+}
+
 Deno.test({
   name: "git gate under attack: paths, queries, headers, refs, merges, names, encodings",
   sanitizeResources: false,
@@ -258,6 +295,48 @@ Deno.test({
         assert.ok(!Deno.readTextFileSync(join(logDir, "git.jsonl")).includes(id));
         assert.equal(await upstreamRef("refs/heads/file-name"), null);
         await mustGit(["reset", "--quiet", "--hard", "origin/main"], inWork);
+      });
+
+      await t.step("a gzip request body cannot carry a pack past max_push_bytes", async () => {
+        Deno.writeTextFileSync(join(work, "zeros.txt"), "0".repeat(3 << 20));
+        await mustGit(["add", "zeros.txt"], inWork);
+        await mustGit(["commit", "--quiet", "-m", "zeros"], inWork);
+        const head = await mustGit(["rev-parse", "HEAD"], inWork);
+        const pack = await packOf(work, home, "HEAD", "origin/main");
+        assert.ok(pack.length > 3 << 20, `an uncompressed pack: ${pack.length}`);
+        const command = `${"0".repeat(40)} ${head} refs/heads/gzipped\0report-status\n`;
+        const body = concat(new TextEncoder().encode(pkt(command) + "0000"), pack);
+        const gzipped = await gzip(body);
+        assert.ok(gzipped.length < 1 << 20, `gzip: ${gzipped.length}`);
+        const answer = await rawRequest(port, {
+          method: "POST",
+          target: "/repo.git/git-receive-pack",
+          headers: [
+            ["Content-Type", "application/x-git-receive-pack-request"],
+            ["Content-Encoding", "gzip"],
+          ],
+          body: gzipped,
+        });
+        assert.doesNotMatch(answer.text, /ok refs\/heads\/gzipped/);
+        assert.equal(await upstreamRef("refs/heads/gzipped"), null);
+        await mustGit(["reset", "--quiet", "--hard", "origin/main"], inWork);
+      });
+
+      await t.step("malformed objects (a tree holding .git) are refused", async () => {
+        const blob = await mustGit(["rev-parse", "HEAD:README.md"], inWork);
+        const mktree = async (stdin: string): Promise<string> =>
+          (await git(["mktree"], { ...inWork, stdin })).stdout.trim();
+        const inner = await mktree(`100644 blob ${blob}\tconfig\n`);
+        const github = await mustGit(["rev-parse", "HEAD:.github"], inWork);
+        const tree = await mktree(
+          `040000 tree ${inner}\t.git\n040000 tree ${github}\t.github\n` +
+            `100644 blob ${blob}\tREADME.md\n`,
+        );
+        const commit = await mustGit(["commit-tree", tree, "-p", "HEAD", "-m", "dotgit"], inWork);
+        const out = await push(`${commit}:refs/heads/dotgit`);
+        assert.notEqual(out.code, 0, out.stderr);
+        assert.match(out.stderr, /hasDotgit/);
+        assert.equal(await upstreamRef("refs/heads/dotgit"), null);
       });
 
       await t.step("the audit log and the daemon's log hold no credential", () => {

@@ -122,7 +122,16 @@ export function gateHandler(deps: ServerDeps): (request: Request) => Promise<Res
 
     const env: Record<string, string> = {
       ...deps.baseEnv,
-      ...configEnv([["http.receivepack", "true"], ["core.hooksPath", deps.hooksDir]]),
+      ...configEnv([
+        ["http.receivepack", "true"],
+        ["core.hooksPath", deps.hooksDir],
+        // The pack as git reads it, after http-backend undid any Content-Encoding: a gzip'd
+        // body is small on the wire, the limit is on what lands in the quarantine.
+        ["receive.maxInputSize", String(upstream.push.max_push_bytes)],
+        // Malformed objects (a tree holding `.git`, duplicate entries, bad identities) are
+        // refused before the policy reads them or they go upstream.
+        ["receive.fsckObjects", "true"],
+      ]),
       GIT_PROJECT_ROOT: dirname(upstream.mirror),
       GIT_HTTP_EXPORT_ALL: "1",
       PATH_INFO: `/${basename(upstream.mirror)}${
