@@ -14,6 +14,7 @@ import {
   writePolicy,
 } from "./testing/fixture.ts";
 import { rawRequest } from "./testing/raw_http.ts";
+import { MAX_BACKENDS } from "./server.ts";
 import type { GatePolicy } from "./wire.ts";
 
 const CREDENTIAL_MARKER = "GATE-CREDENTIAL-MARKER-do-not-serve";
@@ -337,6 +338,38 @@ Deno.test({
         assert.notEqual(out.code, 0, out.stderr);
         assert.match(out.stderr, /hasDotgit/);
         assert.equal(await upstreamRef("refs/heads/dotgit"), null);
+      });
+
+      await t.step("connections without end get a busy answer; the gate stays up", async () => {
+        const hanging: Deno.Conn[] = [];
+        const request = new TextEncoder().encode(
+          "POST /repo.git/git-upload-pack HTTP/1.1\r\nHost: x\r\n" +
+            "Content-Type: application/x-git-upload-pack-request\r\nContent-Length: 100000\r\n\r\n",
+        );
+        try {
+          for (let i = 0; i < MAX_BACKENDS + 8; i++) {
+            const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+            hanging.push(conn);
+            await conn.write(request);
+          }
+          const answers = await Promise.all(hanging.map(async (conn) => {
+            const buffer = new Uint8Array(4096);
+            const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), 4_000));
+            const n = await Promise.race([conn.read(buffer).catch(() => null), timer]);
+            return n === null ? "" : new TextDecoder().decode(buffer.subarray(0, n));
+          }));
+          const busy = answers.filter((text) => /^HTTP\/1\.1 503/.test(text)).length;
+          assert.equal(busy, 8, answers.filter((text) => text !== "").join("\n---\n"));
+        } finally {
+          for (const conn of hanging) conn.close();
+        }
+        const deadline = Date.now() + 15_000;
+        let listed = await git(["ls-remote", `${gate.url}/repo.git`], { home });
+        while (listed.code !== 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          listed = await git(["ls-remote", `${gate.url}/repo.git`], { home });
+        }
+        assert.equal(listed.code, 0, listed.stderr);
       });
 
       await t.step("the audit log and the daemon's log hold no credential", () => {
