@@ -131,7 +131,9 @@ export function checkPush(
       const scan = await scanPush(env, tips, deps.dlp, upstream.host);
       if (scan.blocked !== null) {
         const { blocked } = scan;
-        const commit = blocked.type === "blob" ? await commitOf(env, blocked.oid, tips) : null;
+        const commit = blocked.type === "blob" || blocked.type === "tree"
+          ? await commitOf(env, blocked.oid, tips)
+          : null;
         const where = commit === null
           ? blocked.where
           : `${blocked.where} in commit ${commit.slice(0, 12)}`;

@@ -57,21 +57,42 @@ export async function refFacts(env: Record<string, string>, update: RefUpdate): 
     if (ancestry.code > 1) throw new Error(failure(ancestry, "git merge-base"));
     fastForward = ancestry.code === 0;
   }
+  const range = [update.new, "--not", "--all"];
   // `-c`: merges list the paths they change against every parent (an evil merge's own edits).
+  const commits = await pushedLog(env, ["-c"], range);
+  // A merge may also keep a parent's side where git would have merged (an old version of a
+  // protected file over the newer one): `--remerge-diff` lists the paths where it differs
+  // from git's own merge of its parents. Octopus merges have none: every parent's diff counts.
+  const extra = [
+    ...await pushedLog(env, ["--merges", "--max-parents=2", "--remerge-diff"], range),
+    ...await pushedLog(env, ["--min-parents=3", "-m"], range),
+  ];
+  const byOid = new Map(commits.map((commit) => [commit.oid, commit]));
+  for (const commit of extra) {
+    const known = byOid.get(commit.oid);
+    if (known === undefined) continue;
+    for (const path of commit.paths) if (!known.paths.includes(path)) known.paths.push(path);
+  }
+  return { fastForward, commits };
+}
+
+async function pushedLog(
+  env: Record<string, string>,
+  mode: string[],
+  range: string[],
+): Promise<PushedCommit[]> {
   const log = await runGit([
     "-c",
     "core.quotePath=true",
     "log",
-    "-c",
+    ...mode,
     "--no-renames",
     "--name-only",
     `--format=${FORMAT}`,
-    update.new,
-    "--not",
-    "--all",
+    ...range,
   ], { env, timeoutMs: TIMEOUT_MS, maxOutput: 64 << 20 });
   if (log.code !== 0 || log.truncated) {
     throw new Error(failure(log, "git log of the pushed commits"));
   }
-  return { fastForward, commits: parseLog(log.stdout) };
+  return parseLog(log.stdout);
 }

@@ -7,9 +7,12 @@
 
 import { BatchParser } from "./batch_parser.ts";
 import { failure, runGit } from "./git_run.ts";
+import { TreeBuffer, treeNames } from "./tree_names.ts";
 import type { BodyScan, DlpEngine, DlpFinding } from "../egress/dlp/mod.ts";
 
 const TIMEOUT_MS = 300_000;
+/** A pushed tree larger than this is refused rather than its names left unscanned. */
+export const MAX_TREE_BYTES = 16 << 20;
 
 export interface Blocked {
   rule: string;
@@ -46,6 +49,8 @@ function describe(type: string, oid: string, path: string): string {
   if (type === "blob") return `file "${path}" (blob ${short})`;
   if (type === "commit") return `the commit ${short} (its message or identities)`;
   if (type === "tag") return `the tag object ${short}${path === "" ? "" : ` "${path}"`}`;
+  // Not the path: the name found may be in it.
+  if (type === "tree") return `a file or directory name in tree ${short}`;
   return `${type} ${short}`;
 }
 
@@ -90,6 +95,7 @@ export async function scanPush(
   })();
 
   let scan: BodyScan | null = null;
+  let tree: TreeBuffer | null = null;
   let current = { oid: "", type: "" };
   const take = (findings: DlpFinding[]): void => {
     for (const finding of findings) {
@@ -105,16 +111,37 @@ export async function scanPush(
     start(oid, type): void {
       current = { oid, type };
       result.objects += 1;
-      scan = type === "tree" ? null : engine.scanBody(host, null, null);
+      scan = engine.scanBody(host, null, null);
+      tree = type === "tree" ? new TreeBuffer(MAX_TREE_BYTES) : null;
     },
     data(chunk): void {
       if (scan === null) return;
       result.bytes += chunk.length;
-      take(scan.push(chunk));
+      if (tree === null) take(scan.push(chunk));
+      else if (!tree.push(chunk)) {
+        result.blocked ??= {
+          rule: "tree-size",
+          where: describe(current.type, current.oid, ""),
+          detail: `a tree object larger than ${MAX_TREE_BYTES} bytes is not scanned`,
+          ...current,
+        };
+        tree = null;
+        scan = null;
+      }
     },
     end(): void {
+      if (scan !== null && tree !== null) {
+        // A tree's entry names (its oids are binary), each as a full path.
+        const names = treeNames(
+          tree.bytes(),
+          current.oid.length / 2,
+          objects.get(current.oid) ?? "",
+        );
+        take(scan.push(new TextEncoder().encode(names.join("\n") + "\n")));
+      }
       if (scan !== null) take(scan.end());
       scan = null;
+      tree = null;
     },
   });
   const reader = child.stdout.getReader();

@@ -27,6 +27,18 @@ import type { AuditRecord } from "./audit.ts";
 import type { LoadedPolicy } from "./policy_file.ts";
 
 export const CGI_TIMEOUT_MS = 1_800_000;
+/**
+ * Git requests served at once (each one a `git http-backend` on the host, outside the
+ * sandbox); more are refused at once with a message, so an agent opening connections
+ * without end cannot fill the host's process table or memory.
+ */
+export const MAX_BACKENDS = 32;
+
+/** One request's place among MAX_BACKENDS: freed when its backend exits, or at once. */
+interface Slot {
+  spawned: boolean;
+  release: () => void;
+}
 
 export interface ServerDeps {
   policy: () => LoadedPolicy;
@@ -53,128 +65,172 @@ function plain(status: number, message: string): Response {
 }
 
 export function gateHandler(deps: ServerDeps): (request: Request) => Promise<Response> {
+  let running = 0;
+  let refusing = false;
   return async (request) => {
-    const url = new URL(request.url);
-    const target = route(url.pathname, url.searchParams);
-    const { policy, tokens } = deps.policy();
-    const upstream = target.kind === "upstream"
-      ? policy.upstreams.find((u) => u.name === target.name)
-      : undefined;
-    const { suffix } = target;
-    if (upstream === undefined) {
-      const original = target.kind === "upstream" ? target.name : target.original;
-      const message = undeclaredMessage(policy.bottle, original, target.kind === "upstream");
-      if (suffix.kind !== "other" && suffix.service !== null) {
-        return gitError(suffix.service, message);
-      }
-      return plain(404, message);
-    }
-    if (suffix.kind === "other" || suffix.service === null) {
+    if (running >= MAX_BACKENDS) {
+      if (!refusing) deps.log(`gitgate: ${MAX_BACKENDS} git requests in progress; refusing more`);
+      refusing = true;
       return plain(
-        403,
-        "the gate serves git smart HTTP only (git fetch, pull, push, clone, ls-remote)",
+        503,
+        `the gate is busy: ${MAX_BACKENDS} git requests are in progress; try again when one ends`,
       );
     }
-    const service = suffix.service;
-    const token = tokens.get(upstream.name) ?? null;
-    if (suffix.kind === "refs") {
-      if (request.method !== "GET") return plain(405, "info/refs is fetched with GET");
-      const forPush = service === "git-receive-pack";
-      try {
-        const { refreshed } = await deps.mirrors.refresh(
-          upstream,
-          token,
-          policy.fetch_cache_seconds,
-        );
-        deps.audit({
-          bottle: policy.bottle,
-          upstream: upstream.name,
-          op: "fetch",
-          ref: null,
-          old: null,
-          new: null,
-          verdict: "allow",
-          rule: refreshed ? "fetch:refreshed" : "fetch:cached",
-          bytes: null,
-          message: `${refreshed ? "refreshed from upstream" : "served from the mirror"}${
-            forPush ? " (push)" : ""
-          }`,
-        });
-      } catch (error) {
-        const message = (error as Error).message;
-        deps.audit({
-          bottle: policy.bottle,
-          upstream: upstream.name,
-          op: "fetch",
-          ref: null,
-          old: null,
-          new: null,
-          verdict: "error",
-          rule: "fetch:upstream",
-          bytes: null,
-          message,
-        });
-        return gitError(service, `the gate cannot reach upstream ${upstream.name}: ${message}`);
-      }
-    } else if (request.method !== "POST") {
-      return plain(405, `${service} is called with POST`);
-    }
-
-    const env: Record<string, string> = {
-      ...deps.baseEnv,
-      ...configEnv([["http.receivepack", "true"], ["core.hooksPath", deps.hooksDir]]),
-      GIT_PROJECT_ROOT: dirname(upstream.mirror),
-      GIT_HTTP_EXPORT_ALL: "1",
-      PATH_INFO: `/${basename(upstream.mirror)}${
-        suffix.kind === "refs" ? "/info/refs" : `/${service}`
-      }`,
-      REQUEST_METHOD: request.method,
-      QUERY_STRING: url.search.replace(/^\?/, ""),
-      REMOTE_USER: policy.bottle,
-      REMOTE_ADDR: "127.0.0.1",
-    };
-    const contentType = request.headers.get("content-type");
-    if (contentType !== null) env.CONTENT_TYPE = contentType;
-    const length = request.headers.get("content-length");
-    if (length !== null && /^\d+$/.test(length)) env.CONTENT_LENGTH = length;
-    const encoding = request.headers.get("content-encoding");
-    if (encoding !== null) env.HTTP_CONTENT_ENCODING = encoding;
-    const protocol = request.headers.get("git-protocol");
-    if (protocol !== null && /^[A-Za-z0-9=:._-]{1,100}$/.test(protocol)) {
-      env.HTTP_GIT_PROTOCOL = protocol;
-    }
-
-    const isPush = suffix.kind === "rpc" && service === "git-receive-pack";
-    let bytes = 0;
-    let pushId: string | null = null;
-    const max = upstream.push.max_push_bytes;
-    if (isPush) {
-      if (length !== null && Number(length) > max) {
-        return tooLarge(await readHead(request.body), Number(length), max);
-      }
-      pushId = crypto.randomUUID();
-      env[PUSH_ID_ENV] = pushId;
-      deps.pushes.set(pushId, { upstream, token, bytes: () => bytes });
-    }
-    return await runCgi({
-      env,
-      body: request.method === "POST" ? request.body : null,
-      signal: request.signal,
-      timeoutMs: CGI_TIMEOUT_MS,
-      maxBodyBytes: isPush ? max : null,
-      refusal: (head) =>
-        refusalReport(
-          parsePushCommands(head) ?? { refs: [], sideBand: false },
-          "push too large",
-          tooLargeMessage(bytes, max),
-        ),
-      onBytes: (total) => (bytes = total),
-      onExit: () => {
-        if (pushId !== null) deps.pushes.delete(pushId);
+    running += 1;
+    refusing = false;
+    let released = false;
+    const slot: Slot = {
+      spawned: false,
+      release: () => {
+        if (!released) running -= 1;
+        released = true;
       },
-      log: deps.log,
-    });
+    };
+    try {
+      const response = await serveGit(deps, request, slot);
+      if (!slot.spawned) slot.release();
+      return response;
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
   };
+}
+
+async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise<Response> {
+  const url = new URL(request.url);
+  const target = route(url.pathname, url.searchParams);
+  const { policy, tokens } = deps.policy();
+  const upstream = target.kind === "upstream"
+    ? policy.upstreams.find((u) => u.name === target.name)
+    : undefined;
+  const { suffix } = target;
+  if (upstream === undefined) {
+    const original = target.kind === "upstream" ? target.name : target.original;
+    const message = undeclaredMessage(policy.bottle, original, target.kind === "upstream");
+    if (suffix.kind !== "other" && suffix.service !== null) {
+      return gitError(suffix.service, message);
+    }
+    return plain(404, message);
+  }
+  if (suffix.kind === "other" || suffix.service === null) {
+    return plain(
+      403,
+      "the gate serves git smart HTTP only (git fetch, pull, push, clone, ls-remote)",
+    );
+  }
+  const service = suffix.service;
+  const token = tokens.get(upstream.name) ?? null;
+  if (suffix.kind === "refs") {
+    if (request.method !== "GET") return plain(405, "info/refs is fetched with GET");
+    const forPush = service === "git-receive-pack";
+    try {
+      const { refreshed } = await deps.mirrors.refresh(
+        upstream,
+        token,
+        policy.fetch_cache_seconds,
+      );
+      deps.audit({
+        bottle: policy.bottle,
+        upstream: upstream.name,
+        op: "fetch",
+        ref: null,
+        old: null,
+        new: null,
+        verdict: "allow",
+        rule: refreshed ? "fetch:refreshed" : "fetch:cached",
+        bytes: null,
+        message: `${refreshed ? "refreshed from upstream" : "served from the mirror"}${
+          forPush ? " (push)" : ""
+        }`,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      deps.audit({
+        bottle: policy.bottle,
+        upstream: upstream.name,
+        op: "fetch",
+        ref: null,
+        old: null,
+        new: null,
+        verdict: "error",
+        rule: "fetch:upstream",
+        bytes: null,
+        message,
+      });
+      return gitError(service, `the gate cannot reach upstream ${upstream.name}: ${message}`);
+    }
+  } else if (request.method !== "POST") {
+    return plain(405, `${service} is called with POST`);
+  }
+
+  const env: Record<string, string> = {
+    ...deps.baseEnv,
+    ...configEnv([
+      ["http.receivepack", "true"],
+      ["core.hooksPath", deps.hooksDir],
+      // The pack as git reads it, after http-backend undid any Content-Encoding: a gzip'd
+      // body is small on the wire, the limit is on what lands in the quarantine.
+      ["receive.maxInputSize", String(upstream.push.max_push_bytes)],
+      // Malformed objects (a tree holding `.git`, duplicate entries, bad identities) are
+      // refused before the policy reads them or they go upstream.
+      ["receive.fsckObjects", "true"],
+    ]),
+    GIT_PROJECT_ROOT: dirname(upstream.mirror),
+    GIT_HTTP_EXPORT_ALL: "1",
+    PATH_INFO: `/${basename(upstream.mirror)}${
+      suffix.kind === "refs" ? "/info/refs" : `/${service}`
+    }`,
+    REQUEST_METHOD: request.method,
+    // Only what the gate routed on: http-backend takes the last of a repeated `service`,
+    // the gate the first, so the agent's query never reaches it as written.
+    QUERY_STRING: suffix.kind === "refs" ? `service=${service}` : "",
+    REMOTE_USER: policy.bottle,
+    REMOTE_ADDR: "127.0.0.1",
+  };
+  const contentType = request.headers.get("content-type");
+  if (contentType !== null) env.CONTENT_TYPE = contentType;
+  const length = request.headers.get("content-length");
+  if (length !== null && /^\d+$/.test(length)) env.CONTENT_LENGTH = length;
+  const encoding = request.headers.get("content-encoding");
+  if (encoding !== null) env.HTTP_CONTENT_ENCODING = encoding;
+  const protocol = request.headers.get("git-protocol");
+  if (protocol !== null && /^[A-Za-z0-9=:._-]{1,100}$/.test(protocol)) {
+    env.HTTP_GIT_PROTOCOL = protocol;
+  }
+
+  const isPush = suffix.kind === "rpc" && service === "git-receive-pack";
+  let bytes = 0;
+  let pushId: string | null = null;
+  const max = upstream.push.max_push_bytes;
+  if (isPush) {
+    if (length !== null && Number(length) > max) {
+      return tooLarge(await readHead(request.body), Number(length), max);
+    }
+    pushId = crypto.randomUUID();
+    env[PUSH_ID_ENV] = pushId;
+    deps.pushes.set(pushId, { upstream, token, bytes: () => bytes });
+  }
+  slot.spawned = true;
+  return await runCgi({
+    env,
+    body: request.method === "POST" ? request.body : null,
+    signal: request.signal,
+    timeoutMs: CGI_TIMEOUT_MS,
+    maxBodyBytes: isPush ? max : null,
+    refusal: (head) =>
+      refusalReport(
+        parsePushCommands(head) ?? { refs: [], sideBand: false },
+        "push too large",
+        tooLargeMessage(bytes, max),
+      ),
+    onBytes: (total) => (bytes = total),
+    onExit: () => {
+      if (pushId !== null) deps.pushes.delete(pushId);
+      slot.release();
+    },
+    log: deps.log,
+  });
 }
 
 function tooLargeMessage(bytes: number, max: number): string {
