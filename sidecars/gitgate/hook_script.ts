@@ -9,7 +9,7 @@
 import { join } from "node:path";
 import { GATE_HOOK_SOCKET } from "./wire.ts";
 
-/** The variable http-backend passes down to the hook: which request this push is. */
+/** The variable receive-pack passes down to the hook: which request this push is. */
 export const PUSH_ID_ENV = "BOT_BOTTLE_GATE_PUSH";
 export const HOOK_ENV = [
   "GIT_DIR",

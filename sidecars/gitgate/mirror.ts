@@ -13,6 +13,7 @@ import type { GateUpstream } from "./wire.ts";
 
 export const FETCH_TIMEOUT_MS = 180_000;
 const LOCAL_TIMEOUT_MS = 30_000;
+const MAINTAIN_EVERY_MS = 60_000;
 
 export interface MirrorContext {
   /** The base git environment (git_env.ts `baseGitEnv`). */
@@ -50,19 +51,31 @@ export async function prepareMirror(
   await git(context, upstream.mirror, ["config", "core.hooksPath", hooksDir]);
 }
 
-export type Refresh = { refreshed: boolean };
+export type Refresh = { refreshed: boolean; fetched: boolean };
+
+const FETCH_ARGS = [
+  "fetch",
+  "--prune",
+  "--no-write-fetch-head",
+  "--no-auto-maintenance",
+];
 
 export class Mirrors {
   readonly #fetchedAt = new Map<string, number>();
+  readonly #maintainedAt = new Map<string, number>();
 
   constructor(private readonly context: MirrorContext) {}
 
-  /** Fetches upstream into the mirror unless it did within `cacheSeconds`; throws why not. */
+  /**
+   * Fetches upstream into the mirror unless it did within `cacheSeconds`; throws why not.
+   * One `git fetch`, one connection upstream; a fetch that changed nothing prints nothing,
+   * and then the mirror's HEAD (checked at its first refresh) needs no second look.
+   */
   refresh(upstream: GateUpstream, token: string | null, cacheSeconds: number): Promise<Refresh> {
     return this.context.lock.run(upstream.mirror, async () => {
       const last = this.#fetchedAt.get(upstream.mirror);
       if (last !== undefined && Date.now() - last < cacheSeconds * 1000) {
-        return { refreshed: false };
+        return { refreshed: false, fetched: false };
       }
       const env = {
         ...this.context.env,
@@ -70,33 +83,42 @@ export class Mirrors {
         GIT_DIR: upstream.mirror,
       };
       const secrets = secretForms(upstream.credential, token);
-      const fetched = await runGit([
-        "fetch",
-        "--quiet",
-        "--prune",
-        "--no-write-fetch-head",
+      const result = await runGit([
+        ...FETCH_ARGS,
         "--",
         upstream.remote,
         "+refs/heads/*:refs/heads/*",
         "+refs/tags/*:refs/tags/*",
       ], { env, timeoutMs: FETCH_TIMEOUT_MS });
-      if (fetched.code !== 0) {
-        throw new Error(
-          redact(
-            failure(fetched, `fetching from upstream ${upstream.name} (${upstream.host})`),
-            secrets,
-          ),
-        );
+      if (result.code !== 0) {
+        throw new Error(redact(
+          failure(result, `fetching from upstream ${upstream.name} (${upstream.host})`),
+          secrets,
+        ));
       }
-      await this.#followHead(upstream, env, secrets);
+      const fetched = result.stderr.trim() !== "";
+      if (fetched || last === undefined) await this.#followHead(upstream, env, secrets);
+      if (fetched) this.maintain(upstream.mirror);
       this.#fetchedAt.set(upstream.mirror, Date.now());
-      return { refreshed: true };
+      return { refreshed: true, fetched };
     });
   }
 
-  /** Forgets when a mirror was fetched (after a push, its refs changed). */
-  forget(mirror: string): void {
-    this.#fetchedAt.delete(mirror);
+  /**
+   * Git's housekeeping (`maintenance run --auto`: packs loose objects once there are many),
+   * which the gate keeps out of its fetches and receive-packs so no request waits for it:
+   * started in the background, at most once a minute per mirror.
+   */
+  maintain(mirror: string): void {
+    const last = this.#maintainedAt.get(mirror);
+    if (last !== undefined && Date.now() - last < MAINTAIN_EVERY_MS) return;
+    this.#maintainedAt.set(mirror, Date.now());
+    runGit(["maintenance", "run", "--auto", "--quiet"], {
+      env: { ...this.context.env, GIT_DIR: mirror },
+      timeoutMs: FETCH_TIMEOUT_MS,
+    }).catch(() => {
+      // Housekeeping only: the next run tries again.
+    });
   }
 
   /** Points the mirror's HEAD at upstream's default branch when it names a missing one. */

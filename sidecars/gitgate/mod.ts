@@ -27,7 +27,7 @@ export interface GateChildArgs {
  * The daemon under the supervisor. Least permissions: read and write only its three
  * directories (mirrors and credential files must live in the gate directory), listen only
  * on its two sockets, run only
- * `git` (git runs ssh, http-backend's receive-pack and the perl hook itself), read only PATH.
+ * `git` (git runs ssh, and receive-pack runs the perl hook), read only PATH.
  */
 export function gateChild(args: GateChildArgs, env: Record<string, string>): ChildSpec {
   const socket = join(args.runDir, GATE_SOCKET);

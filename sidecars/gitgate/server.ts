@@ -1,7 +1,8 @@
 /**
- * The gate's HTTP face: git smart HTTP for declared upstreams, served by `git http-backend`.
+ * The gate's HTTP face: git smart HTTP for declared upstreams, served by `git upload-pack` and
+ * `git receive-pack` in stateless-RPC mode, as `git http-backend` runs them (service.ts).
  *
- * Why smart HTTP through http-backend and not `git daemon`: each request passes through
+ * Why smart HTTP and not `git daemon`: each request passes through
  * this process, so it can be refused, audited and answered with a message git prints
  * (`ERR` pkt-lines, `remote:` lines) per upstream; the mirror is refreshed before each ref
  * advertisement; receive-pack runs with an environment we choose, so its pre-receive hook
@@ -10,8 +11,6 @@
  * only to whole repositories, and would need its own listener per bottle.
  */
 
-import { basename, dirname } from "node:path";
-import { runCgi } from "./cgi.ts";
 import { configEnv } from "./git_env.ts";
 import { PUSH_ID_ENV } from "./hook_script.ts";
 import type { Mirrors } from "./mirror.ts";
@@ -23,6 +22,7 @@ import {
 } from "./pktline.ts";
 import type { PushContext } from "./push_check.ts";
 import { route, undeclaredMessage } from "./route.ts";
+import { runService } from "./service.ts";
 import type { AuditRecord } from "./audit.ts";
 import type { LoadedPolicy } from "./policy_file.ts";
 
@@ -125,7 +125,7 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
     if (request.method !== "GET") return plain(405, "info/refs is fetched with GET");
     const forPush = service === "git-receive-pack";
     try {
-      const { refreshed } = await deps.mirrors.refresh(
+      const { refreshed, fetched } = await deps.mirrors.refresh(
         upstream,
         token,
         policy.fetch_cache_seconds,
@@ -140,9 +140,11 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
         verdict: "allow",
         rule: refreshed ? "fetch:refreshed" : "fetch:cached",
         bytes: null,
-        message: `${refreshed ? "refreshed from upstream" : "served from the mirror"}${
-          forPush ? " (push)" : ""
-        }`,
+        message: `${
+          refreshed
+            ? (fetched ? "refreshed from upstream" : "upstream unchanged")
+            : "served from the mirror"
+        }${forPush ? " (push)" : ""}`,
       });
     } catch (error) {
       const message = (error as Error).message;
@@ -166,38 +168,31 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
 
   const env: Record<string, string> = {
     ...deps.baseEnv,
+    // Maintenance runs after the response (Mirrors.maintain), not inside receive-pack.
     ...configEnv([
-      ["http.receivepack", "true"],
       ["core.hooksPath", deps.hooksDir],
-      // The pack as git reads it, after http-backend undid any Content-Encoding: a gzip'd
-      // body is small on the wire, the limit is on what lands in the quarantine.
+      ["receive.autogc", "false"],
+      // A limit on the pack as git reads it (also after a gzip'd body is undone), beside the
+      // count of the body's bytes below.
       ["receive.maxInputSize", String(upstream.push.max_push_bytes)],
       // Malformed objects (a tree holding `.git`, duplicate entries, bad identities) are
       // refused before the policy reads them or they go upstream.
       ["receive.fsckObjects", "true"],
     ]),
-    GIT_PROJECT_ROOT: dirname(upstream.mirror),
-    GIT_HTTP_EXPORT_ALL: "1",
-    PATH_INFO: `/${basename(upstream.mirror)}${
-      suffix.kind === "refs" ? "/info/refs" : `/${service}`
-    }`,
-    REQUEST_METHOD: request.method,
-    // Only what the gate routed on: http-backend takes the last of a repeated `service`,
-    // the gate the first, so the agent's query never reaches it as written.
-    QUERY_STRING: suffix.kind === "refs" ? `service=${service}` : "",
-    REMOTE_USER: policy.bottle,
-    REMOTE_ADDR: "127.0.0.1",
+    // What http-backend sets for receive-pack from REMOTE_USER and REMOTE_ADDR.
+    GIT_COMMITTER_NAME: policy.bottle,
+    GIT_COMMITTER_EMAIL: `${policy.bottle}@http.127.0.0.1`,
   };
-  const contentType = request.headers.get("content-type");
-  if (contentType !== null) env.CONTENT_TYPE = contentType;
-  const length = request.headers.get("content-length");
-  if (length !== null && /^\d+$/.test(length)) env.CONTENT_LENGTH = length;
+  const header = request.headers.get("git-protocol");
+  const protocol = header !== null && /^[A-Za-z0-9=:._-]{1,100}$/.test(header) ? header : null;
   const encoding = request.headers.get("content-encoding");
-  if (encoding !== null) env.HTTP_CONTENT_ENCODING = encoding;
-  const protocol = request.headers.get("git-protocol");
-  if (protocol !== null && /^[A-Za-z0-9=:._-]{1,100}$/.test(protocol)) {
-    env.HTTP_GIT_PROTOCOL = protocol;
+  let body = request.method === "POST" ? request.body : null;
+  if (body !== null && (encoding === "gzip" || encoding === "x-gzip")) {
+    body = body.pipeThrough(new DecompressionStream("gzip"));
+  } else if (encoding !== null && encoding !== "identity") {
+    return plain(415, `unsupported content-encoding ${encoding}`);
   }
+  const length = request.headers.get("content-length");
 
   const isPush = suffix.kind === "rpc" && service === "git-receive-pack";
   let bytes = 0;
@@ -212,9 +207,13 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
     deps.pushes.set(pushId, { upstream, token, bytes: () => bytes });
   }
   slot.spawned = true;
-  return await runCgi({
+  return await runService({
+    service,
+    advertise: suffix.kind === "refs",
+    mirror: upstream.mirror,
+    protocol,
     env,
-    body: request.method === "POST" ? request.body : null,
+    body,
     signal: request.signal,
     timeoutMs: CGI_TIMEOUT_MS,
     maxBodyBytes: isPush ? max : null,
@@ -226,8 +225,10 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
       ),
     onBytes: (total) => (bytes = total),
     onExit: () => {
-      if (pushId !== null) deps.pushes.delete(pushId);
       slot.release();
+      if (pushId === null) return;
+      deps.pushes.delete(pushId);
+      deps.mirrors.maintain(upstream.mirror);
     },
     log: deps.log,
   });

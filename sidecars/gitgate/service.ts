@@ -1,10 +1,20 @@
 /**
- * `git http-backend` as a CGI child: the request body streams into it (counted, and cut off
- * past a limit), its response streams back once its CGI headers are parsed. A client that
+ * One smart-HTTP request served by `git upload-pack` or `git receive-pack --stateless-rpc`
+ * run on the mirror, as `git http-backend` would run it but without its two extra processes
+ * (the `git` wrapper and http-backend itself). The request body streams into it (counted, and
+ * cut off past a limit); its output streams back once it has written something. A client that
  * goes away, or the time limit, kills it.
  */
 
-export interface CgiRequest {
+import { FLUSH, type GitService, pkt } from "./pktline.ts";
+
+export interface ServiceRequest {
+  service: GitService;
+  /** info/refs (the ref advertisement) rather than the RPC that follows it. */
+  advertise: boolean;
+  mirror: string;
+  /** The request's `Git-Protocol` header (checked), or null. */
+  protocol: string | null;
   env: Record<string, string>;
   body: ReadableStream<Uint8Array> | null;
   /** Client gone: stop. */
@@ -20,8 +30,6 @@ export interface CgiRequest {
 }
 
 const HEAD_KEPT = 65536;
-const MAX_HEADERS = 65536;
-const HOP_BY_HOP = new Set(["connection", "transfer-encoding", "keep-alive", "status"]);
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
@@ -30,38 +38,34 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Where the CGI header block ends (index after the blank line), or -1. */
-export function headerEnd(bytes: Uint8Array): { at: number; length: number } | null {
-  for (let i = 0; i + 1 < bytes.length; i++) {
-    if (bytes[i] !== 10) continue;
-    if (bytes[i + 1] === 10) return { at: i, length: 2 };
-    if (bytes[i + 1] === 13 && bytes[i + 2] === 10) return { at: i, length: 3 };
-  }
-  return null;
+/** The headers http-backend sends with a service's answer. */
+export function serviceHeaders(service: GitService, advertise: boolean): Headers {
+  return new Headers({
+    "content-type": `application/x-${service}-${advertise ? "advertisement" : "result"}`,
+    "cache-control": "no-cache, max-age=0, must-revalidate",
+    "expires": "Fri, 01 Jan 1980 00:00:00 GMT",
+    "pragma": "no-cache",
+  });
 }
 
-export function parseCgiHeaders(text: string): { status: number; headers: Headers } {
-  const headers = new Headers();
-  let status = 200;
-  for (const line of text.split(/\r?\n/)) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim();
-    const value = line.slice(colon + 1).trim();
-    if (name.toLowerCase() === "status") status = parseInt(value, 10) || 500;
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.append(name, value);
-  }
-  return { status, headers };
+/** What http-backend writes before a v0/v1 advertisement (v2 has none). */
+export function advertisementPrefix(service: GitService, protocol: string | null): string {
+  const v2 = (protocol ?? "").split(":").includes("version=2");
+  return v2 ? "" : pkt(`# service=${service}\n`) + FLUSH;
 }
 
-export async function runCgi(request: CgiRequest): Promise<Response> {
+export async function runService(request: ServiceRequest): Promise<Response> {
   const stop = new AbortController();
   const timer = setTimeout(() => stop.abort(), request.timeoutMs);
   const onClientGone = (): void => stop.abort();
   request.signal.addEventListener("abort", onClientGone);
+  const command = request.service === "git-upload-pack" ? "upload-pack" : "receive-pack";
+  const env: Record<string, string> = { ...request.env };
+  if (request.protocol !== null) env.GIT_PROTOCOL = request.protocol;
   const child = new Deno.Command("git", {
-    args: ["http-backend"],
-    env: request.env,
+    args: [command, "--stateless-rpc", ...(request.advertise ? ["--advertise-refs"] : []), "."],
+    cwd: request.mirror,
+    env,
     clearEnv: true,
     stdin: request.body === null ? "null" : "piped",
     stdout: "piped",
@@ -78,7 +82,7 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
     for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
       if (text.length < 8192) text += chunk;
     }
-    if (text.trim() !== "") request.log(`gitgate: http-backend: ${text.trim().slice(0, 8192)}`);
+    if (text.trim() !== "") request.log(`gitgate: ${command}: ${text.trim().slice(0, 8192)}`);
   })();
 
   let cutOff = false;
@@ -111,23 +115,15 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
   }
 
   const reader = child.stdout.getReader();
-  let buffered: Uint8Array = new Uint8Array(0);
-  let end: { at: number; length: number } | null = null;
-  while (end === null) {
-    const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-    if (done || value === undefined) break;
-    buffered = concat(buffered, value);
-    end = headerEnd(buffered);
-    if (end === null && buffered.length > MAX_HEADERS) break;
-  }
+  const read = () => reader.read().catch(() => ({ value: undefined, done: true as const }));
   const refusal = (): Uint8Array<ArrayBuffer> | null =>
     cutOff && request.refusal !== undefined
       ? new TextEncoder().encode(request.refusal(head))
       : null;
-  if (end === null) {
-    stop.abort();
-    await reader.cancel().catch(() => {});
-    await finished;
+  const first = await read();
+  if (first.done || first.value === undefined) {
+    if (cutOff) stop.abort();
+    const status = await finished;
     const refused = refusal();
     if (refused !== null) {
       return new Response(refused.slice(), {
@@ -135,23 +131,25 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
         headers: { "content-type": "application/x-git-receive-pack-result" },
       });
     }
+    if (status.success && !request.advertise) {
+      // git's probe before a chunked push: a bare flush, answered with nothing.
+      return new Response(null, { status: 200, headers: serviceHeaders(request.service, false) });
+    }
     return new Response("the gate's git backend failed; see the bundle log\n", { status: 502 });
   }
-  const { status, headers } = parseCgiHeaders(
-    new TextDecoder().decode(buffered.subarray(0, end.at)),
-  );
-  let rest: Uint8Array | null = buffered.subarray(end.at + end.length);
+  const prefix = request.advertise ? advertisementPrefix(request.service, request.protocol) : "";
+  let rest: Uint8Array | null = concat(new TextEncoder().encode(prefix), first.value);
   let relayed = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller): Promise<void> {
-      if (rest !== null && rest.length > 0 && !cutOff) {
+      if (rest !== null && !cutOff) {
         relayed += rest.length;
         controller.enqueue(rest);
         rest = null;
         return;
       }
       rest = null;
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      const { value, done } = await read();
       if (cutOff && relayed === 0) {
         await reader.cancel().catch(() => {});
         const refused = refusal();
@@ -171,5 +169,8 @@ export async function runCgi(request: CgiRequest): Promise<Response> {
       await reader.cancel().catch(() => {});
     },
   });
-  return new Response(stream, { status, headers });
+  return new Response(stream, {
+    status: 200,
+    headers: serviceHeaders(request.service, request.advertise),
+  });
 }
