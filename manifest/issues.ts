@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { IssueParams } from "./schema.ts";
+import type { IssueParams } from "./schema_parts.ts";
 import { didYouMean } from "./suggest.ts";
 
 /** A validation problem, ready to be placed in a file. */

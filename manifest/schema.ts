@@ -1,16 +1,10 @@
 import { z } from "zod";
 import { HostRuleError, type HostRuleList, parseHostRule } from "../lib/net/mod.ts";
 import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
-import { GitRemoteError, parseGitRemote } from "./git_remote.ts";
+import { git } from "./git_schema.ts";
+import { envName, fail, secretSource, strict, text } from "./schema_parts.ts";
 import { didYouMean } from "./suggest.ts";
-import { firstControl } from "./yaml_checks.ts";
 import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";
-
-/** Extra data on a custom issue: the hint to show, and whether it points at the key. */
-export interface IssueParams {
-  hint: string;
-  at?: "key";
-}
 
 export const BACKENDS = ["bwrap", "docker", "smolvm"] as const satisfies readonly BackendName[];
 export const PROVIDERS = ["claude", "codex"] as const satisfies readonly AgentProvider[];
@@ -21,40 +15,8 @@ export const AUTH_SCHEMES = [
   "header",
 ] as const satisfies readonly AuthScheme[];
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SECRET_SHAPED = /^(sk-|sk_|ghp_|gho_|ghs_|github_pat_|glpat-|xox[abposr]-|AKIA|AIza)/;
-const SECRET_HINT = "write `{env: NAME}` (a variable of the operator running apply) or " +
-  "`{file: PATH}`; the real value stays outside the manifest";
-
-function fail(
-  ctx: z.RefinementCtx,
-  message: string,
-  hint: string,
-  options: { path?: (string | number)[]; at?: "key" } = {},
-): void {
-  const params: IssueParams = options.at ? { hint, at: options.at } : { hint };
-  ctx.addIssue({ code: "custom", message, params, path: options.path ?? [] });
-}
-
-function strict<T extends z.core.$ZodLooseShape>(shape: T): z.ZodObject<T, z.core.$strict> {
-  const valid = Object.keys(shape).map((key) => `\`${key}\``).join(", ");
-  return z.strictObject(shape, {
-    error: (issue) => issue.code === "unrecognized_keys" ? `valid keys: ${valid}` : undefined,
-  });
-}
-
-const text = z.string().min(1);
-
-const envName = z.string().superRefine((name, ctx) => {
-  if (!ENV_NAME.test(name)) {
-    fail(
-      ctx,
-      `\`${name}\` is not a valid environment variable name`,
-      "use letters, digits and `_`, not starting with a digit (e.g. `MY_VAR`)",
-    );
-  }
-});
 
 const envValue = z.string().superRefine((value, ctx) => {
   if (SECRET_SHAPED.test(value)) {
@@ -65,21 +27,6 @@ const envValue = z.string().superRefine((value, ctx) => {
     );
   }
 });
-
-const secretObject = strict({ env: envName.optional(), file: text.optional() }).superRefine(
-  (secret, ctx) => {
-    if ((secret.env === undefined) === (secret.file === undefined)) {
-      fail(ctx, "a secret source needs exactly one of `env` or `file`", SECRET_HINT);
-    }
-  },
-);
-
-const secretSource = z.preprocess((value, ctx) => {
-  if (typeof value === "string" || typeof value === "number") {
-    fail(ctx, "secrets must never be written inline in a manifest", SECRET_HINT);
-  }
-  return value;
-}, secretObject);
 
 function hostRule(list: HostRuleList): z.ZodType<string> {
   return z.string().superRefine((rule, ctx) => {
@@ -237,109 +184,6 @@ const egress = strict({
     seen.add(key);
   });
 });
-
-const gitRemote = text.superRefine((url, ctx) => {
-  try {
-    parseGitRemote(url);
-  } catch (error) {
-    if (!(error instanceof GitRemoteError)) throw error;
-    fail(ctx, error.message, error.hint);
-  }
-});
-
-/** A branch glob: `*` within a segment, `**` across; no spaces, `..`, or ref-illegal characters. */
-const branchPattern = text.superRefine((pattern, ctx) => {
-  if (/[\s\x7f~^:?\[\\]|\.\.|^\/|\/$|\/\//.test(pattern) || pattern.startsWith("refs/")) {
-    fail(
-      ctx,
-      `\`${pattern}\` is not a branch pattern`,
-      "write a branch name or glob without `refs/heads/`, e.g. `main` or `agent/*`",
-    );
-  }
-});
-
-const pathGlob = text.superRefine((glob, ctx) => {
-  if (
-    firstControl(glob, "") !== undefined || glob.startsWith("/") || glob.split("/").includes("..")
-  ) {
-    fail(
-      ctx,
-      `\`${glob}\` is not a path glob`,
-      "write a path relative to the repository, e.g. `.github/workflows/**`",
-    );
-  }
-});
-
-const gitPush = strict({
-  branches: z.array(branchPattern).optional(),
-  force: z.array(branchPattern).optional(),
-  delete: z.array(branchPattern).optional(),
-  tags: z.boolean().optional(),
-  protected_paths: z.array(pathGlob).optional(),
-  max_bytes: z.number().int().positive().optional(),
-  require_identity: z.boolean().optional(),
-});
-
-const gitUpstream = strict({
-  remote: gitRemote,
-  credential: secretSource.optional(),
-  username: text.optional(),
-  known_hosts: text.optional(),
-  protected_branches: z.array(branchPattern).default([]),
-  push: gitPush.optional(),
-}).superRefine((upstream, ctx) => {
-  let transport: string;
-  try {
-    transport = parseGitRemote(upstream.remote).transport;
-  } catch {
-    return;
-  }
-  if (transport === "ssh" && upstream.credential?.env !== undefined) {
-    fail(
-      ctx,
-      "an SSH upstream's credential is a private key file",
-      "write `credential: {file: ~/.ssh/KEY}`",
-      {
-        path: ["credential"],
-      },
-    );
-  }
-  if (transport === "ssh" && upstream.username !== undefined) {
-    fail(
-      ctx,
-      "`username` is for https upstreams",
-      "put the SSH user in the URL: `ssh://USER@host/…`",
-      {
-        path: ["username"],
-      },
-    );
-  }
-  if (transport !== "ssh" && upstream.known_hosts !== undefined) {
-    fail(
-      ctx,
-      "`known_hosts` is for SSH upstreams",
-      "remove it; https upstreams are checked by TLS",
-      {
-        path: ["known_hosts"],
-      },
-    );
-  }
-});
-
-/** An upstream's name: the gate's URL path (`/NAME.git`) and how plans name its mirror. */
-const gitName = z.string().superRefine((name, ctx) => {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) || name.endsWith(".git")) {
-    fail(
-      ctx,
-      `\`${name}\` is not an upstream name`,
-      "name it with letters, digits, `.`, `_` and `-`, e.g. `app` or `github.com` (not ending in `.git`)",
-      { at: "key" },
-    );
-  }
-});
-
-/** Upstreams by name, e.g. `app: {remote: git@github.com:org/app.git}`. */
-const git = z.record(gitName, gitUpstream);
 
 const gitIdentityPart = z.string().min(1).superRefine((value, ctx) => {
   const unsafe = [...value].some((c) => c.charCodeAt(0) < 0x20 || c === "\x7f" || "<>".includes(c));
