@@ -11,6 +11,7 @@
  * only to whole repositories, and would need its own listener per bottle.
  */
 
+import { concat } from "../../lib/bytes.ts";
 import { configEnv } from "./git_env.ts";
 import { PUSH_ID_ENV } from "./hook_script.ts";
 import type { Mirrors } from "./mirror.ts";
@@ -124,42 +125,36 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
   if (suffix.kind === "refs") {
     if (request.method !== "GET") return plain(405, "info/refs is fetched with GET");
     const forPush = service === "git-receive-pack";
+    const auditFetch = (verdict: "allow" | "error", rule: string, message: string): void =>
+      deps.audit({
+        bottle: policy.bottle,
+        upstream: upstream.name,
+        op: "fetch",
+        ref: null,
+        old: null,
+        new: null,
+        verdict,
+        rule,
+        bytes: null,
+        message,
+      });
     try {
       const { refreshed, fetched } = await deps.mirrors.refresh(
         upstream,
         token,
         policy.fetch_cache_seconds,
       );
-      deps.audit({
-        bottle: policy.bottle,
-        upstream: upstream.name,
-        op: "fetch",
-        ref: null,
-        old: null,
-        new: null,
-        verdict: "allow",
-        rule: refreshed ? "fetch:refreshed" : "fetch:cached",
-        bytes: null,
-        message: `${
-          refreshed
-            ? (fetched ? "refreshed from upstream" : "upstream unchanged")
-            : "served from the mirror"
-        }${forPush ? " (push)" : ""}`,
-      });
+      const how = refreshed
+        ? (fetched ? "refreshed from upstream" : "upstream unchanged")
+        : "served from the mirror";
+      auditFetch(
+        "allow",
+        refreshed ? "fetch:refreshed" : "fetch:cached",
+        how + (forPush ? " (push)" : ""),
+      );
     } catch (error) {
       const message = (error as Error).message;
-      deps.audit({
-        bottle: policy.bottle,
-        upstream: upstream.name,
-        op: "fetch",
-        ref: null,
-        old: null,
-        new: null,
-        verdict: "error",
-        rule: "fetch:upstream",
-        bytes: null,
-        message,
-      });
+      auditFetch("error", "fetch:upstream", message);
       return gitError(service, `the gate cannot reach upstream ${upstream.name}: ${message}`);
     }
   } else if (request.method !== "POST") {
@@ -265,11 +260,5 @@ async function readHead(body: ReadableStream<Uint8Array> | null): Promise<Uint8A
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const head = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    head.set(part, at);
-    at += part.length;
-  }
-  return head;
+  return concat(parts);
 }

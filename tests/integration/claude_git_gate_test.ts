@@ -5,8 +5,8 @@
  */
 import { dirname, join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { run } from "../../lib/command.ts";
 import { expectCode, standInEgress, World } from "./harness.ts";
+import { operatorCheckout } from "./git_operator_checkout.ts";
 import { startSshUpstream, upstreamRefs } from "./git_upstreams.ts";
 import { startMessagesStandIn } from "./messages_standin.ts";
 
@@ -17,15 +17,7 @@ Deno.test({
   fn: async () => {
     const ssh = await startSshUpstream();
     const base = await Deno.makeTempDir({ prefix: "bb-claude-gate-" });
-    const knownHosts = join(base, "known_hosts");
-    await Deno.writeTextFile(knownHosts, `${ssh.knownHostsLine}\n`);
-    const checkout = join(base, "checkout");
-    await run("git", ["clone", "-q", ssh.url, checkout], {
-      env: {
-        GIT_SSH_COMMAND: `ssh -F /dev/null -i ${ssh.privateKeyPath} -o IdentitiesOnly=yes ` +
-          `-o BatchMode=yes -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes`,
-      },
-    });
+    const checkout = await operatorCheckout(ssh, base);
     const standIn = startMessagesStandIn([
       "cd /workspace && git switch -q -c agent/claude && echo from-claude > claude.txt && " +
       "git add claude.txt && git commit -q -m 'claude: a file' && " +

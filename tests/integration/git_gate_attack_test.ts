@@ -5,8 +5,8 @@
  */
 import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { run } from "../../lib/command.ts";
 import { type CliResult, expectCode, World } from "./harness.ts";
+import { operatorCheckout } from "./git_operator_checkout.ts";
 import { startHttpUpstream, startSshUpstream, upstreamRefs } from "./git_upstreams.ts";
 
 Deno.test("git gate attack: no way around the gate from inside the bottle", async (t) => {
@@ -14,15 +14,7 @@ Deno.test("git gate attack: no way around the gate from inside the bottle", asyn
   const http = await startHttpUpstream();
   const world = await World.create({ GATE_TOKEN: http.token });
   const base = await Deno.makeTempDir({ prefix: "bb-gate-attack-" });
-  const knownHosts = join(base, "known_hosts");
-  await Deno.writeTextFile(knownHosts, `${ssh.knownHostsLine}\n`);
-  const checkout = join(base, "checkout");
-  await run("git", ["clone", "-q", ssh.url, checkout], {
-    env: {
-      GIT_SSH_COMMAND: `ssh -F /dev/null -i ${ssh.privateKeyPath} -o IdentitiesOnly=yes ` +
-        `-o BatchMode=yes -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes`,
-    },
-  });
+  const checkout = await operatorCheckout(ssh, base);
   await world.writeBottle(
     "gated",
     [

@@ -14,8 +14,8 @@
  */
 import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { run } from "../../lib/command.ts";
 import { type CliResult, expectCode, World } from "./harness.ts";
+import { operatorCheckout } from "./git_operator_checkout.ts";
 import {
   commitUpstream,
   installUpstreamPreReceive,
@@ -34,12 +34,6 @@ function fakeAwsKey(): string {
   return `aws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`;
 }
 
-async function operatorCheckout(base: string, remote: string, sshCommand: string): Promise<string> {
-  const repo = join(base, "checkout");
-  await run("git", ["clone", "-q", remote, repo], { env: { GIT_SSH_COMMAND: sshCommand } });
-  return repo;
-}
-
 function output(result: CliResult): string {
   return `${result.stdout}\n${result.stderr}`;
 }
@@ -49,11 +43,7 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
   const http = await startHttpUpstream();
   const world = await World.create({ GATE_TOKEN: http.token });
   const base = await Deno.makeTempDir({ prefix: "bb-gate-" });
-  const knownHosts = join(base, "known_hosts");
-  await Deno.writeTextFile(knownHosts, `${ssh.knownHostsLine}\n`);
-  const sshCommand = `ssh -F /dev/null -i ${ssh.privateKeyPath} -o IdentitiesOnly=yes ` +
-    `-o BatchMode=yes -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes`;
-  const checkout = await operatorCheckout(base, ssh.url, sshCommand);
+  const checkout = await operatorCheckout(ssh, base);
   const key = await Deno.readTextFile(ssh.privateKeyPath);
   const manifest = (branches: string): string =>
     [
