@@ -202,6 +202,28 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
       },
     );
 
+    await t.step("the audit log has each decision, never a credential", async () => {
+      const logs = await world.cli(["logs", "gated", "--git"]);
+      expectCode(logs, 0, "logs --git");
+      const lines = logs.stdout.trim().split("\n").map((line) =>
+        JSON.parse(line) as { op: string; verdict: string; ref: string | null }
+      );
+      assert_(lines.some((l) => l.op === "push" && l.verdict === "allow"), "an allowed push");
+      assert_(
+        lines.some((l) => l.op === "push" && l.verdict === "deny" && l.ref === "refs/heads/main"),
+        "the refused push to main",
+      );
+      assert_(lines.some((l) => l.op === "fetch"), "a fetch");
+      assert_(!logs.stdout.includes(http.token), "no token in the audit");
+      assert_(!logs.stdout.includes(key.split("\n")[1].slice(0, 40)), "no key in the audit");
+    });
+
+    await t.step("a rotated token plans as an in-place update of the credentials", async () => {
+      const plan = await world.cli(["plan"], { GATE_TOKEN: `${http.token}-rotated` });
+      assertMatch(plan.stdout, /~ git_credentials\.gated/);
+      assert_(!plan.stdout.includes(http.token), "the plan shows no token");
+    });
+
     await t.step("a changed policy applies in place, without restarting the sandbox", async () => {
       const before = await sandboxPid();
       assert_(before > 0, "the sandbox's pid is recorded");
