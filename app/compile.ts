@@ -16,6 +16,8 @@ import { resolveCacheDir } from "../resources/agent_cli.ts";
 import { Fingerprinter } from "../resources/fingerprint.ts";
 import type { FingerprintSecret } from "../resources/secret_bindings.ts";
 import { describeSource, readSecret, SecretUnavailable } from "../resources/secret_source.ts";
+import { BoundedReadError, readBoundedText } from "../lib/bounded_read.ts";
+import { knownHostsFor } from "../lib/known_hosts.ts";
 import { availableBackends, type BackendLookup } from "./backends.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
@@ -87,6 +89,8 @@ export async function compileManifests(
       return { placeholder, fingerprint };
     },
     fingerprintSecret: fingerprintOrUnset,
+    hostKeys: (bottle, upstream) =>
+      operatorHostKeys(displayPath(bottle.file, session.cwd), upstream, session.ctx.env),
   });
   return { project, graph };
 }
@@ -111,6 +115,7 @@ export async function compileForValidation(request: ValidateRequest): Promise<Co
     ...machineFacts(resolveStateDir(env), env),
     describeSecret: () => ({ placeholder: "bb_placeholder_validate", fingerprint: "(validate)" }),
     fingerprintSecret: () => "(validate)",
+    hostKeys: () => "(validate)",
   });
   return { project, graph };
 }
@@ -130,4 +135,35 @@ function checkedWorkspaceSource(path: string): string {
   const problem = workTreeProblem(path);
   if (problem !== null) throw new UserError(`--cwd: ${problem.message}`, problem.hint);
   return realpathSync(path);
+}
+
+const KNOWN_HOSTS_LIMIT = 1024 * 1024;
+
+/**
+ * The operator's `~/.ssh/known_hosts` lines for an SSH upstream; none (or no file) is an error
+ * at plan: the gate pins host keys and never trusts one on first use.
+ */
+function operatorHostKeys(
+  file: string,
+  upstream: { label: string; host: string },
+  env: Record<string, string>,
+): string {
+  const path = `${env.HOME ?? ""}/.ssh/known_hosts`;
+  let text = "";
+  try {
+    text = readBoundedText(path, KNOWN_HOSTS_LIMIT);
+  } catch (error) {
+    if (!(error instanceof BoundedReadError)) throw error;
+  }
+  const lines = knownHostsFor(text, upstream.host);
+  if (lines.length > 0) return lines.join("\n") + "\n";
+  const bare = upstream.host.replace(/^\[|\]:\d+$/g, "");
+  const port = /\]:(\d+)$/.exec(upstream.host)?.[1];
+  throw new UserError(
+    `${file}: ${upstream.label}: no host key for ${upstream.host} in ${path}; the git gate ` +
+      "pins host keys and never trusts one on first use",
+    `check the host's key fingerprint out of band, then add it (ssh-keyscan ${
+      port ? `-p ${port} ` : ""
+    }${bare} >> ~/.ssh/known_hosts), or give \`known_hosts:\` in the upstream`,
+  );
 }

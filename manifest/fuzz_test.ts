@@ -59,6 +59,7 @@ async function runCase(root: string, random: () => number): Promise<string | nul
         return { placeholder: "bb_fuzz", fingerprint: String(value.length) };
       },
       fingerprintSecret: (_bottle, secret) => String(secret.read({}).length),
+      hostKeys: (_bottle, upstream) => `${upstream.host} ssh-ed25519 AAAA`,
     });
     return null;
   } catch (error) {

@@ -13,6 +13,7 @@ import { templatesOf, withTemplates } from "./agent_templates.ts";
 import {
   type DescribeSecret,
   type FingerprintSecret,
+  type HostKeys,
   placeholderEnv,
   type SecretBinding,
   secretBindings,
@@ -31,6 +32,11 @@ export interface CompileOptions {
    * token); `label` names it in messages, e.g. `git upstream app`.
    */
   fingerprintSecret: FingerprintSecret;
+  /**
+   * The operator's known_hosts lines for an SSH upstream's `host` (`[host]:port` off port 22);
+   * throws, naming the manifest, when there are none (the gate never trusts on first use).
+   */
+  hostKeys: HostKeys;
   /** Seeds the workspace of bottles without `workspace:` (`--cwd`); checked already. */
   workspaceSource?: string;
 }

@@ -52,6 +52,7 @@ const options = {
     fingerprint: `fp-${route.host}`,
   }),
   fingerprintSecret: (_b: BottleManifest, secret: { label: string }) => `fp-${secret.label}`,
+  hostKeys: (_b: BottleManifest, upstream: { host: string }) => `${upstream.host} ssh-ed25519 AAAA`,
 };
 
 Deno.test("compile: one bottle is ten resources with stable ids and acyclic edges", () => {

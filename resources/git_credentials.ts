@@ -20,8 +20,8 @@ import type { ResourceNode } from "../engine/graph.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import { defineResource, type Observation } from "../engine/resource_type.ts";
 import { BoundedReadError, readBoundedText } from "../lib/bounded_read.ts";
-import { runOutput } from "../lib/command.ts";
 import { parseGitRemote } from "../manifest/git_remote.ts";
+import { knownHostsName } from "../lib/known_hosts.ts";
 import type { SecretSource } from "../manifest/types.ts";
 import { sha256Hex } from "../lib/sha256.ts";
 import type { BottleContext } from "./bottle_context.ts";
@@ -41,17 +41,16 @@ const credential = z.object({
   source: secretSourceSchema.optional(),
   /** Keyed fingerprint of the key or token (see Fingerprinter). */
   fingerprint: z.string().optional(),
-  /** SSH: the host keys the manifest pins, or absent to take the operator's known_hosts. */
+  /**
+   * SSH: the pinned host keys (known_hosts lines): the manifest's `known_hosts:`, else the
+   * operator's entries for the host, read at plan (compile) time, so a changed key plans as `~`.
+   */
   known_hosts: z.string().optional(),
-  /** SSH: `host` or `[host]:port`, as known_hosts names it. */
-  ssh_host: z.string().optional(),
 });
 export type GitCredential = z.infer<typeof credential>;
 
 export const gitCredentialsInputs = z.object({
   dir: z.string(),
-  /** The operator's known_hosts file, for SSH upstreams without `known_hosts:`. */
-  operatorKnownHosts: z.string(),
   credentials: z.array(credential),
 });
 export type GitCredentialsInputs = z.infer<typeof gitCredentialsInputs>;
@@ -95,26 +94,8 @@ export const gitCredentialsProvider = defineResource({
   outputs,
   replaceKeys: ["dir"],
   repairsDriftInPlace: true,
-  async read(ctx, instance): Promise<Observation<GitCredentialsOutputs>> {
-    const { dir, credentials } = instance.inputs;
-    if (!existsSync(dir)) return { status: "missing", reason: `${dir} does not exist` };
-    const fingerprints = new Fingerprinter(ctx.stateDir);
-    const drift: string[] = [];
-    let all = "";
-    for (const item of credentials) {
-      for (const [file, wanted] of await expectedFiles(ctx, instance.inputs, item, fingerprints)) {
-        const path = join(dir, file);
-        if (!existsSync(path)) {
-          drift.push(`${path} is missing`);
-          continue;
-        }
-        if ((statSync(path).mode & 0o077) !== 0) drift.push(`${path} is readable by others`);
-        const text = readFileSync(path, "utf8");
-        all += text;
-        if (!wanted(text)) drift.push(`${path} does not hold the recorded credential`);
-      }
-    }
-    return { status: "found", outputs: { sha256: sha256Hex(all) }, drift };
+  read(ctx, instance): Promise<Observation<GitCredentialsOutputs>> {
+    return Promise.resolve(observe(ctx.stateDir, instance.inputs));
   },
   create: (ctx, instance) => write(ctx, instance.bottle, instance.inputs),
   update: (ctx, instance) => write(ctx, instance.bottle, instance.inputs),
@@ -124,15 +105,36 @@ export const gitCredentialsProvider = defineResource({
   },
 });
 
+/** The live files against the recorded credentials: a changed file or mode is drift. */
+function observe(
+  stateDir: string,
+  inputs: GitCredentialsInputs,
+): Observation<GitCredentialsOutputs> {
+  const { dir, credentials } = inputs;
+  if (!existsSync(dir)) return { status: "missing", reason: `${dir} does not exist` };
+  const fingerprints = new Fingerprinter(stateDir);
+  const drift: string[] = [];
+  let all = "";
+  for (const item of credentials) {
+    for (const [file, wanted] of expectedFiles(item, fingerprints)) {
+      const path = join(dir, file);
+      if (!existsSync(path)) {
+        drift.push(`${path} is missing`);
+        continue;
+      }
+      if ((statSync(path).mode & 0o077) !== 0) drift.push(`${path} is readable by others`);
+      const text = readFileSync(path, "utf8");
+      all += text;
+      if (!wanted(text)) drift.push(`${path} does not hold the recorded credential`);
+    }
+  }
+  return { status: "found", outputs: { sha256: sha256Hex(all) }, drift };
+}
+
 type Expected = [file: string, matches: (text: string) => boolean];
 
 /** The files an upstream's credential takes, and how to tell a live one is right. */
-async function expectedFiles(
-  ctx: ProviderContext,
-  inputs: GitCredentialsInputs,
-  item: GitCredential,
-  fingerprints: Fingerprinter,
-): Promise<Expected[]> {
+function expectedFiles(item: GitCredential, fingerprints: Fingerprinter): Expected[] {
   const files: Expected[] = [];
   if (item.kind !== "none") {
     const file = `${item.name}.${item.kind === "ssh-key" ? "key" : "token"}`;
@@ -141,8 +143,8 @@ async function expectedFiles(
       return fingerprints.fingerprint(value) === item.fingerprint;
     }]);
   }
-  if (item.ssh_host !== undefined) {
-    const wanted = await knownHosts(ctx, inputs, item);
+  if (item.known_hosts !== undefined) {
+    const wanted = knownHostsText(item.known_hosts);
     files.push([`${item.name}.known_hosts`, (text) => text === wanted]);
   }
   return files;
@@ -159,8 +161,8 @@ async function write(
       const value = readCredential(item.kind, item.source, ctx.env);
       texts.set(`${item.name}.${item.kind === "ssh-key" ? "key" : "token"}`, value);
     }
-    if (item.ssh_host !== undefined) {
-      texts.set(`${item.name}.known_hosts`, await knownHosts(ctx, inputs, item));
+    if (item.known_hosts !== undefined) {
+      texts.set(`${item.name}.known_hosts`, knownHostsText(item.known_hosts));
     }
   }
   mkdirSync(inputs.dir, { recursive: true, mode: 0o700 });
@@ -176,37 +178,8 @@ async function write(
   return { sha256: sha256Hex([...texts.values()].join("")) };
 }
 
-/**
- * The host keys the gate pins for an SSH upstream: the manifest's `known_hosts:`, else the
- * operator's known_hosts entries for the host (`ssh-keygen -F`, which reads hashed entries
- * too). None is an error: the gate never trusts a host key on first use.
- */
-async function knownHosts(
-  ctx: ProviderContext,
-  inputs: GitCredentialsInputs,
-  item: GitCredential,
-): Promise<string> {
-  if (item.known_hosts !== undefined) {
-    return item.known_hosts.endsWith("\n") ? item.known_hosts : `${item.known_hosts}\n`;
-  }
-  const file = expandHome(inputs.operatorKnownHosts, ctx.env);
-  const host = item.ssh_host ?? "";
-  const found = existsSync(file)
-    ? await runOutput("ssh-keygen", ["-F", host, "-f", file], {
-      install: "apt-get install -y openssh-client",
-    })
-    : null;
-  const lines = (found?.code === 0 ? found.stdout : "").split("\n")
-    .filter((line) => line.trim() !== "" && !line.startsWith("#"));
-  if (lines.length === 0) {
-    throw new Error(
-      `git upstream ${item.name}: no host key for ${host} in ${file}; the gate does not trust ` +
-        `a host key on first use. Check the host's key fingerprint out of band, then add it ` +
-        `(ssh-keyscan ${host.startsWith("[") ? `-p ${host.split(":").pop()} ` : ""}` +
-        `${host.replace(/^\[|\]:\d+$/g, "")} >> ${file}), or give \`known_hosts:\` in the manifest`,
-    );
-  }
-  return lines.join("\n") + "\n";
+function knownHostsText(lines: string): string {
+  return lines.endsWith("\n") ? lines : `${lines}\n`;
 }
 
 export function gitCredentialsNodes(bottle: BottleContext): ResourceNode[] {
@@ -228,8 +201,15 @@ export function gitCredentialsNodes(bottle: BottleContext): ResourceNode[] {
           read: (env) => readCredential(kind, source, env),
         }),
       }),
-      ...(isSsh ? { ssh_host: knownHostsName(remote.host, remote.port) } : {}),
-      ...(isSsh && upstream.known_hosts !== undefined ? { known_hosts: upstream.known_hosts } : {}),
+      ...(isSsh
+        ? {
+          known_hosts: upstream.known_hosts ??
+            bottle.options.hostKeys(bottle.manifest, {
+              label: `git upstream ${name}`,
+              host: knownHostsName(remote.host, remote.port),
+            }),
+        }
+        : {}),
     };
   });
   return [gitCredentialsProvider.node({
@@ -237,14 +217,8 @@ export function gitCredentialsNodes(bottle: BottleContext): ResourceNode[] {
     bottle: bottle.name,
     inputs: {
       dir: join(bottle.paths.gateDir, "credentials"),
-      operatorKnownHosts: "~/.ssh/known_hosts",
       credentials,
     },
     dependsOn: [bottle.id("git_gate_dir")],
   })];
-}
-
-/** How known_hosts names a host: `host`, or `[host]:port` off port 22. */
-function knownHostsName(host: string, port: number | undefined): string {
-  return port === undefined || port === 22 ? host : `[${host}]:${port}`;
 }

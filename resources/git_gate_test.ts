@@ -11,6 +11,7 @@ const OPTIONS = {
   cacheDir: "/cache",
   describeSecret: () => ({ placeholder: "ph", fingerprint: "fp" }),
   fingerprintSecret: (_b: BottleManifest, secret: { label: string }) => `fp-${secret.label}`,
+  hostKeys: (_b: BottleManifest, upstream: { host: string }) => `${upstream.host} ssh-ed25519 AAAA`,
 };
 
 function bottle(git: BottleManifest["git"]): BottleManifest {
@@ -102,10 +103,10 @@ Deno.test("git gate: upstreams compile to a gate, its policy, credentials and on
   const credentials = byId.get("git_credentials.dev")?.inputs.credentials as unknown as {
     name: string;
     fingerprint: string;
-    ssh_host?: string;
+    known_hosts?: string;
   }[];
-  assert.deepEqual(credentials.map((c) => [c.name, c.fingerprint, c.ssh_host]), [
-    ["app", "fp-git upstream app", "github.com"],
+  assert.deepEqual(credentials.map((c) => [c.name, c.fingerprint, c.known_hosts]), [
+    ["app", "fp-git upstream app", "github.com ssh-ed25519 AAAA"],
     ["site", "fp-git upstream site", undefined],
   ]);
   assert.ok(

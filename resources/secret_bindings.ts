@@ -20,6 +20,12 @@ export type FingerprintSecret = (
   secret: { label: string; source: SecretSource; read: (env: Record<string, string>) => string },
 ) => string;
 
+/** An SSH upstream's pinned host keys, from the operator's known_hosts (see CompileOptions). */
+export type HostKeys = (
+  bottle: BottleManifest,
+  upstream: { label: string; host: string },
+) => string;
+
 /** One injected secret as recorded in state: where it comes from, never its value. */
 export const secretBindingSchema = z.object({
   host: z.string(),

@@ -277,9 +277,12 @@ Deno.test("git gate: fetch and push only declared upstreams, by policy, holding 
   }
 });
 
-Deno.test("git gate: a host key that does not match fails closed with a clear error", async () => {
+Deno.test("git gate: host keys come from the operator's known_hosts; none, or a wrong one, fails closed", async () => {
   const ssh = await startSshUpstream();
-  const world = await World.create();
+  const home = await Deno.makeTempDir({ prefix: "bb-gate-home-" });
+  const denoDir = Deno.env.get("DENO_DIR") ??
+    join(Deno.env.get("HOME") ?? "/root", ".cache", "deno");
+  const world = await World.create({ HOME: home, DENO_DIR: denoDir });
   try {
     await world.writeBottle(
       "wrongkey",
@@ -289,9 +292,14 @@ Deno.test("git gate: a host key that does not match fails closed with a clear er
         "  app:",
         `    remote: ${ssh.url}`,
         `    credential: {file: ${ssh.privateKeyPath}}`,
-        `    known_hosts: "${ssh.wrongKnownHostsLine}"`,
       ].join("\n"),
     );
+    const unknown = await world.cli(["plan"]);
+    assert_(unknown.code !== 0, "plan without a host key must fail");
+    assertMatch(output(unknown), /no host key for \[127\.0\.0\.1\]:\d+ in .*known_hosts/);
+    assertMatch(output(unknown), /ssh-keyscan -p \d+ 127\.0\.0\.1/);
+    await Deno.mkdir(join(home, ".ssh"), { recursive: true });
+    await Deno.writeTextFile(join(home, ".ssh", "known_hosts"), `${ssh.wrongKnownHostsLine}\n`);
     expectCode(await world.cli(["apply", "--yes"]), 0, "apply");
     const fetched = await world.cli([
       "exec",
@@ -306,5 +314,6 @@ Deno.test("git gate: a host key that does not match fails closed with a clear er
   } finally {
     await world.cli(["destroy", "--yes"]);
     await ssh.stop();
+    await Deno.remove(home, { recursive: true }).catch(() => {});
   }
 });
