@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { poll } from "../lib/wait.ts";
 import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
+import { bottleDir } from "../engine/state_dir.ts";
 import type { ProviderContext } from "../engine/provider.ts";
 import { defineResource, type Instance, type Observation } from "../engine/resource_type.ts";
 import type { ProcessIdentity } from "../lib/process.ts";
@@ -88,7 +89,7 @@ function handleOf(instance: GateInstance): GitGateOutputs | null {
 
 /** The bottle's running gate's supervisor (for a hot reload), or null. */
 export function runningGate(ctx: ProviderContext, bottle: string): ProcessIdentity | null {
-  const runDir = resolve(ctx.stateDir, "bottles", bottle, "run");
+  const runDir = join(resolve(bottleDir(ctx.stateDir, bottle)), "run");
   const supervisor = findSupervisor(runDir, DAEMON_NAME);
   if (supervisor === null) return null;
   const status = supervisedStatus(supervisor, { git: join(runDir, GATE_SOCKET) });
@@ -161,7 +162,7 @@ export async function reloadGate(
 ): Promise<void> {
   const gate = runningGate(ctx, bottle);
   if (gate === null) return;
-  const gateDir = resolve(ctx.stateDir, "bottles", bottle, "gate");
+  const gateDir = join(resolve(bottleDir(ctx.stateDir, bottle)), "gate");
   const before = loadedReport(gateDir)?.stamp;
   if (!reloadSupervised(gate)) return;
   const taken = await poll(() => {
