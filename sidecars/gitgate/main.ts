@@ -12,7 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { createDlpEngine, type DlpEngine } from "../egress/dlp/mod.ts";
+import type { DlpConfig, DlpEngine } from "../egress/dlp/mod.ts";
 import { fileAudit } from "./audit.ts";
 import { baseGitEnv } from "./git_env.ts";
 import { writeHook } from "./hook_script.ts";
@@ -62,8 +62,8 @@ function parse(argv: string[]): Args {
   return { socket, gateDir, logDir, bottle, exitWithParent: values["exit-with-parent"] ?? false };
 }
 
-/** The scan engine for a policy: its DLP rules, and every upstream token as a bottle secret. */
-function dlpEngine(loaded: LoadedPolicy): DlpEngine {
+/** The scan engine's settings for a policy: its DLP rules, every upstream token as a bottle secret. */
+function dlpConfig(loaded: LoadedPolicy): DlpConfig {
   const rules: Record<string, { action?: "block" | "warn"; exemptHosts?: string[] }> = {};
   for (const [id, rule] of Object.entries(loaded.policy.dlp.rules ?? {})) {
     rules[id] = {
@@ -80,12 +80,25 @@ function dlpEngine(loaded: LoadedPolicy): DlpEngine {
     64 << 20,
     ...loaded.policy.upstreams.map((u) => u.push.max_push_bytes),
   );
-  return createDlpEngine({ rules, bottleSecrets, maxBodyBytes });
+  return { rules, bottleSecrets, maxBodyBytes };
+}
+
+/**
+ * The engine, built on the first push that needs it and kept for the policy's life: a gate
+ * mostly serves fetches, and the DLP module and its matchers are most of an idle gate's
+ * memory. The first push pays the build (tens of ms) once.
+ */
+function lazyDlpEngine(config: DlpConfig): () => Promise<DlpEngine> {
+  let engine: Promise<DlpEngine> | null = null;
+  return () => {
+    engine ??= import("../egress/dlp/mod.ts").then((dlp) => dlp.createDlpEngine(config));
+    return engine;
+  };
 }
 
 interface Active {
   loaded: LoadedPolicy;
-  dlp: DlpEngine;
+  dlp: () => Promise<DlpEngine>;
 }
 
 async function activate(
@@ -97,7 +110,7 @@ async function activate(
   if (loaded.policy.bottle !== args.bottle) {
     throw new Error(`gate.json is for bottle ${loaded.policy.bottle}, not ${args.bottle}`);
   }
-  const dlp = dlpEngine(loaded);
+  const dlp = lazyDlpEngine(dlpConfig(loaded));
   for (const upstream of loaded.policy.upstreams) await prepareMirror(context, upstream, hooksDir);
   reportLoaded(args.gateDir, loaded.sha256);
   return { loaded, dlp };

@@ -23,7 +23,8 @@ export interface PushContext {
 export interface CheckDeps {
   bottle: string;
   baseEnv: Record<string, string>;
-  dlp: DlpEngine;
+  /** The scan engine (built on first use). */
+  dlp: () => Promise<DlpEngine>;
   lock: KeyedLock;
   audit: AuditRecord;
 }
@@ -128,7 +129,7 @@ export function checkPush(
       }
 
       const tips = request.updates.filter((u) => changeOf(u) !== "delete").map((u) => u.new);
-      const scan = await scanPush(env, tips, deps.dlp, upstream.host);
+      const scan = await scanPush(env, tips, await deps.dlp(), upstream.host);
       if (scan.blocked !== null) {
         const { blocked } = scan;
         const commit = blocked.type === "blob" || blocked.type === "tree"
