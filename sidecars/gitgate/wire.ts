@@ -73,6 +73,22 @@ export interface GatePolicy {
   dlp: GateDlpPolicy;
   /** Seconds a mirror refreshed from upstream is served without fetching again. */
   fetch_cache_seconds: number;
+  /** Branch patterns a human granted through supervise, on top of `push.branches`. */
+  grants?: GateGrant[];
+}
+
+/**
+ * One supervise grant: pushes to branches matching `branch` (a ref glob, as in
+ * `push.branches`) on the upstream named `upstream` are allowed until `expires_at`.
+ * Protected branches and protected paths still win; the gate checks the expiry per push.
+ */
+export interface GateGrant {
+  upstream: string;
+  branch: string;
+  /** ISO 8601; absent: until revoked. */
+  expires_at?: string;
+  /** The supervise request it answers (named in the audit line). */
+  request: number;
 }
 
 /** File names inside the gate directory. */

@@ -59,4 +59,23 @@ export interface EgressPolicy {
   deny: string[];
   routes: PolicyRoute[];
   dlp?: DlpPolicy;
+  /** Hosts a human granted through supervise, on top of `allow` (`deny` still wins). */
+  grants?: PolicyGrant[];
+}
+
+/**
+ * One supervise grant: an exact host name (never a wildcard or an IP), maybe narrowed to a
+ * port and a path prefix, live until `expires_at`. The proxy checks the expiry on every
+ * connection and request, so a grant that runs out is refused at once, before the engine
+ * rewrites the file without it.
+ */
+export interface PolicyGrant {
+  host: string;
+  port?: number;
+  /** Only requests whose path starts with this (the host is then intercepted, never relayed). */
+  path_prefix?: string;
+  /** ISO 8601; absent: until revoked. */
+  expires_at?: string;
+  /** The supervise request it answers (named in the audit line). */
+  request: number;
 }

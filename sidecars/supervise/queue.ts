@@ -1,0 +1,228 @@
+/**
+ * The supervise queue and its grants, two tables in the state database. Both the sidecar
+ * (which only inserts pending requests and reads them back) and the operator's commands
+ * (which decide them) go through this module, so the SQL lives in one place.
+ *
+ * Typed against node:sqlite's DatabaseSync, which the engine's guarded database extends.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { RequestKind, RequestPayload, RequestState, SuperviseRequest } from "./wire.ts";
+
+export const QUEUE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS supervise_requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, project TEXT NOT NULL, bottle TEXT NOT NULL,
+  agent TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL, reason TEXT NOT NULL,
+  state TEXT NOT NULL, created_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT,
+  response TEXT, grant_id INTEGER, expires_at TEXT);
+CREATE INDEX IF NOT EXISTS supervise_requests_bottle
+  ON supervise_requests (project, bottle, state);
+CREATE TABLE IF NOT EXISTS supervise_grants (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, request_id INTEGER NOT NULL, project TEXT NOT NULL,
+  bottle TEXT NOT NULL, agent TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+  granted_by TEXT NOT NULL, granted_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT,
+  persisted_at TEXT);
+`;
+
+/** A grant: an approved egress or git request, layered over the manifests at compile. */
+export interface SuperviseGrant {
+  id: number;
+  request_id: number;
+  project: string;
+  bottle: string;
+  agent: string;
+  kind: Exclude<RequestKind, "ask">;
+  payload: RequestPayload;
+  granted_by: string;
+  granted_at: string;
+  /** null: until revoked. */
+  expires_at: string | null;
+  revoked_at: string | null;
+  /** Set once `bottle grants --persist` wrote it into the manifest (it is then no longer layered). */
+  persisted_at: string | null;
+}
+
+interface RequestRow extends Omit<SuperviseRequest, "payload"> {
+  payload: string;
+}
+
+interface GrantRow extends Omit<SuperviseGrant, "payload"> {
+  payload: string;
+}
+
+function toRequest(row: RequestRow): SuperviseRequest {
+  return {
+    ...row,
+    id: Number(row.id),
+    grant_id: row.grant_id === null ? null : Number(row.grant_id),
+    payload: JSON.parse(row.payload) as RequestPayload,
+  };
+}
+
+function toGrant(row: GrantRow): SuperviseGrant {
+  return {
+    ...row,
+    id: Number(row.id),
+    request_id: Number(row.request_id),
+    payload: JSON.parse(row.payload) as RequestPayload,
+  };
+}
+
+export interface NewRequest {
+  project: string;
+  bottle: string;
+  agent: string;
+  kind: RequestKind;
+  payload: RequestPayload;
+  reason: string;
+}
+
+export function insertRequest(db: DatabaseSync, request: NewRequest, now: Date): SuperviseRequest {
+  const result = db.prepare(
+    `INSERT INTO supervise_requests (project, bottle, agent, kind, payload, reason, state, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
+  ).run(
+    request.project,
+    request.bottle,
+    request.agent,
+    request.kind,
+    JSON.stringify(request.payload),
+    request.reason,
+    now.toISOString(),
+  );
+  const created = getRequest(db, Number(result.lastInsertRowid));
+  if (!created) throw new Error("the request just inserted cannot be read back");
+  return created;
+}
+
+export function getRequest(db: DatabaseSync, id: number): SuperviseRequest | undefined {
+  const row = db.prepare("SELECT * FROM supervise_requests WHERE id = ?").get(id) as
+    | RequestRow
+    | undefined;
+  return row ? toRequest(row) : undefined;
+}
+
+export interface RequestFilter {
+  project?: string;
+  bottle?: string;
+  agent?: string;
+  /** Only these states (default: all). */
+  states?: readonly RequestState[];
+}
+
+export function listRequests(db: DatabaseSync, filter: RequestFilter = {}): SuperviseRequest[] {
+  const rows = db.prepare("SELECT * FROM supervise_requests ORDER BY id")
+    .all() as unknown as RequestRow[];
+  return rows.map(toRequest).filter((request) =>
+    (filter.project === undefined || request.project === filter.project) &&
+    (filter.bottle === undefined || request.bottle === filter.bottle) &&
+    (filter.agent === undefined || request.agent === filter.agent) &&
+    (filter.states === undefined || filter.states.includes(request.state))
+  );
+}
+
+/** Requests of one bottle still pending, and those made since `since` (for its rate limits). */
+export function requestCounts(
+  db: DatabaseSync,
+  project: string,
+  bottle: string,
+  since: Date,
+): { pending: number; since: number } {
+  const row = db.prepare(
+    `SELECT SUM(state = 'pending') AS pending, SUM(created_at >= ?) AS since
+     FROM supervise_requests WHERE project = ? AND bottle = ?`,
+  ).get(since.toISOString(), project, bottle) as { pending: number | null; since: number | null };
+  return { pending: Number(row.pending ?? 0), since: Number(row.since ?? 0) };
+}
+
+export interface Decision {
+  state: Exclude<RequestState, "pending">;
+  by: string;
+  response: string | null;
+  grantId?: number | null;
+  expiresAt?: string | null;
+}
+
+/** Decides a request still in `from`; false when it is not (decided meanwhile, or gone). */
+export function decideRequest(
+  db: DatabaseSync,
+  id: number,
+  decision: Decision,
+  now: Date,
+  from: RequestState = "pending",
+): boolean {
+  const result = db.prepare(
+    `UPDATE supervise_requests SET state = ?, decided_by = ?, decided_at = ?, response = ?,
+       grant_id = COALESCE(?, grant_id), expires_at = COALESCE(?, expires_at)
+     WHERE id = ? AND state = ?`,
+  ).run(
+    decision.state,
+    decision.by,
+    now.toISOString(),
+    decision.response,
+    decision.grantId ?? null,
+    decision.expiresAt ?? null,
+    id,
+    from,
+  );
+  return Number(result.changes) === 1;
+}
+
+export interface NewGrant {
+  request: SuperviseRequest;
+  grantedBy: string;
+  expiresAt: string | null;
+}
+
+export function insertGrant(db: DatabaseSync, grant: NewGrant, now: Date): SuperviseGrant {
+  const { request } = grant;
+  if (request.kind === "ask") throw new Error("a question is answered, not granted");
+  const result = db.prepare(
+    `INSERT INTO supervise_grants (request_id, project, bottle, agent, kind, payload,
+       granted_by, granted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    request.id,
+    request.project,
+    request.bottle,
+    request.agent,
+    request.kind,
+    JSON.stringify(request.payload),
+    grant.grantedBy,
+    now.toISOString(),
+    grant.expiresAt,
+  );
+  const created = getGrant(db, Number(result.lastInsertRowid));
+  if (!created) throw new Error("the grant just inserted cannot be read back");
+  return created;
+}
+
+export function getGrant(db: DatabaseSync, id: number): SuperviseGrant | undefined {
+  const row = db.prepare("SELECT * FROM supervise_grants WHERE id = ?").get(id) as
+    | GrantRow
+    | undefined;
+  return row ? toGrant(row) : undefined;
+}
+
+export function listGrants(db: DatabaseSync, project?: string): SuperviseGrant[] {
+  const rows = db.prepare("SELECT * FROM supervise_grants ORDER BY id")
+    .all() as unknown as GrantRow[];
+  return rows.map(toGrant).filter((grant) => project === undefined || grant.project === project);
+}
+
+/** Live: not revoked, not persisted into a manifest, and not run out at `now`. */
+export function isLive(grant: SuperviseGrant, now: Date): boolean {
+  return grant.revoked_at === null && grant.persisted_at === null &&
+    (grant.expires_at === null || Date.parse(grant.expires_at) > now.getTime());
+}
+
+export function markGrant(
+  db: DatabaseSync,
+  id: number,
+  column: "revoked_at" | "persisted_at",
+  now: Date,
+): boolean {
+  const result = db.prepare(
+    `UPDATE supervise_grants SET ${column} = ? WHERE id = ? AND revoked_at IS NULL
+       AND persisted_at IS NULL`,
+  ).run(now.toISOString(), id);
+  return Number(result.changes) === 1;
+}
