@@ -20,6 +20,8 @@ import { BoundedReadError, readBoundedText } from "../lib/bounded_read.ts";
 import { knownHostsFor } from "../lib/known_hosts.ts";
 import { availableBackends, type BackendLookup } from "./backends.ts";
 import { UserError } from "./errors.ts";
+import { liveGrants } from "./supervise_queue.ts";
+import type { SuperviseGrant } from "../sidecars/supervise/queue.ts";
 import type { Session } from "./session.ts";
 import { UNSET_FINGERPRINT, type UnsetSecret } from "./unset_secrets.ts";
 
@@ -39,6 +41,11 @@ export interface CompileRequest {
    * failing: plan shows the plan and warns, apply refuses afterwards.
    */
   unset?: UnsetSecret[];
+  /**
+   * The grants layered over the manifests; default the project's live grants in state
+   * (approve passes the one it is about to record, revoke leaves one out).
+   */
+  grants?: readonly SuperviseGrant[];
 }
 
 /** Loads and compiles the session's manifests, fingerprinting each route's secret. */
@@ -77,7 +84,9 @@ export async function compileManifests(
   };
   const graph = compileProject(project, {
     ...machineFacts(session.ctx.stateDir, session.ctx.env),
+    project: session.project,
     ...(workspaceSource === undefined ? {} : { workspaceSource }),
+    grants: request.grants ?? liveGrants(session.store.db, session.project, new Date()),
     describeSecret: (bottle, route) => {
       const routeKey = `${route.host}${route.path_prefix ?? ""}`;
       const placeholder = fingerprints.placeholder(bottle.name, routeKey);
@@ -113,6 +122,7 @@ export async function compileForValidation(request: ValidateRequest): Promise<Co
   const env = request.env ?? Deno.env.toObject();
   const graph = compileProject(project, {
     ...machineFacts(resolveStateDir(env), env),
+    project: project.dir,
     describeSecret: () => ({ placeholder: "bb_placeholder_validate", fingerprint: "(validate)" }),
     fingerprintSecret: () => "(validate)",
     hostKeys: () => "(validate)",

@@ -9,13 +9,19 @@ export function durationMs(duration: Duration | undefined): number {
   return typeof duration === "number" ? duration : parseDuration(duration);
 }
 
-/** Parses `30s`, `2m`, `500ms` or a bare number of seconds into milliseconds. */
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Parses `30s`, `2m`, `500ms`, `2h`, `1d` or a bare number of seconds into milliseconds. */
 export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
   if (!match) {
-    throw new UserError(`invalid duration "${text}"`, "write e.g. 30s, 2m or 500ms");
+    throw new UserError(`invalid duration "${text}"`, "write e.g. 30s, 2m, 500ms, 2h or 1d");
   }
-  const value = Number(match[1]);
-  const unit = match[2] ?? "s";
-  return Math.round(unit === "ms" ? value : unit === "s" ? value * 1000 : value * 60_000);
+  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? "s"]);
 }

@@ -104,6 +104,7 @@ const node = z.object({
   inputs: jsonObject,
   dependsOn: texts,
   replaceWith: texts,
+  notes: texts.optional(),
 }, { error: "expected an object" });
 
 const record = z.object({

@@ -12,6 +12,7 @@ import { getBackend } from "../backends/mod.ts";
 import { allProviders } from "../resources/mod.ts";
 import type { BackendLookup } from "./backends.ts";
 import { UserError } from "./errors.ts";
+import { QUEUE_SCHEMA } from "../sidecars/supervise/queue.ts";
 
 export interface SessionOptions {
   /** The manifest directory (holds bottles/ and agents/), relative to `cwd`; default `.`. */
@@ -53,6 +54,12 @@ export function openSession(options: SessionOptions = {}): Session {
   const dir = options.dir ?? ".";
   const dirPath = resolve(cwd, dir);
   const store = new StateStore(stateDir);
+  try {
+    store.ensureSchema(QUEUE_SCHEMA);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   return {
     dir,
     dirPath,

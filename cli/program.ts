@@ -257,6 +257,49 @@ program.command("force-unlock")
     run(async () => (await import("./unlock_command.ts")).forceUnlockCommand(options))
   );
 
+const superviseCommands = () => import("./supervise_command.ts");
+
+program.command("requests")
+  .description("the agents' supervise requests, newest first (pending only, unless --all)")
+  .option("--all", "every request, decided ones too")
+  .option("--json", "machine-readable output")
+  .action((options) => run(async () => (await superviseCommands()).requestsCommand(options)));
+
+program.command("approve")
+  .description("grant a pending egress or git request, applied in place at once")
+  .argument("<id>", "the request id (see `requests`)")
+  .option("--for <duration>", "the grant runs out after this long (e.g. 30m, 2h, 1d)")
+  .option(...lockOption)
+  .action((id, options) =>
+    run(async () => (await superviseCommands()).approveCommand(id, options))
+  );
+
+program.command("deny")
+  .description("refuse a pending request; the agent is told the reason, as final")
+  .argument("<id>", "the request id")
+  .requiredOption("--reason <text>", "why (the agent reads it)")
+  .action((id, options) => run(async () => (await superviseCommands()).denyCommand(id, options)));
+
+program.command("answer")
+  .description("answer an agent's ask_human question")
+  .argument("<id>", "the request id")
+  .argument("<answer>", "the answer, as the agent will read it")
+  .action((id, answer) => run(async () => (await superviseCommands()).answerCommand(id, answer)));
+
+program.command("revoke")
+  .description("withdraw a grant at once; the bottle's policy is updated in place")
+  .argument("<grant>", "the grant id (see `grants`)")
+  .option(...lockOption)
+  .action((id, options) => run(async () => (await superviseCommands()).revokeCommand(id, options)));
+
+program.command("grants")
+  .description("grants in force (--all: every grant); --persist writes one into its manifest")
+  .option("--all", "revoked, expired and persisted grants too")
+  .option("--json", "machine-readable output")
+  .option("--persist <grant>", "write this grant into its bottle's manifest file")
+  .option(...lockOption)
+  .action((options) => run(async () => (await superviseCommands()).grantsCommand(options)));
+
 try {
   await program.parseAsync(cli.argv, { from: "user" });
 } catch (error) {

@@ -10,6 +10,11 @@ export interface ResourceNode {
   dependsOn: string[];
   /** Dependencies whose replacement forces this node to be replaced too. */
   replaceWith: string[];
+  /**
+   * Where parts of its inputs came from other than the manifests (a supervise grant), shown
+   * in plan beside the resource; never compared, never recorded.
+   */
+  notes?: string[];
 }
 
 export class GraphError extends Error {

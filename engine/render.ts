@@ -54,7 +54,10 @@ export function renderPlan(plan: Plan, options: RenderOptions): string {
   for (const action of visible) {
     lines.push(`  # ${action.id} ${HEADLINE[action.kind]}`);
     for (const reason of action.reasons) lines.push(`  # (${reason})`);
-    lines.push(paint(action.kind, `${SYMBOL[action.kind]} ${action.id}`) + ` (${action.type})`);
+    const notes = action.node?.notes?.length ? `  # ${action.node.notes.join("; ")}` : "";
+    lines.push(
+      paint(action.kind, `${SYMBOL[action.kind]} ${action.id}`) + ` (${action.type})${notes}`,
+    );
     lines.push(...renderAttributes(action).map((line) => `      ${line}`));
     lines.push("");
   }
@@ -98,6 +101,7 @@ export function planJson(plan: Plan): JsonValue {
       bottle: action.bottle,
       action: action.kind,
       reasons: action.reasons,
+      notes: action.node?.notes ?? [],
       changed: action.changed,
       forces_replacement: action.forcesReplacement,
       before: action.before,

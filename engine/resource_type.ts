@@ -71,6 +71,8 @@ export interface NodeSpec<I> {
   dependsOn: string[];
   /** Dependencies whose replacement forces this node to be replaced too. */
   replaceWith?: string[];
+  /** Provenance shown in plan (see ResourceNode.notes). */
+  notes?: string[];
 }
 
 /** A resource type: the engine's provider, plus typed access for graph builders and readers. */
@@ -162,6 +164,7 @@ export function defineResource<I extends object, O extends object>(
         inputs: jsonObjectOf(definition.inputs.parse(spec.inputs), `${spec.id} inputs`),
         dependsOn: spec.dependsOn,
         replaceWith: spec.replaceWith ?? [],
+        ...(spec.notes?.length ? { notes: [...spec.notes] } : {}),
       };
     },
   };

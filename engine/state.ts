@@ -126,6 +126,11 @@ export class StateStore {
     this.db.close();
   }
 
+  /** Creates another module's tables (`CREATE … IF NOT EXISTS`), as the engine's own are. */
+  ensureSchema(sql: string): void {
+    execWhileBusy(this.db, sql);
+  }
+
   /**
    * Runs `fn` in one IMMEDIATE transaction. When it or the COMMIT fails, that error is the
    * one raised: SQLite may already have rolled back (a full disk), and the ROLLBACK's own

@@ -1,5 +1,6 @@
 import type { RawBottle } from "./schema.ts";
-import type { BottleManifest } from "./types.ts";
+import { SUPERVISE_KINDS } from "./supervise_schema.ts";
+import type { BottleManifest, SuperviseKind, SuperviseSpec } from "./types.ts";
 
 /** A bottle's final shape: the merged frontmatter with every default filled in. */
 export function toBottleManifest(
@@ -17,9 +18,27 @@ export function toBottleManifest(
     egress: raw.egress ?? { allow: [], deny: [], routes: [] },
     git: raw.git ?? {},
     ...(raw.git_user === undefined ? {} : { git_user: raw.git_user }),
-    supervise: raw.supervise ?? { enabled: false },
+    supervise: superviseSpec(raw.supervise),
     ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
   });
   // Cloned apart: a chain of n bottles has O(n²) names in all, and a plain copy is cheap.
   return { ...manifest, extends_chain: [...extendsChain], notes };
+}
+
+export const SUPERVISE_DEFAULTS = {
+  wait_seconds: 55,
+  max_pending: 10,
+  per_hour: 30,
+} as const;
+
+/** `supervise:` as written, with its defaults filled in. */
+export function superviseSpec(raw: RawBottle["supervise"]): SuperviseSpec {
+  return {
+    enabled: raw?.enabled ?? false,
+    wait_seconds: raw?.wait_seconds ?? SUPERVISE_DEFAULTS.wait_seconds,
+    kinds: [...new Set<SuperviseKind>(raw?.kinds ?? SUPERVISE_KINDS)],
+    max_pending: raw?.max_pending ?? SUPERVISE_DEFAULTS.max_pending,
+    per_hour: raw?.per_hour ?? SUPERVISE_DEFAULTS.per_hour,
+    ...(raw?.notify === undefined ? {} : { notify: [...raw.notify] }),
+  };
 }

@@ -52,6 +52,7 @@ async function runCase(root: string, random: () => number): Promise<string | nul
     const project = await loadProject(dir, { backends: ["bwrap"] });
     compileProject(project, {
       stateDir: join(root, "state"),
+      project: root,
       home: root,
       cacheDir: join(root, "cache"),
       describeSecret: (_bottle, route) => {

@@ -1,5 +1,6 @@
 export { loadProject } from "./loader.ts";
 export { displayPath, ManifestError, ManifestErrors } from "./errors.ts";
+export { superviseSpec } from "./defaults.ts";
 export type {
   AgentManifest,
   AgentProvider,
@@ -14,5 +15,6 @@ export type {
   RouteAuth,
   SecretSource,
   SourceLocation,
+  SuperviseKind,
   SuperviseSpec,
 } from "./types.ts";

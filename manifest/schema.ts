@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HostRuleError, type HostRuleList, parseHostRule } from "../lib/net/mod.ts";
 import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
 import { git } from "./git_schema.ts";
+import { supervise } from "./supervise_schema.ts";
 import { envName, fail, secretSource, strict, text } from "./schema_parts.ts";
 import { didYouMean } from "./suggest.ts";
 import type { AgentProvider, AuthScheme, BackendName } from "./types.ts";
@@ -211,7 +212,7 @@ export const bottleSchema = strict({
   egress: egress.optional(),
   git: git.optional(),
   git_user: gitUser.optional(),
-  supervise: strict({ enabled: z.boolean() }).optional(),
+  supervise: supervise.optional(),
   workspace: text.optional(),
 });
 
@@ -244,6 +245,14 @@ const mcpServers = z.record(z.string(), mcpServer).superRefine((servers, ctx) =>
         ctx,
         `\`${name}\` is not a valid MCP server name`,
         "use letters, digits, `_` and `-` (e.g. `issue-tracker`)",
+        { path: [name], at: "key" },
+      );
+    } else if (name === "supervise") {
+      fail(
+        ctx,
+        "`supervise` is the name of the bottle's own supervise MCP server",
+        "give this server another name; enable supervise with `supervise: {enabled: true}` " +
+          "in the bottle",
         { path: [name], at: "key" },
       );
     }

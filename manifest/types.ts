@@ -99,8 +99,20 @@ export interface GitUser {
   email?: string;
 }
 
+export type SuperviseKind = "egress" | "git" | "ask";
+
+/** `supervise:` with its defaults filled in (see manifest/supervise_schema.ts). */
 export interface SuperviseSpec {
   enabled: boolean;
+  /** How long a tool call waits for a decision before answering "pending, id N". */
+  wait_seconds: number;
+  kinds: SuperviseKind[];
+  /** At most this many of the bottle's requests pending at once. */
+  max_pending: number;
+  /** At most this many new requests of the bottle per rolling hour. */
+  per_hour: number;
+  /** Run on each new request (argv, the request as JSON on stdin). */
+  notify?: string[];
 }
 
 /** Where in a file a manifest value came from (1-based). */
@@ -131,7 +143,8 @@ export interface BottleManifest {
 /** An MCP server registered with an agent's CLI: a stdio command, or an HTTP endpoint. */
 export type McpServer =
   | { command: string[]; env: Record<string, string> }
-  | { url: string };
+  /** `tool_timeout_sec`: how long the CLI waits for one tool call (Codex; set for supervise). */
+  | { url: string; tool_timeout_sec?: number };
 
 /** A skill directory of the operator's (holding `SKILL.md`), copied into the agent's CLI. */
 export interface SkillSource {

@@ -12,6 +12,7 @@ import type { AgentContext, BottleContext } from "./bottle_context.ts";
 import { isDirectory, removeInHome } from "./bottle_home.ts";
 import { readFiles, writeFiles } from "./confined_files.ts";
 import type { FileRead, WriteEntry } from "./confined_wire.ts";
+import { superviseUrl } from "../sidecars/supervise/wire.ts";
 
 /** `agent_home` inputs: one agent's own directory in its bottle's HOME (a host directory). */
 export const agentHomeInputsSchema = z.object({
@@ -129,7 +130,7 @@ export function agentHomeNodes(
   return [agentHomeProvider.node({
     id: `agent_home.${bottle.name}.${agent.name}`,
     bottle: bottle.name,
-    inputs: agentHomeInputs(template, agent, {
+    inputs: agentHomeInputs(template, withSupervise(bottle, agent), {
       home: bottle.paths.homeDir,
       placeholder: bottle.env[template.keyEnv],
     }),
@@ -216,6 +217,23 @@ function fromPromptPath(recorded: JsonObject): JsonObject {
 }
 
 /** The `agent_home` inputs of one agent: its prompt, CLI config and per-agent environment. */
+/**
+ * The agent with the bottle's supervise MCP server registered as `supervise` (user scope),
+ * when the bottle enables it. Codex waits 60 s for a tool call by default: it is told to wait
+ * longer than the server holds a call open.
+ */
+function withSupervise(bottle: BottleContext, agent: AgentManifest): AgentManifest {
+  const { supervise } = bottle.manifest;
+  if (!supervise.enabled) return agent;
+  const server = {
+    url: superviseUrl(agent.name),
+    tool_timeout_sec: supervise.wait_seconds + SUPERVISE_TIMEOUT_MARGIN_SECONDS,
+  };
+  return { ...agent, mcpServers: { ...agent.mcpServers, supervise: server } };
+}
+
+const SUPERVISE_TIMEOUT_MARGIN_SECONDS = 30;
+
 function agentHomeInputs(
   template: ProviderTemplate,
   agent: AgentManifest,

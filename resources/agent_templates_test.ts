@@ -1,5 +1,6 @@
 import { assertEquals } from "../tests/assert.ts";
 import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
+import { superviseSpec } from "../manifest/defaults.ts";
 import { CLAUDE_TEMPLATE } from "../manifest/templates/claude.ts";
 import { fillArgv } from "../manifest/templates/types.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
@@ -12,7 +13,7 @@ function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest 
     env: { DISABLE_TELEMETRY: "0" },
     egress: { allow: ["example.com"], deny: [], routes: [], ...egress },
     git: {},
-    supervise: { enabled: false },
+    supervise: superviseSpec({ enabled: false }),
     extends_chain: [],
     notes: "",
   };

@@ -9,6 +9,7 @@ import type { ResourceNode } from "../engine/graph.ts";
 import { bottleDir } from "../engine/state_dir.ts";
 import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
 import type { ProviderTemplate } from "../manifest/templates/mod.ts";
+import type { SuperviseGrant } from "../sidecars/supervise/queue.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
 import {
   type DescribeSecret,
@@ -21,6 +22,8 @@ import {
 
 export interface CompileOptions {
   stateDir: string;
+  /** The project's key in state (the manifest directory's real path); requests carry it. */
+  project: string;
   /** The operator's home, for `~/` in paths the sidecars read. */
   home: string;
   /** Where agent CLIs are installed once per version (see resolveCacheDir). */
@@ -39,6 +42,8 @@ export interface CompileOptions {
   hostKeys: HostKeys;
   /** Seeds the workspace of bottles without `workspace:` (`--cwd`); checked already. */
   workspaceSource?: string;
+  /** The project's live supervise grants, layered over the manifests (supervise_grants.ts). */
+  grants?: readonly SuperviseGrant[];
 }
 
 /** Where a bottle's parts live on the host, all under its directory in the state dir. */

@@ -69,11 +69,18 @@ export function codexConfigToml(inputs: CodexConfigInputs): string {
 export function codexMcpServers(servers: Record<string, McpServer>): TomlTable {
   const entries = Object.entries(servers).map(([name, server]): [string, TomlTable] => [
     name,
-    "url" in server ? { url: server.url } : {
-      command: server.command[0],
-      args: server.command.slice(1),
-      ...(Object.keys(server.env).length > 0 ? { env: server.env } : {}),
-    },
+    "url" in server
+      ? {
+        url: server.url,
+        ...(server.tool_timeout_sec === undefined
+          ? {}
+          : { tool_timeout_sec: server.tool_timeout_sec }),
+      }
+      : {
+        command: server.command[0],
+        args: server.command.slice(1),
+        ...(Object.keys(server.env).length > 0 ? { env: server.env } : {}),
+      },
   ]);
   return Object.fromEntries(entries);
 }

@@ -30,6 +30,7 @@ import { gitGateNodes } from "./git_gate_process.ts";
 import { gitMirrorNodes } from "./git_mirror.ts";
 import { sandboxNodes } from "./sandbox.ts";
 import { sidecarBundleNodes } from "./sidecar_bundle.ts";
+import { superviseNodes } from "./supervise_process.ts";
 import { trustStoreNodes } from "./trust_store.ts";
 import { workspaceNodes } from "./workspace.ts";
 
@@ -50,6 +51,7 @@ const BOTTLE_PARTS: readonly BottlePart[] = [
   gitCredentialsNodes,
   gitGatePolicyNodes,
   gitGateNodes,
+  superviseNodes,
   sandboxNodes,
   gitconfigNodes,
   agentCliNodes,

@@ -1,6 +1,7 @@
 import { assert_, assertEquals } from "../tests/assert.ts";
 import { canonicalJson } from "../lib/json.ts";
 import type { BottleManifest } from "../manifest/types.ts";
+import { superviseSpec } from "../manifest/defaults.ts";
 import { CODEX_TEMPLATE } from "../manifest/templates/codex.ts";
 import { compileBottle } from "./compile.ts";
 
@@ -36,7 +37,7 @@ function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
       ],
     },
     git: {},
-    supervise: { enabled: false },
+    supervise: superviseSpec({ enabled: false }),
     extends_chain: [],
     notes: "",
     ...overrides,
@@ -45,6 +46,7 @@ function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
 
 const options = {
   stateDir: "/state",
+  project: "/project",
   home: "/home/op",
   cacheDir: "/cache",
   describeSecret: (_b: BottleManifest, route: { host: string }) => ({

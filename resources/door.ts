@@ -5,6 +5,7 @@ import type { SameShape } from "../engine/json_data.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { defineDirectory } from "./directory.ts";
 import { GATE_PORT, GATE_SOCKET } from "../sidecars/gitgate/wire.ts";
+import { SUPERVISE_PORT, SUPERVISE_SOCKET } from "../sidecars/supervise/wire.ts";
 
 /** Services on every bottle's door, at fixed ports inside (each sandbox has its own netns). */
 export const DOOR_SERVICES: readonly DoorService[] = [
@@ -12,6 +13,8 @@ export const DOOR_SERVICES: readonly DoorService[] = [
   // Always on the door, so a bottle that later declares `git:` gets its gate without a
   // sandbox restart; with no gate running, a connection to it is closed at once.
   { name: "git", port: GATE_PORT, socket: GATE_SOCKET },
+  // Likewise for supervise: enabling it later starts its server, never a new sandbox.
+  { name: "supervise", port: SUPERVISE_PORT, socket: SUPERVISE_SOCKET },
 ];
 
 export const doorServiceSchema = z.object({

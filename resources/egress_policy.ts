@@ -20,6 +20,7 @@ import type { BottleContext } from "./bottle_context.ts";
 import { loadedMarker, reloadAndWait, runningBundle } from "./bundle_reload.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";
 import { expandHome, secretSourceSchema } from "./secret_source.ts";
+import { egressGrants } from "./supervise_grants.ts";
 
 const routeAuth = z.object({
   scheme: z.enum(AUTH_SCHEMES),
@@ -52,6 +53,14 @@ export const egressPolicySchema = z.object({
   deny: z.array(z.string()),
   routes: z.array(policyRoute),
   dlp: dlp.optional(),
+  grants: z.array(z.object({
+    host: z.string(),
+    port: z.number().optional(),
+    path_prefix: z.string().optional(),
+    expires_at: z.string().optional(),
+    request: z.number(),
+  })).optional(),
+  supervise: z.boolean().optional(),
 });
 const _auth: SameShape<z.infer<typeof routeAuth>, RouteAuth> = true;
 const _route: SameShape<z.infer<typeof policyRoute>, PolicyRoute> = true;
@@ -102,6 +111,7 @@ export const egressPolicyProvider = defineFileResource({
 export function egressPolicyNodes(bottle: BottleContext): ResourceNode[] {
   const { egress } = bottle.manifest;
   const home = { HOME: bottle.options.home };
+  const granted = egressGrants(bottle);
   return [egressPolicyProvider.node({
     id: bottle.id("egress_policy"),
     bottle: bottle.name,
@@ -118,9 +128,12 @@ export function egressPolicyNodes(bottle: BottleContext): ResourceNode[] {
             : route
         ),
         ...(egress.dlp ? { dlp: egress.dlp } : {}),
+        ...(granted.grants.length > 0 ? { grants: granted.grants } : {}),
+        ...(bottle.manifest.supervise.enabled ? { supervise: true } : {}),
       },
     },
     dependsOn: [bottle.id("bottle_dir")],
+    notes: granted.notes,
   })];
 }
 

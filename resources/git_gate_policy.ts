@@ -24,6 +24,7 @@ import type { BottleContext } from "./bottle_context.ts";
 import { defineFileResource, type FileOutputs } from "./file_provider.ts";
 import { gateIdentities, loadedReport, reloadGate, runningGate } from "./git_gate_process.ts";
 import { mirrorId } from "./git_mirror.ts";
+import { gateGrants } from "./supervise_grants.ts";
 import { sha256Hex } from "../lib/sha256.ts";
 
 /** Defaults of the manifest's `push:` (README "Git gate"). */
@@ -64,6 +65,13 @@ export const gatePolicySchema = z.object({
   upstreams: z.array(upstream),
   dlp: z.object({ rules: z.record(z.string(), dlpRule).optional() }),
   fetch_cache_seconds: z.number(),
+  grants: z.array(z.object({
+    upstream: z.string(),
+    branch: z.string(),
+    expires_at: z.string().optional(),
+    request: z.number(),
+  })).optional(),
+  supervise: z.boolean().optional(),
 });
 const _credential: SameShape<z.infer<typeof credential>, GateCredential> = true;
 const _push: SameShape<z.infer<typeof push>, GatePushPolicy> = true;
@@ -109,6 +117,7 @@ export function gitGatePolicyNodes(bottle: BottleContext): ResourceNode[] {
     id: bottle.id("git_gate_policy"),
     bottle: bottle.name,
     inputs: { path: join(bottle.paths.gateDir, GATE_POLICY_FILE), policy: gatePolicy(bottle) },
+    notes: gateGrants(bottle).notes,
     dependsOn: [
       bottle.id("git_gate_dir"),
       bottle.id("git_credentials"),
@@ -120,6 +129,7 @@ export function gitGatePolicyNodes(bottle: BottleContext): ResourceNode[] {
 /** The gate's policy for a bottle: one entry per `git:` upstream, defaults filled in. */
 export function gatePolicy(bottle: BottleContext): GatePolicy {
   const identities = gateIdentities(bottle);
+  const granted = gateGrants(bottle).grants;
   return {
     version: 1,
     bottle: bottle.name,
@@ -133,6 +143,8 @@ export function gatePolicy(bottle: BottleContext): GatePolicy {
     })),
     dlp: bottle.manifest.egress.dlp?.rules ? { rules: bottle.manifest.egress.dlp.rules } : {},
     fetch_cache_seconds: FETCH_CACHE_SECONDS,
+    ...(granted.length > 0 ? { grants: granted } : {}),
+    ...(bottle.manifest.supervise.enabled ? { supervise: true } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { BottleManifest } from "../manifest/types.ts";
+import { superviseSpec } from "../manifest/defaults.ts";
 import { compileBottle } from "./compile.ts";
 import { renderGitconfig } from "./gitconfig.ts";
 import type { GitconfigInputs } from "./gitconfig.ts";
@@ -7,6 +8,7 @@ import type { GatePolicy } from "../sidecars/gitgate/wire.ts";
 
 const OPTIONS = {
   stateDir: "/state",
+  project: "/project",
   home: "/home/op",
   cacheDir: "/cache",
   describeSecret: () => ({ placeholder: "ph", fingerprint: "fp" }),
@@ -23,7 +25,7 @@ function bottle(git: BottleManifest["git"]): BottleManifest {
     egress: { allow: [], deny: [], routes: [] },
     git,
     git_user: { name: "Dev Bot", email: "dev@example.com" },
-    supervise: { enabled: false },
+    supervise: superviseSpec({ enabled: false }),
     extends_chain: [],
     notes: "",
   };

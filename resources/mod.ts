@@ -20,6 +20,7 @@ import { gitGateProvider } from "./git_gate_process.ts";
 import { gitMirrorProvider } from "./git_mirror.ts";
 import { sandboxProvider } from "./sandbox.ts";
 import { sidecarBundleProvider } from "./sidecar_bundle.ts";
+import { superviseProvider } from "./supervise_process.ts";
 import { trustStoreProvider } from "./trust_store.ts";
 import { workspaceProvider } from "./workspace.ts";
 
@@ -40,6 +41,7 @@ const RESOURCE_TYPES: readonly Provider[] = [
   gitCredentialsProvider,
   gitGatePolicyProvider,
   gitGateProvider,
+  superviseProvider,
   sandboxProvider,
   agentCliProvider,
   agentHomeProvider,

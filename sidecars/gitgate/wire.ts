@@ -75,6 +75,8 @@ export interface GatePolicy {
   fetch_cache_seconds: number;
   /** Branch patterns a human granted through supervise, on top of `push.branches`. */
   grants?: GateGrant[];
+  /** The bottle has supervise: a refused push tells the agent it may ask (request_git). */
+  supervise?: boolean;
 }
 
 /**

@@ -61,6 +61,8 @@ export interface EgressPolicy {
   dlp?: DlpPolicy;
   /** Hosts a human granted through supervise, on top of `allow` (`deny` still wins). */
   grants?: PolicyGrant[];
+  /** The bottle has supervise: a refusal tells the agent it may ask (request_egress). */
+  supervise?: boolean;
 }
 
 /**
