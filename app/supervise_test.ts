@@ -12,7 +12,7 @@ import { plan } from "./plan.ts";
 import { apply } from "./apply.ts";
 import { destroy } from "./destroy.ts";
 import { UserError } from "./errors.ts";
-import { testProject, type TestProject } from "./testing.ts";
+import { type TestProject, testProject } from "./testing.ts";
 import { approveRequest, revokeGrant } from "./supervise_grants.ts";
 import { answerRequest, denyRequest, queueOf } from "./supervise_queue.ts";
 import { persistGrant } from "./supervise_persist.ts";

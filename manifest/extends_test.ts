@@ -1,3 +1,4 @@
+import { superviseSpec } from "./defaults.ts";
 import assert from "node:assert/strict";
 import { mergeRaw } from "./extends.ts";
 import { assertReported, loadErrors, loadFiles } from "./test_helpers.ts";
@@ -33,7 +34,7 @@ Deno.test("a child with no keys inherits everything but its notes", async () => 
   });
   assert.equal(kid.notes, "");
   assert.equal(kid.backend, "docker");
-  assert.deepEqual(kid.supervise, { enabled: true });
+  assert.deepEqual(kid.supervise, superviseSpec({ enabled: true }));
 });
 
 Deno.test("env merges per key, the child winning", async () => {
@@ -59,7 +60,7 @@ Deno.test("egress, git and supervise are replaced whole", async () => {
   })).get("kid")!;
   assert.deepEqual(kid.egress, { allow: [], deny: ["bad.example.com"], routes: [] });
   assert.deepEqual(Object.keys(kid.git), ["gitlab.com"]);
-  assert.deepEqual(kid.supervise, { enabled: false });
+  assert.deepEqual(kid.supervise, superviseSpec({ enabled: false }));
 });
 
 Deno.test("git_user merges per field and backend is the child's when set", async () => {

@@ -231,6 +231,18 @@ export const semanticCases: Case[] = [
     message: "missing required key `enabled` in `supervise`",
   },
   {
+    name: "supervise wait_seconds out of range",
+    yaml: "supervise: {enabled: true, wait_seconds: 0}",
+    where: "bottles/bad.md:2:42",
+    message: "`supervise.wait_seconds`",
+  },
+  {
+    name: "supervise unknown kind",
+    yaml: "supervise:\n  enabled: true\n  kinds: [egress, root]",
+    where: "bottles/bad.md:4:19",
+    message: "`supervise.kinds[1]`",
+  },
+  {
     name: "duplicate YAML key",
     yaml: "backend: bwrap\nenv: {A: a}\nbackend: docker",
     where: "bottles/bad.md:4:1",

@@ -49,13 +49,13 @@ const GIT: BottleManifest["git"] = {
   },
 };
 
-Deno.test("git gate: a bottle without git: has no gate, only the door service", () => {
+Deno.test("git gate: a bottle without git: has no gate, only the door services", () => {
   const nodes = compileBottle(bottle({}), OPTIONS);
   assert.ok(!nodes.some((node) => node.type.startsWith("git_")));
   const door = nodes.find((node) => node.type === "door");
   assert.deepEqual(
     (door?.inputs.services as { name: string }[]).map((service) => service.name),
-    ["egress", "git"],
+    ["egress", "git", "supervise"],
   );
 });
 
