@@ -120,6 +120,33 @@ export function listRequests(db: DatabaseSync, filter: RequestFilter = {}): Supe
   );
 }
 
+/**
+ * The newest requests of one bottle (of one agent, in some states), newest first, at most
+ * `limit`: the sidecar's cheap query, through the (project, bottle, state) index.
+ */
+export function recentRequests(
+  db: DatabaseSync,
+  project: string,
+  bottle: string,
+  options: { agent?: string; states?: readonly RequestState[]; limit: number },
+): SuperviseRequest[] {
+  const states = options.states ?? [];
+  const rows = db.prepare(
+    `SELECT * FROM supervise_requests WHERE project = ? AND bottle = ?
+       AND (? IS NULL OR agent = ?)
+       ${states.length === 0 ? "" : `AND state IN (${states.map(() => "?").join(", ")})`}
+     ORDER BY id DESC LIMIT ?`,
+  ).all(
+    project,
+    bottle,
+    options.agent ?? null,
+    options.agent ?? null,
+    ...states,
+    options.limit,
+  ) as unknown as RequestRow[];
+  return rows.map(toRequest);
+}
+
 /** Requests of one bottle still pending, and those made since `since` (for its rate limits). */
 export function requestCounts(
   db: DatabaseSync,

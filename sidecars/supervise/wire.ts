@@ -13,6 +13,8 @@ export const SUPERVISE_PORT = 3130;
 export const SUPERVISE_SOCKET = "supervise.sock";
 /** The MCP endpoint's path; an agent's URL is `/mcp/AGENT`. */
 export const SUPERVISE_PATH = "/mcp";
+/** The config file's name in the bottle directory. */
+export const SUPERVISE_CONFIG_FILE = "supervise.json";
 
 /** The URL an agent inside the sandbox is registered with. */
 export function superviseUrl(agent: string): string {
@@ -93,7 +95,10 @@ export type NotifyCommand =
   /** Run by `/bin/sh -c` (from the BOT_BOTTLE_NOTIFY environment variable). */
   | { shell: string };
 
-/** The sidecar's configuration, given as one JSON argument at start. */
+/**
+ * The sidecar's configuration: a JSON file (SUPERVISE_CONFIG_FILE in the bottle directory)
+ * named by `--config`, re-read on SIGHUP.
+ */
 export interface SuperviseConfig {
   version: 1;
   bottle: string;
