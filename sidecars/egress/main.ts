@@ -119,10 +119,11 @@ async function main(): Promise<number> {
       const next = loadConfig(args.paths);
       proxy.setConfig(next.policy, next.secrets);
       writeLoadedMarker(args.logDir, next.marker);
-      const { allow, deny, routes } = next.policy;
+      const { allow, deny, routes, grants } = next.policy;
       log(
         `egress: policy reloaded (${allow.length} allow, ${deny.length} deny rules, ` +
-          `${routes.length} routes, ${next.secrets.secrets.length} secrets)`,
+          `${routes.length} routes, ${grants.length} grants, ` +
+          `${next.secrets.secrets.length} secrets)`,
       );
     } catch (error) {
       log(`egress: reload failed, keeping the previous policy and secrets: ${message(error)}`);

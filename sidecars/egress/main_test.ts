@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { egressChild } from "../bundle/main.ts";
 import {
   eventually,
   header,
@@ -11,46 +10,15 @@ import {
   startStandIn,
   testPolicy,
   tunnelClient,
-  writeCaDir,
   writePolicyFile,
   writeSecrets,
 } from "./testing/mod.ts";
-import { TEST_RESOLVE_ENV } from "./upstream/name_override.ts";
+import { makeDaemonDir, spawnDaemon, stopDaemon } from "./testing/daemon.ts";
 import type { PolicyRoute } from "./policy/wire.ts";
 import { LOADED_POLICY_FILE } from "./policy/file.ts";
 import { sha256Hex } from "../../lib/sha256.ts";
 import { accepts } from "../../lib/wait.ts";
 import type { InjectedSecret } from "./secrets/wire.ts";
-
-interface Daemon {
-  child: Deno.ChildProcess;
-  socket: string;
-  stderr: { text: string };
-  stdout: { text: string };
-}
-
-function collect(stream: ReadableStream<Uint8Array>): { text: string; done: Promise<void> } {
-  const sink = { text: "", done: Promise.resolve() };
-  sink.done = (async (): Promise<void> => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) sink.text += decoder.decode(chunk, { stream: true });
-  })();
-  return sink;
-}
-
-/** Sends `signal` unless the daemon has exited, and waits for its exit and its output. */
-async function stopDaemon(
-  daemon: Daemon & { finished: Promise<void> },
-  signal: Deno.Signal,
-): Promise<void> {
-  try {
-    daemon.child.kill(signal);
-  } catch {
-    // exited
-  }
-  await daemon.child.status;
-  await daemon.finished;
-}
 
 /** These tests tunnel raw TCP to an echo server: every host they use is passthrough. */
 function writePolicy(path: string, allow: string[]): void {
@@ -58,60 +26,13 @@ function writePolicy(path: string, allow: string[]): void {
   writePolicyFile(path, testPolicy(allow, routes));
 }
 
-/** Runs the daemon exactly as the supervisor does (same flags and permissions). */
-function spawnDaemon(
-  dir: string,
-  resolve: Record<string, string> = { "allowed.test": "127.0.0.1", "other.test": "127.0.0.1" },
-  extraArgs: string[] = [],
-): Daemon & { finished: Promise<void> } {
-  const spec = egressChild(
-    {
-      bottle: "dev",
-      runDir: `${dir}/run`,
-      policy: `${dir}/policy.json`,
-      logDir: `${dir}/log`,
-      caDir: `${dir}/ca`,
-      secrets: `${dir}/secrets.json`,
-    },
-    {
-      ...Deno.env.toObject(),
-      [TEST_RESOLVE_ENV]: JSON.stringify(resolve),
-    },
-  );
-  const child = new Deno.Command(spec.command, {
-    args: [...spec.args, ...extraArgs],
-    env: spec.env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stdout = collect(child.stdout);
-  const stderr = collect(child.stderr);
-  return {
-    child,
-    socket: spec.socket,
-    stdout,
-    stderr,
-    finished: Promise.all([stdout.done, stderr.done]).then(() => {}),
-  };
-}
-
 function connect(socket: string, authority: string): Promise<number> {
   return proxyRequest(socket, `CONNECT ${authority} HTTP/1.1\r\n\r\n`, "CONNECT")
     .then((r) => r.status);
 }
 
-async function makeDir(): Promise<string> {
-  const dir = Deno.makeTempDirSync({ prefix: "egress-main-" });
-  Deno.mkdirSync(`${dir}/run`);
-  await writeCaDir(dir);
-  writeSecrets(`${dir}/secrets.json`, []);
-  return dir;
-}
-
 Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives a bad file", async () => {
-  const dir = await makeDir();
+  const dir = await makeDaemonDir();
   writePolicy(`${dir}/policy.json`, ["allowed.test"]);
   const echo = startEchoServer();
   const daemon = spawnDaemon(dir);
@@ -167,7 +88,7 @@ Deno.test("egress main: SIGHUP reloads the policy, keeps open tunnels, survives 
 });
 
 Deno.test("egress main: an invalid policy at start exits 2 and says why", async () => {
-  const dir = await makeDir();
+  const dir = await makeDaemonDir();
   Deno.writeTextFileSync(
     `${dir}/policy.json`,
     JSON.stringify({ version: 1, bottle: "dev", allow: ["*"], deny: [], routes: [] }),
@@ -185,7 +106,7 @@ Deno.test("egress main: an invalid policy at start exits 2 and says why", async 
 });
 
 Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets atomically", async () => {
-  const dir = await makeDir();
+  const dir = await makeDaemonDir();
   const standIn = await startStandIn(["api.test"]);
   Deno.writeTextFileSync(`${dir}/upstream-ca.pem`, standIn.caPem);
   const routes: PolicyRoute[] = [
@@ -245,7 +166,7 @@ Deno.test("egress main: intercepts with the bottle CA, injects, reloads secrets 
 });
 
 Deno.test("egress main: the DLP engine (dlp/mod.ts) blocks the bottle's own secret leaving", async () => {
-  const dir = await makeDir();
+  const dir = await makeDaemonDir();
   const standIn = await startStandIn(["api.test"]);
   Deno.writeTextFileSync(`${dir}/upstream-ca.pem`, standIn.caPem);
   writePolicyFile(

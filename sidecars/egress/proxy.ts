@@ -1,12 +1,14 @@
 /**
  * The egress proxy: an HTTP forward proxy on a Unix socket (the bottle's door). Every
  * request is decided against the configuration (policy, secrets, DLP engine) in force when
- * it arrives; swapping it (hot reload) never touches open tunnels or intercepted connections.
+ * it arrives; swapping it (hot reload) leaves open connections alone, except relayed tunnels
+ * opened under a supervise grant, which end once the policy no longer allows them
+ * (tunnel/granted.ts).
  */
 
 import { sleep } from "../../lib/wait.ts";
 import type { AuditSink } from "./audit/mod.ts";
-import { handleConnect, loadInterception } from "./tunnel/mod.ts";
+import { GrantedTunnels, handleConnect, loadInterception } from "./tunnel/mod.ts";
 import {
   type ProxyConfig,
   type ProxyContext,
@@ -90,12 +92,14 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
 
   let config = buildConfig(options.policy, options.secrets ?? EMPTY_SECRETS, options.dlp);
   const log = options.log ?? ((line: string): void => console.error(line));
+  const grantedTunnels = new GrantedTunnels(() => config.policy);
   const ctx: ProxyContext = {
     config: () => config,
     tls: options.minter === undefined ? null : lazyContexts(options.minter),
     audit: options.audit,
     resolver: options.resolver ?? dnsResolver(),
     timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    grantedTunnels,
     log,
   };
   const open = new Map<Deno.Conn, Promise<void>>();
@@ -145,9 +149,11 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
     },
     setPolicy(next: CompiledPolicy): void {
       config = buildConfig(next, config.secrets, options.dlp);
+      grantedTunnels.recheck();
     },
     setConfig(policy: CompiledPolicy, secrets: SecretTable): void {
       config = buildConfig(policy, secrets, options.dlp);
+      grantedTunnels.recheck();
     },
     get connections(): number {
       return open.size;
@@ -161,6 +167,7 @@ export async function startProxy(options: ProxyOptions): Promise<EgressProxy> {
         // already closed
       }
       await accepting;
+      grantedTunnels.close();
       for (const conn of open.keys()) closeQuietly(conn);
       await Promise.allSettled([...open.values()]);
       removeOwnSocket(options.socketPath, socketIno);

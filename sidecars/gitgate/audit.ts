@@ -13,6 +13,8 @@ export interface GateAuditEntry {
   new: string | null;
   verdict: "allow" | "deny" | "error";
   rule: string;
+  /** The supervise request whose grant allowed the push (`rule` is then `grant:request N`). */
+  grant?: number;
   bytes: number | null;
   message: string;
 }
@@ -20,9 +22,24 @@ export interface GateAuditEntry {
 export type AuditRecord = (entry: Omit<GateAuditEntry, "ts">) => void;
 
 export function formatEntry(entry: GateAuditEntry): string {
-  const { ts, bottle, upstream, op, ref, old, new: next, verdict, rule, bytes, message } = entry;
+  const { ts, bottle, upstream, op, ref, old, new: next, verdict, rule, grant, bytes, message } =
+    entry;
+  const granted = grant === undefined ? {} : { grant };
   return `${
-    JSON.stringify({ ts, bottle, upstream, op, ref, old, new: next, verdict, rule, bytes, message })
+    JSON.stringify({
+      ts,
+      bottle,
+      upstream,
+      op,
+      ref,
+      old,
+      new: next,
+      verdict,
+      rule,
+      ...granted,
+      bytes,
+      message,
+    })
   }\n`;
 }
 

@@ -46,3 +46,19 @@ export function globMatcher(globs: readonly string[]): GlobMatcher {
   const patterns = globs.map(globToRegExp);
   return (name) => patterns.some((pattern) => pattern.test(name));
 }
+
+/**
+ * Why `pattern` is not a branch glob, or null when it is: a branch name or glob without
+ * `refs/heads/` (the manifest's rule for `push.branches`): no spaces or control characters,
+ * none of `~^:?[\`, no `..`, no leading, trailing or doubled `/`.
+ */
+export function branchGlobProblem(pattern: string): string | null {
+  // deno-lint-ignore no-control-regex
+  if (pattern === "" || /[\x00-\x20\x7f~^:?[\\]|\.\.|^\/|\/$|\/\//.test(pattern)) {
+    return `${JSON.stringify(pattern)} is not a branch pattern`;
+  }
+  if (pattern.startsWith("refs/")) {
+    return `${JSON.stringify(pattern)}: write the branch without refs/heads/`;
+  }
+  return null;
+}

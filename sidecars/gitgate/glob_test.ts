@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 
 const assertFalse = (value: boolean): void => assert.equal(value, false);
-import { globMatcher } from "./glob.ts";
+import { branchGlobProblem, globMatcher } from "./glob.ts";
 
 Deno.test("glob: * stays within a segment", () => {
   const match = globMatcher(["feature/*"]);
@@ -39,4 +39,16 @@ Deno.test("glob: regex characters are literal, ? is one character", () => {
 
 Deno.test("glob: an empty list matches nothing", () => {
   assertFalse(globMatcher([])("main"));
+});
+
+Deno.test("glob: branch patterns as push.branches takes them", () => {
+  for (const ok of ["main", "agent/*", "fix/**", "**", "a.b-c_d/e"]) {
+    assert.equal(branchGlobProblem(ok), null, ok);
+  }
+  for (
+    const bad of ["", "a b", "a..b", "/a", "a/", "a//b", "a:b", "a?", "a[b]", "a~1", "a^", "a\\b"]
+  ) {
+    assert.match(branchGlobProblem(bad) ?? "", /not a branch pattern/, bad);
+  }
+  assert.match(branchGlobProblem("refs/heads/x") ?? "", /without refs\/heads/);
 });

@@ -5,9 +5,11 @@
 
 import { join } from "node:path";
 import { sha256Hex } from "../../lib/sha256.ts";
+import { branchGlobProblem } from "./glob.ts";
 import {
   GATE_POLICY_FILE,
   type GateCredential,
+  type GateGrant,
   type GatePolicy,
   type GateUpstream,
 } from "./wire.ts";
@@ -109,6 +111,34 @@ function upstream(value: unknown, where: string): GateUpstream {
   };
 }
 
+/** One supervise grant: of a declared upstream, for a branch glob, maybe until a time. */
+function grant(value: unknown, where: string, upstreams: ReadonlySet<string>): GateGrant {
+  const g = object(value, where);
+  const upstream = string(g.upstream, `${where}.upstream`);
+  if (!upstreams.has(upstream)) {
+    throw new Error(`${where}.upstream "${upstream}" is not a declared upstream`);
+  }
+  const branch = string(g.branch, `${where}.branch`);
+  const problem = branchGlobProblem(branch);
+  if (problem !== null) throw new Error(`${where}.branch ${problem}`);
+  const expires = g.expires_at;
+  if (
+    expires !== undefined && (typeof expires !== "string" || !Number.isFinite(Date.parse(expires)))
+  ) {
+    throw new Error(`${where}.expires_at must be an ISO 8601 time`);
+  }
+  const request = g.request;
+  if (typeof request !== "number" || !Number.isSafeInteger(request) || request < 1) {
+    throw new Error(`${where}.request must be a positive integer`);
+  }
+  return {
+    upstream,
+    branch,
+    ...(expires === undefined ? {} : { expires_at: expires as string }),
+    request,
+  };
+}
+
 /** Checks the parsed JSON of `gate.json`; throws saying what is wrong. */
 export function parsePolicy(value: unknown): GatePolicy {
   const p = object(value, "gate.json");
@@ -141,12 +171,21 @@ export function parsePolicy(value: unknown): GatePolicy {
         : { exempt_hosts: strings(r.exempt_hosts, `dlp.rules.${id}.exempt_hosts`) }),
     };
   }
+  if (p.grants !== undefined && !Array.isArray(p.grants)) {
+    throw new Error("gate.json: grants must be a list");
+  }
+  const grants = (p.grants ?? []).map((g, i) => grant(g, `grants[${i}]`, names));
+  if (p.supervise !== undefined && typeof p.supervise !== "boolean") {
+    throw new Error("gate.json: supervise must be true or false");
+  }
   return {
     version: 1,
     bottle: string(p.bottle, "gate.json: bottle"),
     upstreams,
     dlp: { rules },
     fetch_cache_seconds: cache,
+    grants,
+    supervise: p.supervise === true,
   };
 }
 

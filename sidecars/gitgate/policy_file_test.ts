@@ -49,3 +49,42 @@ Deno.test("policy file: bad shapes are refused, saying where", () => {
     assert.throws(() => parsePolicy(p), pattern);
   }
 });
+
+Deno.test("policy file: grants and supervise", () => {
+  const p = valid();
+  p.supervise = true;
+  p.grants = [
+    { upstream: "repo", branch: "wip/*", request: 3 },
+    { upstream: "repo", branch: "fix/**", expires_at: "2026-12-06T12:00:00Z", request: 4 },
+  ];
+  const policy = parsePolicy(p);
+  assert.equal(policy.supervise, true);
+  assert.deepEqual(policy.grants, p.grants);
+  assert.deepEqual(parsePolicy(valid()).grants, []);
+  assert.equal(parsePolicy(valid()).supervise, false);
+  const cases: [unknown, RegExp][] = [
+    [
+      { upstream: "nope", branch: "wip/*", request: 1 },
+      /grants\[0\]\.upstream "nope" is not a declared upstream/,
+    ],
+    [{ upstream: "repo", branch: "refs/heads/x", request: 1 }, /without refs\/heads/],
+    [{ upstream: "repo", branch: "a..b", request: 1 }, /not a branch pattern/],
+    [{ upstream: "repo", branch: "a b", request: 1 }, /not a branch pattern/],
+    [{ upstream: "repo", branch: "/a", request: 1 }, /not a branch pattern/],
+    [{ upstream: "repo", branch: "", request: 1 }, /branch must be a non-empty string/],
+    [{ upstream: "repo", branch: "x", expires_at: "soon", request: 1 }, /expires_at/],
+    [{ upstream: "repo", branch: "x", request: 0 }, /request must be a positive integer/],
+    [{ upstream: "repo", branch: "x" }, /request/],
+  ];
+  for (const [grant, pattern] of cases) {
+    const bad = valid();
+    bad.grants = [grant];
+    assert.throws(() => parsePolicy(bad), pattern, JSON.stringify(grant));
+  }
+  const notList = valid();
+  notList.grants = {};
+  assert.throws(() => parsePolicy(notList), /grants must be a list/);
+  const badFlag = valid();
+  badFlag.supervise = "yes";
+  assert.throws(() => parsePolicy(badFlag), /supervise must be true or false/);
+});

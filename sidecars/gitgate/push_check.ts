@@ -11,10 +11,14 @@ import type { KeyedLock } from "./lock.ts";
 import { refFacts } from "./push_facts.ts";
 import { changeOf, pushPolicy, type RefUpdate, type Verdict } from "./push_policy.ts";
 import { commitOf, scanPush } from "./push_scan.ts";
-import type { GateUpstream } from "./wire.ts";
+import type { GateGrant, GateUpstream } from "./wire.ts";
 
 export interface PushContext {
   upstream: GateUpstream;
+  /** The supervise grants of the policy the push started under (checked at the hook). */
+  grants: readonly GateGrant[];
+  /** The bottle has supervise (refusals say the agent may ask). */
+  supervise: boolean;
   token: string | null;
   /** Request body bytes received so far. */
   bytes: () => number;
@@ -66,6 +70,7 @@ export function checkPush(
     verdict: "allow" | "deny" | "error",
     rule: string,
     message: string,
+    grant?: number,
   ) =>
     deps.audit({
       bottle: deps.bottle,
@@ -76,6 +81,7 @@ export function checkPush(
       new: update?.new ?? null,
       verdict,
       rule,
+      ...(grant === undefined ? {} : { grant }),
       bytes: push.bytes(),
       message,
     });
@@ -108,7 +114,12 @@ export function checkPush(
         );
       }
       const env = quarantineEnv(request, upstream.mirror, deps.baseEnv);
-      const decide = pushPolicy(upstream.name, upstream.push);
+      // Grants are live while expires_at is later than now, the time of this check.
+      const decide = pushPolicy(upstream.name, upstream.push, {
+        grants: push.grants,
+        now: Date.now(),
+        supervise: push.supervise,
+      });
       const verdicts: Verdict[] = [];
       for (const update of request.updates) {
         verdicts.push(decide(update, await refFacts(env, update)));
@@ -169,6 +180,7 @@ export function checkPush(
           "allow",
           verdicts[i].rule,
           `${verdicts[i].message}, pushed upstream${warned}`,
+          verdicts[i].grant,
         );
       }
       return {

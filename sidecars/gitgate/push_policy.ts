@@ -1,11 +1,11 @@
 /**
  * The push decision, pure: each ref update of one push, with facts the hook gathered from
- * git, against the upstream's `GatePushPolicy`. Every refusal names its rule and says what
- * would have to change.
+ * git, against the upstream's `GatePushPolicy` and the supervise grants live at the time of
+ * the push. Every refusal names its rule and says what would have to change.
  */
 
-import { globMatcher } from "./glob.ts";
-import type { GatePushPolicy } from "./wire.ts";
+import { globMatcher, globToRegExp } from "./glob.ts";
+import type { GateGrant, GatePushPolicy } from "./wire.ts";
 
 export const ZERO_OID = /^0+$/;
 
@@ -38,10 +38,24 @@ export interface RefFacts {
 export interface Verdict {
   ref: string;
   allow: boolean;
-  /** `push:<rule>`; `push:allowed` when allowed. */
+  /** `push:<rule>`; `push:allowed` when allowed, `grant:request N` when a grant allowed it. */
   rule: string;
   message: string;
+  /** The supervise request whose grant let the branch through (allowed verdicts only). */
+  grant?: number;
 }
+
+/** Supervise grants as the push decision sees them. */
+export interface PushGrants {
+  /** The policy's grants; those of other upstreams are ignored. */
+  grants: readonly GateGrant[];
+  /** The time of the push (epoch ms): a grant is live while its `expires_at` is later. */
+  now: number;
+  /** The bottle has supervise: a branch refused by `branches` says the agent may ask. */
+  supervise: boolean;
+}
+
+const NO_GRANTS: PushGrants = { grants: [], now: 0, supervise: false };
 
 export type RefChange = "create" | "update" | "delete";
 
@@ -58,8 +72,16 @@ function deny(ref: string, rule: string, message: string): Verdict {
   return { ref, allow: false, rule: `push:${rule}`, message };
 }
 
-/** A checker for one upstream's policy (globs compiled once). */
-export function pushPolicy(upstream: string, policy: GatePushPolicy): (
+/**
+ * A checker for one upstream's policy (globs compiled once). A branch matching a live grant
+ * of this upstream is allowed as if `branches` listed it; every other rule (protected
+ * branches and paths, force, delete, tags, identity) still applies.
+ */
+export function pushPolicy(
+  upstream: string,
+  policy: GatePushPolicy,
+  granted: PushGrants = NO_GRANTS,
+): (
   update: RefUpdate,
   facts: RefFacts,
 ) => Verdict {
@@ -70,6 +92,39 @@ export function pushPolicy(upstream: string, policy: GatePushPolicy): (
   const protectedPath = globMatcher(policy.protected_paths);
   const identities = policy.require_identity;
   const where = `the push policy of upstream ${upstream}`;
+  const grants = granted.grants.filter((g) => g.upstream === upstream).map((g) => ({
+    grant: g,
+    matches: globToRegExp(g.branch),
+    expiresAt: g.expires_at === undefined ? null : Date.parse(g.expires_at),
+  }));
+  const isLive = (expiresAt: number | null): boolean =>
+    expiresAt === null || expiresAt > granted.now;
+
+  /** The live grant for `branch` (the longest-lasting), or null. */
+  function grantFor(branch: string): GateGrant | null {
+    const live = grants.filter((g) => g.matches.test(branch) && isLive(g.expiresAt));
+    live.sort((a, b) => (b.expiresAt ?? Infinity) - (a.expiresAt ?? Infinity));
+    return live[0]?.grant ?? null;
+  }
+
+  /** Why `branch` is refused by `branches`, with what a grant would change. */
+  function notListed(branch: string): string {
+    let message = `branch "${branch}" matches none of ${JSON.stringify(policy.branches)} ` +
+      `(branches in ${where}); push to a branch that does`;
+    const expired = grants
+      .filter((g) => g.matches.test(branch) && !isLive(g.expiresAt))
+      .sort((a, b) => (b.expiresAt ?? 0) - (a.expiresAt ?? 0))[0];
+    if (expired !== undefined) {
+      message += `; supervise granted "${expired.grant.branch}" (request ` +
+        `${expired.grant.request}) until ${expired.grant.expires_at}, which has passed`;
+    }
+    if (granted.supervise) {
+      message += `\nthis bottle has supervise: you may ask a human for this branch with the ` +
+        `supervise MCP tool request_git (upstream "${upstream}", branch "${branch}", and your ` +
+        `reason)`;
+    }
+    return message;
+  }
 
   function contentVerdict(ref: string, commits: PushedCommit[]): Verdict | null {
     for (const commit of commits) {
@@ -121,14 +176,8 @@ export function pushPolicy(upstream: string, policy: GatePushPolicy): (
         `deleting branch "${branch}" is not allowed (delete in ${where} does not match it)`,
       );
     }
-    if (!mayPush(branch)) {
-      return deny(
-        ref,
-        "branch",
-        `branch "${branch}" matches none of ${JSON.stringify(policy.branches)} ` +
-          `(branches in ${where}); push to a branch that does`,
-      );
-    }
+    const grant = mayPush(branch) ? null : grantFor(branch);
+    if (!mayPush(branch) && grant === null) return deny(ref, "branch", notListed(branch));
     if (change === "update" && !facts.fastForward && !mayForce(branch)) {
       return deny(
         ref,
@@ -137,13 +186,15 @@ export function pushPolicy(upstream: string, policy: GatePushPolicy): (
           `(force in ${where}); fetch, rebase or merge onto the upstream branch, then push again`,
       );
     }
+    const done = change === "create" ? "created" : "updated";
     return contentVerdict(ref, facts.commits) ??
-      {
+      (grant === null ? { ref, allow: true, rule: "push:allowed", message: done } : {
         ref,
         allow: true,
-        rule: "push:allowed",
-        message: change === "create" ? "created" : "updated",
-      };
+        rule: `grant:request ${grant.request}`,
+        message: `${done} (supervise granted "${grant.branch}": request ${grant.request})`,
+        grant: grant.request,
+      });
   }
 
   function tagVerdict(update: RefUpdate, facts: RefFacts): Verdict {

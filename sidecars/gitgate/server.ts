@@ -199,7 +199,13 @@ async function serveGit(deps: ServerDeps, request: Request, slot: Slot): Promise
     }
     pushId = crypto.randomUUID();
     env[PUSH_ID_ENV] = pushId;
-    deps.pushes.set(pushId, { upstream, token, bytes: () => bytes });
+    deps.pushes.set(pushId, {
+      upstream,
+      grants: (policy.grants ?? []).filter((g) => g.upstream === upstream.name),
+      supervise: policy.supervise === true,
+      token,
+      bytes: () => bytes,
+    });
   }
   slot.spawned = true;
   return await runService({

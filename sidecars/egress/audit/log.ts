@@ -18,6 +18,8 @@ export interface AuditEntry {
   /** The request was read from an intercepted (decrypted) tunnel, or is that tunnel. */
   intercepted: boolean;
   rule: string | null;
+  /** The supervise request whose grant allowed it (`rule` is then `grant:request N`). */
+  grant?: number;
   verdict: "allow" | "deny";
   reason: string;
   /** HTTP status the proxy answered the client with (200 for an established tunnel). */
@@ -56,6 +58,7 @@ export function formatAuditLine(entry: AuditEntry): string {
     path: entry.path === null ? null : redactPath(entry.path),
     intercepted: entry.intercepted,
     rule: entry.rule,
+    ...(entry.grant === undefined ? {} : { grant: entry.grant }),
     verdict: entry.verdict,
     reason: entry.reason,
     status: entry.status,

@@ -54,6 +54,14 @@ Deno.test("formatAuditLine: fixed fields, no query, test_resolve only when set",
   );
   assert.equal(extra.injected, "api.x.com/v1/");
   assert.deepEqual(extra.dlp_warnings, ["r@body"]);
+  assert.equal(parsed.grant, undefined);
+});
+
+Deno.test("formatAuditLine: a grant's request follows the rule", () => {
+  const granted = JSON.parse(formatAuditLine({ ...entry, rule: "grant:request 3", grant: 3 }));
+  const keys = Object.keys(granted);
+  assert.equal(keys[keys.indexOf("rule") + 1], "grant");
+  assert.equal(granted.grant, 3);
 });
 
 Deno.test("FileAudit appends one line per record", () => {

@@ -23,7 +23,7 @@ export class AuditRecorder {
   constructor(private readonly sink: AuditSink, private readonly base: AuditBase) {}
 
   decision(
-    decision: Pick<Decision, "verdict" | "rule" | "reason">,
+    decision: Pick<Decision, "verdict" | "rule" | "reason" | "grant">,
     status: number,
     bytes: { up: number; down: number } = { up: 0, down: 0 },
     extras: AuditExtras = {},
@@ -32,6 +32,7 @@ export class AuditRecorder {
       ts: this.ts,
       ...this.base,
       rule: decision.rule,
+      ...(decision.grant === undefined ? {} : { grant: decision.grant.request }),
       verdict: decision.verdict,
       reason: decision.reason,
       status,

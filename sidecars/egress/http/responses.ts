@@ -42,8 +42,11 @@ export function proxyErrorResponse(status: number, what: string, reason: string)
 
 export const CONNECT_ESTABLISHED = latin1Bytes("HTTP/1.1 200 Connection Established\r\n\r\n");
 
-/** Printable ASCII only, bounded: a header value can never break the response. */
+/**
+ * Printable ASCII only, bounded: a header value can never break the response. A reason's
+ * further lines are joined with "; ".
+ */
 export function headerSafe(text: string): string {
-  const ascii = text.replace(/…/g, "...").replace(/[^\x20-\x7e]/g, "?");
+  const ascii = text.replace(/…/g, "...").replace(/\n/g, "; ").replace(/[^\x20-\x7e]/g, "?");
   return ascii.length > 1024 ? `${ascii.slice(0, 1021)}...` : ascii;
 }

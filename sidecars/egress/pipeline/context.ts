@@ -24,6 +24,24 @@ export interface ProxyConfig {
   dlp: DlpEngine | null;
 }
 
+/** A passthrough tunnel opened under a supervise grant. */
+export interface GrantedTunnel {
+  host: string;
+  port: number;
+  /** Closes both sides of the tunnel; `reason` says why (it is audited). */
+  end(reason: string): void;
+}
+
+/**
+ * Passthrough tunnels opened under a grant, each ended once the policy in force no longer
+ * lets it through (its grant expired, or a reload revoked it). A relayed tunnel carries no
+ * requests to re-decide, so this is how a grant's end reaches it.
+ */
+export interface TunnelWatch {
+  /** Watches `tunnel` until the returned function is called or the tunnel is ended. */
+  watch(tunnel: GrantedTunnel): () => void;
+}
+
 export interface ProxyContext {
   /** The configuration in force now (hot reload swaps it; running exchanges keep theirs). */
   config(): ProxyConfig;
@@ -36,5 +54,6 @@ export interface ProxyContext {
   /** Names to addresses (checked afterwards: upstream/resolve.ts). */
   resolver: Resolver;
   timeouts: ProxyTimeouts;
+  grantedTunnels: TunnelWatch;
   log(line: string): void;
 }

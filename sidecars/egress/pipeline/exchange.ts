@@ -118,7 +118,9 @@ export class Forwarder {
       await this.reply(400, what, framing.message);
       return false;
     }
-    const decision = decide(policy, target.host, target.port);
+    // Decided per request, at its time and with its path: a keep-alive connection opened
+    // under a supervise grant is refused on its first request after the grant ends.
+    const decision = decide(policy, target.host, target.port, Date.now(), target.path);
     if (decision.verdict === "deny") {
       audit.decision(decision, 403);
       await this.reply(403, what, decision.reason);

@@ -7,6 +7,12 @@
  * response.ts (the answer, redacted by redact.ts when the bottle has secrets). context.ts is
  * what every connection handler shares.
  */
-export type { ProxyConfig, ProxyContext, ProxyTimeouts } from "./context.ts";
+export type {
+  GrantedTunnel,
+  ProxyConfig,
+  ProxyContext,
+  ProxyTimeouts,
+  TunnelWatch,
+} from "./context.ts";
 export { type ConnectionHooks, serveConnection } from "./serve.ts";
 export type { RequestSource } from "./target.ts";

@@ -23,6 +23,7 @@ function context(lookup: Lookup): ProxyContext {
     audit: { record: () => {} },
     resolver: dnsResolver(lookup),
     timeouts: { connectMs: 5000, firstHeadMs: 5000, idleMs: 5000 },
+    grantedTunnels: { watch: () => () => {} },
     log: () => {},
   };
 }

@@ -1,7 +1,8 @@
 /**
- * The egress verdict for one destination: deny rules first, then allow, default deny.
- * Pure: no I/O, no clock. Reasons are written for the agent that gets blocked: they say why
- * and what the operator has to change.
+ * The egress verdict for one destination: deny rules first (they always win), then allow
+ * rules, then live supervise grants, default deny. Pure: no I/O; the time is passed in.
+ * Reasons are written for the agent that gets blocked: they say why and what the operator has
+ * to change (and, when the bottle has supervise, that the agent may ask a human).
  */
 
 import {
@@ -14,6 +15,17 @@ import {
   ruleMatches,
 } from "../../../lib/net/mod.ts";
 import { compileDlpPolicy, type DlpSettings } from "./dlp_settings.ts";
+import {
+  allowanceOf,
+  type CompiledGrant,
+  compileGrants,
+  expiredGrants,
+  type GrantAllowance,
+  grantRule,
+  isLive,
+  liveGrants,
+  pickGrant,
+} from "./grants.ts";
 import type { EgressPolicy } from "./wire.ts";
 import { type CompiledRoute, compileRoutes } from "./routes.ts";
 
@@ -23,11 +35,17 @@ export interface CompiledPolicy {
   deny: HostRule[];
   routes: CompiledRoute[];
   dlp: DlpSettings;
+  grants: CompiledGrant[];
+  /** The bottle has supervise: a default deny tells the agent it may ask (request_egress). */
+  supervise: boolean;
 }
 
 export interface Decision {
   verdict: "allow" | "deny";
-  /** The rule that decided, as written; null for the default deny. */
+  /**
+   * The rule that decided, as written (`grant:request N` for a supervise grant); null for the
+   * default deny.
+   */
   rule: string | null;
   reason: string;
   /**
@@ -35,6 +53,11 @@ export interface Decision {
    * the proxy's refusal of private addresses does not apply.
    */
   ipLiteralRule: boolean;
+  /**
+   * Present when a supervise grant allowed it. A CONNECT allowed by a grant narrowed to a
+   * path prefix must be intercepted (never relayed), so each request inside is decided.
+   */
+  grant?: GrantAllowance;
 }
 
 export class PolicyError extends Error {
@@ -61,10 +84,22 @@ export function compilePolicy(policy: EgressPolicy): CompiledPolicy {
   const deny = compileList(record.deny, "deny", problems);
   const routes = compileRoutes(record.routes, problems);
   const dlp = compileDlpPolicy(record.dlp, problems);
+  const grants = compileGrants(record.grants, problems);
+  if (record.supervise !== undefined && typeof record.supervise !== "boolean") {
+    problems.push("supervise must be true or false");
+  }
   if (problems.length > 0) {
     throw new PolicyError(`invalid egress policy: ${problems.join("; ")}`);
   }
-  return { bottle: bottle as string, allow, deny, routes, dlp };
+  return {
+    bottle: bottle as string,
+    allow,
+    deny,
+    routes,
+    dlp,
+    grants,
+    supervise: record.supervise === true,
+  };
 }
 
 function compileList(value: unknown, list: HostRuleList, problems: string[]): HostRule[] {
@@ -88,8 +123,17 @@ function compileList(value: unknown, list: HostRuleList, problems: string[]): Ho
   return rules;
 }
 
-/** The verdict for `host:port`. `host` may be in any form a client sends; it is canonicalised. */
-export function decide(policy: CompiledPolicy, host: string, port: number): Decision {
+/**
+ * The verdict for `host:port` at `now` (epoch ms). `host` may be in any form a client sends;
+ * it is canonicalised. `path` (origin-form) is the request's, or null for a CONNECT.
+ */
+export function decide(
+  policy: CompiledPolicy,
+  host: string,
+  port: number,
+  now: number,
+  path: string | null = null,
+): Decision {
   const manifest = `bottles/${policy.bottle}.md`;
   const canonical = canonicalHost(host);
   if (canonical === null) {
@@ -100,6 +144,7 @@ export function decide(policy: CompiledPolicy, host: string, port: number): Deci
   }
   const denied = policy.deny.find((rule) => ruleMatches(rule, canonical, port));
   if (denied !== undefined) {
+    // Never a hint to ask: a grant cannot lift a deny rule.
     return deny(
       denied.text,
       `host ${quote(canonical)} is denied by egress.deny rule ${quote(denied.text)} ` +
@@ -116,7 +161,79 @@ export function decide(policy: CompiledPolicy, host: string, port: number): Deci
       ipLiteralRule: allowed.kind === "exact" && isIpLiteral(allowed.host),
     };
   }
-  return deny(null, notAllowedReason(policy, canonical, port, manifest));
+  const live = liveGrants(policy.grants, canonical, port, now);
+  const grant = pickGrant(live, path);
+  if (grant !== null) return grantDecision(grant, path);
+  const reason = live.length > 0 && path !== null
+    ? outsidePrefixReason(live, canonical, path)
+    : expiredReason(policy.grants, canonical, port, now) ??
+      otherPortReason(policy.grants, canonical, port, now) ??
+      notAllowedReason(policy, canonical, port, manifest);
+  return deny(null, policy.supervise ? `${reason}\n${askHint(canonical)}` : reason);
+}
+
+function grantDecision(grant: CompiledGrant, path: string | null): Decision {
+  let reason = `allowed by supervise grant (request ${grant.request})`;
+  if (grant.pathPrefix !== "") {
+    reason += path === null
+      ? ` for paths starting with ${quote(grant.pathPrefix)} only (the tunnel is intercepted ` +
+        `and each request checked)`
+      : ` for paths starting with ${quote(grant.pathPrefix)}`;
+  }
+  if (grant.expiresAt !== null) reason += ` until ${new Date(grant.expiresAt).toISOString()}`;
+  return {
+    verdict: "allow",
+    rule: grantRule(grant.request),
+    reason,
+    ipLiteralRule: false,
+    grant: allowanceOf(grant),
+  };
+}
+
+function outsidePrefixReason(live: CompiledGrant[], host: string, path: string): string {
+  const prefixes = [...new Set(live.map((g) => g.pathPrefix))].map(quote).join(", ");
+  const requests = [...new Set(live.map((g) => g.request))].join(", ");
+  return `path ${quote(bare(path))} of host ${quote(host)} is outside what supervise granted ` +
+    `(request ${requests}: paths starting with ${prefixes} only; a path with "." or ".." ` +
+    `segments matches no prefix)`;
+}
+
+function expiredReason(
+  grants: readonly CompiledGrant[],
+  host: string,
+  port: number,
+  now: number,
+): string | null {
+  const [last] = expiredGrants(grants, host, port, now);
+  if (last === undefined || last.expiresAt === null) return null;
+  return `host ${quote(host)} was granted by supervise (request ${last.request}) until ` +
+    `${new Date(last.expiresAt).toISOString()}, which has passed`;
+}
+
+function otherPortReason(
+  grants: readonly CompiledGrant[],
+  host: string,
+  port: number,
+  now: number,
+): string | null {
+  const other = grants.find((g) =>
+    g.host === host && g.port !== null && g.port !== port && isLive(g, now)
+  );
+  if (other === undefined) return null;
+  return `port ${port} of host ${quote(host)} is not allowed: supervise granted port ` +
+    `${other.port} only (request ${other.request})`;
+}
+
+/** One more line for a default deny when the bottle has supervise. */
+function askHint(host: string): string {
+  return `this bottle has supervise: you may ask a human for this host with the supervise ` +
+    `MCP tool request_egress (host ${quote(host)}, and your reason)`;
+}
+
+/** The path without its query or fragment (reasons are audited; queries never are). */
+function bare(path: string): string {
+  const cut = path.search(/[?#]/);
+  return cut < 0 ? path : path.slice(0, cut);
 }
 
 function notAllowedReason(

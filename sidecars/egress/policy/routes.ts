@@ -125,7 +125,8 @@ export function hasUpstreamOverride(routes: readonly CompiledRoute[], host: stri
   return routes.some((route) => route.host === host && route.upstream !== null);
 }
 
-function hasDotSegment(path: string): boolean {
+/** The path (before any query) has a `.` or `..` segment, plain or percent-encoded. */
+export function hasDotSegment(path: string): boolean {
   const bare = path.replace(/[?#].*$/s, "").replace(/%2e/gi, ".").replace(/%2f|%5c|\\/gi, "/");
   return bare.split("/").some((segment) => segment === "." || segment === "..");
 }

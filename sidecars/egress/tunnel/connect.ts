@@ -2,12 +2,14 @@
  * `CONNECT host:port`: decide, look the host up and check its addresses (a refusal is the
  * answer, never a 200 first), then either intercept (terminate TLS with a leaf for the
  * host and serve the HTTP requests inside) or, for passthrough routes and when the proxy
- * has no CA, relay the tunnel untouched.
+ * has no CA, relay the tunnel untouched. A tunnel allowed only by a supervise grant narrowed
+ * to a path prefix is always intercepted (refused when the proxy has no CA), so each request
+ * inside is held to the prefix; a relayed tunnel opened under a grant ends with the grant.
  */
 
 import { AuditRecorder } from "../audit/mod.ts";
 import type { ProxyContext } from "../pipeline/mod.ts";
-import { type BufferedReader, connStream } from "../conn_io.ts";
+import { type BufferedReader, closeQuietly, connStream } from "../conn_io.ts";
 import { decide, type Decision, hasUpstreamOverride, isPassthrough } from "../policy/mod.ts";
 import {
   type Authority,
@@ -27,8 +29,12 @@ export async function handleConnect(
   const { policy } = ctx.config();
   const authority = parseConnectAuthority(head.target);
   const what = `CONNECT ${head.target.slice(0, 300)}`;
+  const decision = authority === null
+    ? null
+    : decide(policy, authority.host, authority.port, Date.now());
+  const prefixGrant = (decision?.grant?.pathPrefix ?? "") !== "";
   const intercept = ctx.tls !== null && authority !== null &&
-    !isPassthrough(policy.routes, authority.host);
+    (prefixGrant || !isPassthrough(policy.routes, authority.host));
   const audit = new AuditRecorder(ctx.audit, {
     bottle: policy.bottle,
     method: "CONNECT",
@@ -43,14 +49,22 @@ export async function handleConnect(
     rule: string | null,
     reason: string,
   ): Promise<void> => {
-    audit.decision({ verdict, rule, reason }, status);
+    audit.decision({ verdict, rule, reason, grant: decision?.grant }, status);
     await client.stream.write(proxyErrorResponse(status, what, reason)).catch(() => {});
   };
-  if (authority === null) {
+  if (authority === null || decision === null) {
     return refuse(400, "deny", null, "CONNECT target must be host:port");
   }
-  const decision = decide(policy, authority.host, authority.port);
   if (decision.verdict === "deny") return refuse(403, "deny", decision.rule, decision.reason);
+  if (prefixGrant && !intercept) {
+    return refuse(
+      403,
+      "deny",
+      decision.rule,
+      `${decision.reason}, but this proxy cannot intercept TLS (it has no CA), so it cannot ` +
+        `check the paths: the tunnel is refused`,
+    );
+  }
   const interceptWith = async (pinned: Found | null): Promise<void> => {
     const { interceptTunnel } = await import("./intercept.ts");
     return interceptTunnel(ctx, client, authority, decision, audit, pinned);
@@ -95,6 +109,23 @@ async function passthrough(
     audit.decision(decision, 200, undefined, extras);
     return;
   }
-  const bytes = await runTunnel(client, connStream(upstream));
-  audit.decision(decision, 200, bytes, extras);
+  let ended: string | null = null;
+  const unwatch = decision.grant === undefined ? null : ctx.grantedTunnels.watch({
+    host: authority.host,
+    port: authority.port,
+    end(reason): void {
+      ended = reason;
+      closeQuietly(client.stream);
+      closeQuietly(upstream);
+    },
+  });
+  try {
+    const bytes = await runTunnel(client, connStream(upstream));
+    const reason = ended === null
+      ? decision.reason
+      : `${decision.reason}; closed when the grant no longer allowed it: ${ended}`;
+    audit.decision({ ...decision, reason }, 200, bytes, extras);
+  } finally {
+    unwatch?.();
+  }
 }
