@@ -17,11 +17,17 @@ import {
   findSupervisor,
   reloadSupervised,
   startSupervised,
-  stopSupervised,
   supervisedStatus,
 } from "../sidecars/bundle/supervised.ts";
 import { GATE_LOADED_FILE, GATE_SOCKET, gateChild } from "../sidecars/gitgate/mod.ts";
 import type { BottleContext } from "./bottle_context.ts";
+import {
+  daemonHandle,
+  type DaemonOutputs,
+  daemonOutputs,
+  observeDaemon,
+  stopDaemon,
+} from "./sidecar_daemon.ts";
 import { gitIdentity } from "./gitconfig.ts";
 
 /** The daemon's name under its supervisor (gateChild's), by which it is found again. */
@@ -34,31 +40,20 @@ export const gitGateInputs = z.object({
   logDir: z.string(),
 });
 export type GitGateInputs = z.infer<typeof gitGateInputs>;
-const processIdentity = z.object({ pid: z.number(), startTime: z.number() });
-const outputs = z.object({ supervisor: processIdentity, socket: z.string() });
-type GitGateOutputs = z.infer<typeof outputs>;
+type GitGateOutputs = DaemonOutputs;
 type GateInstance = Instance<GitGateInputs, GitGateOutputs>;
 
 export const gitGateProvider = defineResource({
   type: "git_gate",
   inputs: gitGateInputs,
-  outputs,
+  outputs: daemonOutputs,
   replaceKeys: "all",
   repairsDriftInPlace: false,
   read(_ctx, instance): Promise<Observation<GitGateOutputs>> {
-    const handle = handleOf(instance);
-    if (handle === null) {
-      return Promise.resolve({ status: "missing", reason: "no git gate was started" });
-    }
-    const status = supervisedStatus(handle.supervisor, { git: handle.socket });
-    if (status.state === "gone") {
-      return Promise.resolve({ status: "missing", reason: `git gate ${status.reason}` });
-    }
-    return Promise.resolve({ status: "found", outputs: handle, drift: [] });
+    return observeDaemon(handleOf(instance), "git gate", "git");
   },
   async create(_ctx, instance): Promise<GitGateOutputs> {
-    const previous = handleOf(instance);
-    if (previous) await stopSupervised(previous.supervisor, [previous.socket]);
+    await stopDaemon(handleOf(instance));
     const inputs = absolute(instance.inputs);
     Deno.mkdirSync(inputs.logDir, { recursive: true, mode: 0o700 });
     const child = gateChild(inputs, Deno.env.toObject());
@@ -73,18 +68,14 @@ export const gitGateProvider = defineResource({
     });
     return { supervisor, socket: child.socket };
   },
-  async delete(_ctx, instance): Promise<void> {
-    const handle = handleOf(instance);
-    if (handle) await stopSupervised(handle.supervisor, [handle.socket]);
+  delete(_ctx, instance): Promise<void> {
+    return stopDaemon(handleOf(instance));
   },
 });
 
 /** The recorded gate, or one found serving the run directory (after a crash mid-apply). */
 function handleOf(instance: GateInstance): GitGateOutputs | null {
-  if (instance.outputs) return instance.outputs;
-  const runDir = resolve(instance.inputs.runDir);
-  const supervisor = findSupervisor(runDir, DAEMON_NAME);
-  return supervisor === null ? null : { supervisor, socket: join(runDir, GATE_SOCKET) };
+  return daemonHandle(instance.outputs, instance.inputs.runDir, DAEMON_NAME, GATE_SOCKET);
 }
 
 /** The bottle's running gate's supervisor (for a hot reload), or null. */

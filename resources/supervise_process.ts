@@ -12,12 +12,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import { defineResource, type Instance, type Observation } from "../engine/resource_type.ts";
-import {
-  findSupervisor,
-  startSupervised,
-  stopSupervised,
-  supervisedStatus,
-} from "../sidecars/bundle/supervised.ts";
+import { startSupervised } from "../sidecars/bundle/supervised.ts";
 import { superviseChild } from "../sidecars/supervise/mod.ts";
 import {
   type NotifyCommand,
@@ -25,6 +20,13 @@ import {
   type SuperviseConfig,
 } from "../sidecars/supervise/wire.ts";
 import type { BottleContext } from "./bottle_context.ts";
+import {
+  daemonHandle,
+  type DaemonOutputs,
+  daemonOutputs,
+  observeDaemon,
+  stopDaemon,
+} from "./sidecar_daemon.ts";
 import { GATE_POLICY_FILE } from "../sidecars/gitgate/wire.ts";
 
 /** The daemon's name under its supervisor (superviseChild's), by which it is found again. */
@@ -51,31 +53,20 @@ export const superviseInputs = z.object({
   notify: z.array(z.string()).optional(),
 });
 export type SuperviseInputs = z.infer<typeof superviseInputs>;
-const processIdentity = z.object({ pid: z.number(), startTime: z.number() });
-const outputs = z.object({ supervisor: processIdentity, socket: z.string() });
-type SuperviseOutputs = z.infer<typeof outputs>;
+type SuperviseOutputs = DaemonOutputs;
 type SuperviseInstance = Instance<SuperviseInputs, SuperviseOutputs>;
 
 export const superviseProvider = defineResource({
   type: "supervise",
   inputs: superviseInputs,
-  outputs,
+  outputs: daemonOutputs,
   replaceKeys: "all",
   repairsDriftInPlace: false,
   read(_ctx, instance): Promise<Observation<SuperviseOutputs>> {
-    const handle = handleOf(instance);
-    if (handle === null) {
-      return Promise.resolve({ status: "missing", reason: "no supervise server was started" });
-    }
-    const status = supervisedStatus(handle.supervisor, { supervise: handle.socket });
-    if (status.state === "gone") {
-      return Promise.resolve({ status: "missing", reason: `supervise server ${status.reason}` });
-    }
-    return Promise.resolve({ status: "found", outputs: handle, drift: [] });
+    return observeDaemon(handleOf(instance), "supervise server", "supervise");
   },
   async create(ctx, instance): Promise<SuperviseOutputs> {
-    const previous = handleOf(instance);
-    if (previous) await stopSupervised(previous.supervisor, [previous.socket]);
+    await stopDaemon(handleOf(instance));
     const inputs = instance.inputs;
     const runDir = resolve(inputs.runDir);
     const logDir = resolve(inputs.logDir);
@@ -115,18 +106,14 @@ export const superviseProvider = defineResource({
     });
     return { supervisor, socket: child.socket };
   },
-  async delete(_ctx, instance): Promise<void> {
-    const handle = handleOf(instance);
-    if (handle) await stopSupervised(handle.supervisor, [handle.socket]);
+  delete(_ctx, instance): Promise<void> {
+    return stopDaemon(handleOf(instance));
   },
 });
 
 /** The recorded server, or one found serving the run directory (after a crash mid-apply). */
 function handleOf(instance: SuperviseInstance): SuperviseOutputs | null {
-  if (instance.outputs) return instance.outputs;
-  const runDir = resolve(instance.inputs.runDir);
-  const supervisor = findSupervisor(runDir, DAEMON_NAME);
-  return supervisor === null ? null : { supervisor, socket: join(runDir, SUPERVISE_SOCKET) };
+  return daemonHandle(instance.outputs, instance.inputs.runDir, DAEMON_NAME, SUPERVISE_SOCKET);
 }
 
 export function superviseNodes(bottle: BottleContext): ResourceNode[] {
