@@ -14,7 +14,8 @@
  *   apply (cold) ≤ 500 ms; then the egress section (intercepted HTTPS added p50 ≤ 0.5 ms,
  *   passthrough ≥ 0.9x direct both ways) and the sidecar memory of 10 bundles (one
  *   bottle's sidecars ≤ 60 MB RSS), then the git gate beside plain git (fetch ≤ 1.5x,
- *   push ≤ 3x, push secret scan ≥ 100 MB/s).
+ *   push ≤ 3x, push secret scan ≥ 100 MB/s), then supervise (an MCP tool call from inside the
+ *   bottle through the door p50 ≤ 10 ms; approve → the first request let through ≤ 500 ms).
  *
  * Options: --iterations N (fast peers, default 15), --slow-iterations N (lifecycle cycles,
  * default max(3, N/3)), --warmup N (default 2), --json [FILE] (JSON to FILE, or to stdout with
@@ -24,6 +25,7 @@
 import { runEgressBench } from "./egress.ts";
 import { benchBundleMemory } from "./bundle_memory.ts";
 import { runGitGateBench } from "./git_gate.ts";
+import { runSuperviseBench } from "./supervise.ts";
 import { MAIN_TS } from "./bottle.ts";
 import { timedRun } from "./proc.ts";
 import {
@@ -82,8 +84,11 @@ async function runBench(options: Options, workDir: string): Promise<number> {
   log("git gate: fetch and push beside plain git, push secret scan …");
   const gate = await runGitGateBench();
   console.log(`\ngit gate\n${gate.text}`);
+  log("supervise: MCP round trip through the door, approve → first request let through …");
+  const supervise = await runSuperviseBench();
+  console.log(`\nsupervise\n${supervise.text}`);
   const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass) ||
-    !bundleMemory.pass || !gate.pass;
+    !bundleMemory.pass || !gate.pass || !supervise.pass;
   return options.strict && missed ? 1 : 0;
 }
 
