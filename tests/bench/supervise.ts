@@ -59,7 +59,7 @@ async function writeManifests(dir: string, originPort: number, hosts: number): P
   await Deno.writeTextFile(
     join(dir, "bottles", `${BOTTLE}.md`),
     `---\nsupervise: {enabled: true, wait_seconds: 30, per_hour: 1000}\n` +
-      `egress:\n  allow: [example.com]\n  routes:\n${routes}---\n`,
+      `egress:\n  routes:\n${routes}---\n`,
   );
   await Deno.writeTextFile(
     join(dir, "agents", `${AGENT}.md`),
