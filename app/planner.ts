@@ -19,6 +19,12 @@ export interface ApplyPlanRequest extends CompileRequest {
    * is refused, since a plan from scratch would start them anew).
    */
   adopting?: boolean;
+  /**
+   * Plan only these resources and what they depend on: no other record is read or planned.
+   * Only for a change that touches nothing else (a supervise grant's policy update); a plain
+   * `--target` plans everything and then keeps what the targets need (withTargets).
+   */
+  within?: readonly string[];
 }
 
 /** Loads and compiles the manifests, reads live state and plans their application. */
@@ -36,8 +42,28 @@ export async function makeApplyPlan(
       bottles,
     );
   }
-  const records = session.store.forProject(session.project);
-  return await planAgainst(session, { mode: "apply", desired: graph.nodes, records });
+  let desired = graph.nodes;
+  let records = session.store.forProject(session.project);
+  if (request.within) {
+    const closure = dependencyClosure(desired, request.within);
+    desired = desired.filter((node) => closure.has(node.id));
+    records = records.filter((record) => closure.has(record.id));
+  }
+  return await planAgainst(session, { mode: "apply", desired, records });
+}
+
+/** These ids and everything they depend on, transitively. */
+function dependencyClosure(nodes: readonly ResourceNode[], ids: readonly string[]): Set<string> {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const closure = new Set<string>();
+  const pending = [...ids];
+  while (pending.length > 0) {
+    const id = pending.pop()!;
+    if (closure.has(id)) continue;
+    closure.add(id);
+    pending.push(...(byId.get(id)?.dependsOn ?? []));
+  }
+  return closure;
 }
 
 /** Plans the destruction of the project's recorded resources (of these bottles, if any). */

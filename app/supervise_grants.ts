@@ -167,7 +167,7 @@ export async function applyPolicy(
   options: ExecuteOptions,
 ): Promise<Execution> {
   const target = policyId(kind, bottle);
-  const plan = withTargets(await makeApplyPlan(session, { grants }), [target]);
+  const plan = withTargets(await makeApplyPlan(session, { grants, within: [target] }), [target]);
   const other = plan.actions.filter((action) =>
     action.kind !== "noop" && action.kind !== "settle" && action.kind !== "update"
   );

@@ -10,15 +10,13 @@ import {
   decideRequest,
   getRequest,
   isLive,
+  LAPSED_RESPONSE,
+  lapsedBefore,
   listGrants,
   listRequests,
   type SuperviseGrant,
 } from "../sidecars/supervise/queue.ts";
-import {
-  REQUEST_TTL_HOURS,
-  type RequestState,
-  type SuperviseRequest,
-} from "../sidecars/supervise/wire.ts";
+import type { RequestState, SuperviseRequest } from "../sidecars/supervise/wire.ts";
 import { UserError } from "./errors.ts";
 import type { Session } from "./session.ts";
 
@@ -41,12 +39,11 @@ export function liveGrants(db: DatabaseSync, project: string, now: Date): Superv
  * approval whose grant ran out become `expired`.
  */
 export function settleLapsed(db: DatabaseSync, now: Date): void {
-  const stale = new Date(now.getTime() - REQUEST_TTL_HOURS * 3_600_000).toISOString();
   db.prepare(
     `UPDATE supervise_requests SET state = 'expired', decided_by = 'time', decided_at = ?,
-       response = 'nobody decided within ${REQUEST_TTL_HOURS} hours'
+       response = ?
      WHERE state = 'pending' AND created_at < ?`,
-  ).run(now.toISOString(), stale);
+  ).run(now.toISOString(), LAPSED_RESPONSE, lapsedBefore(now).toISOString());
   db.prepare(
     `UPDATE supervise_requests SET state = 'expired'
      WHERE state = 'approved' AND expires_at IS NOT NULL AND expires_at <= ?`,

@@ -7,6 +7,15 @@ import { parseParallelism } from "./options.ts";
 
 type Action = () => Promise<number> | number;
 
+/**
+ * Imports a command's module through a variable, so start-up reads only the module graph of
+ * the command that runs: Deno resolves everything a literal `import("…")` can reach before the
+ * first line runs (see main.ts).
+ */
+function load<Module>(specifier: string): Promise<Module> {
+  return import(specifier);
+}
+
 const cli = normalizeArgv(Deno.args);
 if (cli.noColor) Deno.env.set("NO_COLOR", "1");
 
@@ -76,7 +85,11 @@ program.command("plan")
   .option(...readerLockOption)
   .option(...targetOption)
   .option(...cwdOption)
-  .action((options) => run(async () => (await import("./plan_command.ts")).planCommand(options)));
+  .action((options) =>
+    run(async () =>
+      (await load<typeof import("./plan_command.ts")>("./plan_command.ts")).planCommand(options)
+    )
+  );
 
 program.command("apply")
   .description("make live resources match the manifests (or apply a saved plan)")
@@ -88,7 +101,12 @@ program.command("apply")
   .option(...targetOption)
   .option(...cwdOption)
   .action((planFile, options) =>
-    run(async () => (await import("./apply_command.ts")).applyCommand(planFile, options))
+    run(async () =>
+      (await load<typeof import("./apply_command.ts")>("./apply_command.ts")).applyCommand(
+        planFile,
+        options,
+      )
+    )
   );
 
 program.command("destroy")
@@ -100,7 +118,11 @@ program.command("destroy")
   .option(...lockOption)
   .option(...parallelOption)
   .action((options) =>
-    run(async () => (await import("./destroy_command.ts")).destroyCommand(options))
+    run(async () =>
+      (await load<typeof import("./destroy_command.ts")>("./destroy_command.ts")).destroyCommand(
+        options,
+      )
+    )
   );
 
 program.command("validate")
@@ -108,7 +130,11 @@ program.command("validate")
   .option(...dirOption)
   .option("--json", "machine-readable output (errors too)")
   .action((options) =>
-    run(async () => (await import("./validate_command.ts")).validateCommand(options))
+    run(async () =>
+      (await load<typeof import("./validate_command.ts")>("./validate_command.ts")).validateCommand(
+        options,
+      )
+    )
   );
 
 program.command("show")
@@ -117,7 +143,12 @@ program.command("show")
   .option(...dirOption)
   .option("--json", "machine-readable output (errors too)")
   .action((planFile, options) =>
-    run(async () => (await import("./show_command.ts")).showCommand(planFile, options))
+    run(async () =>
+      (await load<typeof import("./show_command.ts")>("./show_command.ts")).showCommand(
+        planFile,
+        options,
+      )
+    )
   );
 
 program.command("drift")
@@ -127,13 +158,21 @@ program.command("drift")
   .option("--all", "every recorded bottle, not only those of --dir")
   .option(...readerLockOption)
   .option("--detailed-exitcode", "accepted for symmetry with plan; drift always exits 2 on drift")
-  .action((options) => run(async () => (await import("./drift_command.ts")).driftCommand(options)));
+  .action((options) =>
+    run(async () =>
+      (await load<typeof import("./drift_command.ts")>("./drift_command.ts")).driftCommand(options)
+    )
+  );
 
 program.command("list")
   .description("list applied bottles and their health")
   .option(...dirOption)
   .option("--json", "machine-readable output")
-  .action((options) => run(async () => (await import("./list_command.ts")).listCommand(options)));
+  .action((options) =>
+    run(async () =>
+      (await load<typeof import("./list_command.ts")>("./list_command.ts")).listCommand(options)
+    )
+  );
 
 program.command("exec")
   .description("run a command inside a bottle: bottle exec BOTTLE -- CMD [ARG…]")
@@ -144,7 +183,13 @@ program.command("exec")
   .option("-e, --env <pair...>", "extra NAME=VALUE for the command")
   .passThroughOptions()
   .action((bottle, argv, options) =>
-    run(async () => (await import("./exec_command.ts")).execCommand(bottle, argv, options))
+    run(async () =>
+      (await load<typeof import("./exec_command.ts")>("./exec_command.ts")).execCommand(
+        bottle,
+        argv,
+        options,
+      )
+    )
   );
 
 program.command("export")
@@ -152,7 +197,12 @@ program.command("export")
   .argument("<bottle>")
   .option("--to <repo>", "the repository to fetch into (default: the workspace's source)")
   .action((bottle, options) =>
-    run(async () => (await import("./export_command.ts")).exportCommand(bottle, options))
+    run(async () =>
+      (await load<typeof import("./export_command.ts")>("./export_command.ts")).exportCommand(
+        bottle,
+        options,
+      )
+    )
   );
 
 program.command("run")
@@ -160,7 +210,9 @@ program.command("run")
   .argument("<agent>")
   .requiredOption("-p, --prompt <text>", "what to ask the agent")
   .action((agent, options) =>
-    run(async () => (await import("./run_command.ts")).runCommand(agent, options))
+    run(async () =>
+      (await load<typeof import("./run_command.ts")>("./run_command.ts")).runCommand(agent, options)
+    )
   );
 
 program.command("attach")
@@ -168,7 +220,12 @@ program.command("attach")
   .argument("<agent>")
   .option("-c, --continue", "resume the last conversation (a fresh one when there is none)")
   .action((agent, options) =>
-    run(async () => (await import("./attach_command.ts")).attachCommand(agent, options))
+    run(async () =>
+      (await load<typeof import("./attach_command.ts")>("./attach_command.ts")).attachCommand(
+        agent,
+        options,
+      )
+    )
   );
 
 program.command("shell")
@@ -176,7 +233,10 @@ program.command("shell")
   .argument("<bottle>")
   .action((bottle) =>
     run(async () =>
-      (await import("./exec_command.ts")).execCommand(bottle, ["/bin/bash", "-l"], {
+      (await load<typeof import("./exec_command.ts")>("./exec_command.ts")).execCommand(bottle, [
+        "/bin/bash",
+        "-l",
+      ], {
         tty: Deno.stdin.isTerminal(),
       })
     )
@@ -191,7 +251,12 @@ program.command("logs")
   .option("--git-gate", "the git gate daemon's own log")
   .option("-f, --follow", "keep printing new lines")
   .action((bottle, options) =>
-    run(async () => (await import("./logs_command.ts")).logsCommand(bottle, options))
+    run(async () =>
+      (await load<typeof import("./logs_command.ts")>("./logs_command.ts")).logsCommand(
+        bottle,
+        options,
+      )
+    )
   );
 
 program.command("verify")
@@ -206,13 +271,17 @@ program.command("verify")
     "with BOTTLE: also run the probes that kill its processes and rewrite its home",
   )
   .action((bottle, options) =>
-    run(async () => (await import("./verify_command.ts")).verifyCommand(bottle, options))
+    run(async () =>
+      (await load<typeof import("./verify_command.ts")>("./verify_command.ts")).verifyCommand(
+        bottle,
+        options,
+      )
+    )
   );
 
 const state = program.command("state")
   .description("inspect and repair the state database (list, show, rm, check, restore, adopt)");
-const stateCommands = (): Promise<typeof import("./state_command.ts")> =>
-  import("./state_command.ts");
+const stateCommands = () => load<typeof import("./state_command.ts")>("./state_command.ts");
 state.command("list")
   .description("every recorded resource: id, type, bottle, status")
   .option(...dirOption)
@@ -254,10 +323,15 @@ program.command("force-unlock")
   .description("remove the state lock (only when its holder is gone)")
   .option(...dirOption)
   .action((options) =>
-    run(async () => (await import("./unlock_command.ts")).forceUnlockCommand(options))
+    run(async () =>
+      (await load<typeof import("./unlock_command.ts")>("./unlock_command.ts")).forceUnlockCommand(
+        options,
+      )
+    )
   );
 
-const superviseCommands = () => import("./supervise_command.ts");
+const superviseCommands = () =>
+  load<typeof import("./supervise_command.ts")>("./supervise_command.ts");
 
 program.command("requests")
   .description("the agents' supervise requests, newest first (pending only, unless --all)")

@@ -13,7 +13,7 @@ import { z } from "zod";
 import type { ResourceNode } from "../engine/graph.ts";
 import { defineResource, type Instance, type Observation } from "../engine/resource_type.ts";
 import { startSupervised } from "../sidecars/bundle/supervised.ts";
-import { superviseChild } from "../sidecars/supervise/mod.ts";
+import { installSdk, superviseChild } from "../sidecars/supervise/mod.ts";
 import {
   type NotifyCommand,
   SUPERVISE_SOCKET,
@@ -96,6 +96,7 @@ export const superviseProvider = defineResource({
     writeFileSync(configFile, JSON.stringify(config, null, 2) + "\n", { mode: 0o600 });
     const child = superviseChild({ config, configFile, runDir }, Deno.env.toObject());
     if (child.name !== DAEMON_NAME) throw new Error(`supervise runs as ${child.name}`);
+    await installSdk();
     const supervisor = await startSupervised({
       bottle: inputs.bottle,
       what: "supervise server",

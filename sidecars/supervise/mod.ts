@@ -20,13 +20,15 @@ export * from "./wire.ts";
 export * from "./queue.ts";
 
 /**
- * Never called by the engine. The daemon runs with `--cached-only` from this checkout's
- * node_modules; this statically analysable import is what makes Deno install the MCP SDK
- * and zod there when the CLI (which imports this module) starts, without evaluating them
- * in the CLI: a static import would add ~130 ms to every command (measured).
+ * Installs the MCP SDK and zod into this checkout's node_modules, where the daemon (run with
+ * `--cached-only`) finds them; call before starting it. The import goes through a variable
+ * on purpose: a literal `import("./sdk.ts")` anywhere in the CLI's module graph makes every
+ * command resolve the SDK's ~90 npm packages at start-up (~0.2 s, measured), while this costs
+ * one evaluation (~0.1 s) only when a daemon is started.
  */
-export function loadSdk(): Promise<typeof import("./sdk.ts")> {
-  return import("./sdk.ts");
+export async function installSdk(): Promise<void> {
+  const specifier = "./sdk.ts";
+  await import(specifier);
 }
 
 /**

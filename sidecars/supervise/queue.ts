@@ -6,7 +6,13 @@
  * Typed against node:sqlite's DatabaseSync, which the engine's guarded database extends.
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { RequestKind, RequestPayload, RequestState, SuperviseRequest } from "./wire.ts";
+import {
+  REQUEST_TTL_HOURS,
+  type RequestKind,
+  type RequestPayload,
+  type RequestState,
+  type SuperviseRequest,
+} from "./wire.ts";
 
 export const QUEUE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS supervise_requests (
@@ -65,6 +71,39 @@ function toGrant(row: GrantRow): SuperviseGrant {
     request_id: Number(row.request_id),
     payload: JSON.parse(row.payload) as RequestPayload,
   };
+}
+
+/** The response recorded on a pending request nobody decided in time. */
+export const LAPSED_RESPONSE = `nobody decided within ${REQUEST_TTL_HOURS} hours`;
+
+/** When a request created before this moment and still pending has lapsed. */
+export function lapsedBefore(now: Date): Date {
+  return new Date(now.getTime() - REQUEST_TTL_HOURS * 3_600_000);
+}
+
+/**
+ * The request as time alone has decided it by `now`, without writing anything (the
+ * operator's commands record it: app/supervise_queue.ts settleLapsed). The sidecar reads
+ * rows through this, so a request nobody decided reads `expired` on time even when no
+ * operator command has run since.
+ */
+export function asOf(request: SuperviseRequest, now: Date): SuperviseRequest {
+  if (request.state === "pending" && Date.parse(request.created_at) < lapsedBefore(now).getTime()) {
+    return {
+      ...request,
+      state: "expired",
+      decided_by: "time",
+      decided_at: now.toISOString(),
+      response: LAPSED_RESPONSE,
+    };
+  }
+  if (
+    request.state === "approved" && request.expires_at !== null &&
+    Date.parse(request.expires_at) <= now.getTime()
+  ) {
+    return { ...request, state: "expired" };
+  }
+  return request;
 }
 
 export interface NewRequest {
@@ -147,17 +186,21 @@ export function recentRequests(
   return rows.map(toRequest);
 }
 
-/** Requests of one bottle still pending, and those made since `since` (for its rate limits). */
+/** Requests of one bottle still pending (not lapsed at `now`), and those made since `since`. */
 export function requestCounts(
   db: DatabaseSync,
   project: string,
   bottle: string,
   since: Date,
+  now: Date,
 ): { pending: number; since: number } {
   const row = db.prepare(
-    `SELECT SUM(state = 'pending') AS pending, SUM(created_at >= ?) AS since
+    `SELECT SUM(state = 'pending' AND created_at >= ?) AS pending, SUM(created_at >= ?) AS since
      FROM supervise_requests WHERE project = ? AND bottle = ?`,
-  ).get(since.toISOString(), project, bottle) as { pending: number | null; since: number | null };
+  ).get(lapsedBefore(now).toISOString(), since.toISOString(), project, bottle) as {
+    pending: number | null;
+    since: number | null;
+  };
   return { pending: Number(row.pending ?? 0), since: Number(row.since ?? 0) };
 }
 

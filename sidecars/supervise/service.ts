@@ -19,7 +19,7 @@ import {
   type Verdict,
 } from "./policy_view.ts";
 import { outcomeText, policyRefusal, statusEntry } from "./outcome.ts";
-import { getRequest, insertRequest, recentRequests, requestCounts } from "./queue.ts";
+import { asOf, getRequest, insertRequest, recentRequests, requestCounts } from "./queue.ts";
 import { checkEgressAsk, checkGitAsk, checkHumanAsk, checkReason } from "./validate.ts";
 import { pollFor } from "./wait.ts";
 import type {
@@ -158,10 +158,12 @@ export async function askHuman(
 /** One request of this bottle by id, or this agent's latest; never waits. */
 export function requestStatus(service: Service, agent: string, id: unknown): Answer {
   const config = service.config();
+  const now = service.now();
   if (id !== undefined && id !== null) {
-    const request = typeof id === "number" && Number.isSafeInteger(id) && id > 0
+    const row = typeof id === "number" && Number.isSafeInteger(id) && id > 0
       ? getRequest(service.db, id)
       : undefined;
+    const request = row && asOf(row, now);
     if (
       request === undefined || request.project !== config.project ||
       request.bottle !== config.bottle
@@ -177,7 +179,7 @@ export function requestStatus(service: Service, agent: string, id: unknown): Ans
   const requests = recentRequests(service.db, config.project, config.bottle, {
     agent,
     limit: STATUS_LIMIT,
-  });
+  }).map((request) => asOf(request, now));
   if (requests.length === 0) return answer("You have made no requests in this bottle.");
   return answer(
     `Your latest ${requests.length} requests, newest first (one JSON object a line):\n` +
@@ -235,7 +237,8 @@ async function submit(
       states: ["pending"],
       limit: 1000,
     }).find((pending) =>
-      pending.kind === kind && JSON.stringify(pending.payload) === JSON.stringify(payload)
+      asOf(pending, service.now()).state === "pending" && pending.kind === kind &&
+      JSON.stringify(pending.payload) === JSON.stringify(payload)
     );
     if (same !== undefined) {
       request = same;
@@ -247,6 +250,7 @@ async function submit(
         config.project,
         config.bottle,
         new Date(now.getTime() - 3600_000),
+        now,
       );
       if (counts.pending >= config.max_pending) {
         return answerNow(
@@ -295,15 +299,19 @@ async function submit(
   let decided: SuperviseRequest;
   let inForceNow = true;
   try {
+    const current = (): SuperviseRequest | undefined => {
+      const row = getRequest(db, id);
+      return row && asOf(row, service.now());
+    };
     decided = await pollFor(
       () => {
-        const row = getRequest(db, id);
-        return row === undefined || row.state !== "pending" ? row : undefined;
+        const seen = current();
+        return seen === undefined || seen.state !== "pending" ? seen : undefined;
       },
       wait,
       service.pollMs,
       signal,
-    ) ?? getRequest(db, id) ?? request;
+    ) ?? current() ?? request;
     if (decided.state === "approved" && inForce !== null) {
       inForceNow = await pollFor(
         () => inForce() ? true : undefined,

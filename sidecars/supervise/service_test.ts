@@ -3,7 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { egressView } from "./policy_view.ts";
 import { decideRequest, QUEUE_SCHEMA, recentRequests } from "./queue.ts";
 import { askHuman, requestEgress, requestGit, requestStatus, type Service } from "./service.ts";
-import type { SuperviseConfig, SuperviseRequest } from "./wire.ts";
+import { REQUEST_TTL_HOURS, type SuperviseConfig, type SuperviseRequest } from "./wire.ts";
 
 const CONFIG: SuperviseConfig = {
   version: 1,
@@ -125,4 +125,24 @@ Deno.test("service: an approval waits for the grant to be in force, within the w
   assert.equal(requestStatus(s, "b", undefined).text, "You have made no requests in this bottle.");
   assert.match(requestStatus(s, "a", undefined).text, /^Your latest 1 requests/);
   assert.equal(requestStatus(s, "a", "1").isError, true);
+});
+
+Deno.test("service: a request nobody decided in time reads expired without an operator command", async () => {
+  let now = new Date("2026-12-06T10:00:00Z");
+  const s = service({
+    now: () => now,
+    config: () => ({ ...CONFIG, max_pending: 1, wait_seconds: 0 }),
+  });
+  const ask = { host: "api.example.com", reason: "build" };
+  assert.match((await requestEgress(s, "a", ask, never)).text, /^pending, id 1:/);
+  now = new Date(now.getTime() + (REQUEST_TTL_HOURS * 3600 + 1) * 1000);
+  const status = requestStatus(s, "a", 1);
+  assert.match(status.text, /^expired \(request 1\)/);
+  assert.match(status.text, /nobody decided within 24 hours/);
+  assert.match(requestStatus(s, "a", undefined).text, /"state":"expired"/);
+  // The lapsed request neither counts against max_pending nor is joined: this is a new one.
+  assert.match((await requestEgress(s, "a", ask, never)).text, /^pending, id 2:/);
+  assert.equal(s.notified.length, 2);
+  // Nothing was written: the row stays pending until an operator command settles it.
+  assert.equal(recentRequests(s.db, "/p", "dev", { limit: 10 })[1].state, "pending");
 });

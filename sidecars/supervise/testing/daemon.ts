@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { EgressPolicy } from "../../egress/policy/wire.ts";
 import type { GatePolicy } from "../../gitgate/wire.ts";
-import { superviseChild } from "../mod.ts";
+import { installSdk, superviseChild } from "../mod.ts";
 import { QUEUE_SCHEMA } from "../queue.ts";
 import { SUPERVISE_CONFIG_FILE, type SuperviseConfig, superviseUrl } from "../wire.ts";
 
@@ -105,6 +105,7 @@ export async function waitFor<T>(
 
 /** Starts the daemon with superviseChild's exact command line and waits for its socket. */
 export async function startDaemon(bottle: Bottle): Promise<RunningDaemon> {
+  await installSdk();
   const spec = superviseChild(
     { runDir: bottle.runDir, configFile: bottle.configFile, config: bottle.config },
     { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: bottle.root },
