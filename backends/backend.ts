@@ -34,6 +34,12 @@ export interface SandboxSpec {
   extraPath?: string[];
   /** The complete environment inside the sandbox (nothing is inherited from the host). */
   env: Record<string, string>;
+  /** Whose it is, for backends that label what they make (docker); absent for bwrap. */
+  owner?: { project: string; stateDb: string };
+  /** The image the sandbox runs (docker). */
+  image?: string;
+  /** What the sandbox may use (enforced by docker and vm; bwrap has no cgroups). */
+  limits?: { memory: string; cpus: number; pids: number };
 }
 
 /** What a backend records about a running sandbox (stored in state as JSON). */
@@ -47,6 +53,8 @@ export interface SandboxHandle {
   door?: ProcessIdentity;
   /** The door ports that must listen inside. */
   ports?: number[];
+  /** docker: the agent's container and the door's (which shares its network namespace). */
+  containers?: { agent: string; door: string };
 }
 
 export interface ExecOptions {

@@ -15,6 +15,8 @@ export interface RunOptions {
   stdin?: string | Uint8Array;
   /** How to install the program, for the error when it is missing (`apt-get install -y git`). */
   install?: string;
+  /** Kill the command (SIGTERM) after this long; its result then has `signal` set. */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -49,6 +51,9 @@ export async function runOutput(
       stdin: options.stdin === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
+      ...(options.timeoutMs === undefined
+        ? {}
+        : { signal: AbortSignal.timeout(options.timeoutMs) }),
     }).spawn();
     // Fed while the output is read: a command that writes before it reads never stalls.
     const feeding = options.stdin === undefined ? null : feed(child.stdin, options.stdin);

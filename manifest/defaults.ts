@@ -19,11 +19,15 @@ export function toBottleManifest(
     git: raw.git ?? {},
     ...(raw.git_user === undefined ? {} : { git_user: raw.git_user }),
     supervise: superviseSpec(raw.supervise),
+    limits: { ...LIMIT_DEFAULTS, ...raw.limits },
     ...(raw.workspace === undefined ? {} : { workspace: raw.workspace }),
   });
   // Cloned apart: a chain of n bottles has O(n²) names in all, and a plain copy is cheap.
   return { ...manifest, extends_chain: [...extendsChain], notes };
 }
+
+/** Sane for an agent running builds and tests; raise them in the manifest as needed. */
+export const LIMIT_DEFAULTS = { memory: "4g", cpus: 2, pids: 1024 } as const;
 
 export const SUPERVISE_DEFAULTS = {
   wait_seconds: 55,

@@ -106,6 +106,9 @@ export function mergeRaw(parent: RawBottle, child: RawBottle): RawBottle {
   }
   const supervise = child.supervise ?? parent.supervise;
   if (supervise !== undefined) merged.supervise = supervise;
+  if (parent.limits !== undefined || child.limits !== undefined) {
+    merged.limits = { ...parent.limits, ...child.limits };
+  }
   const workspace = child.workspace ?? parent.workspace;
   if (workspace !== undefined) merged.workspace = workspace;
   return merged;

@@ -1,3 +1,4 @@
+import { limits } from "./limits_schema.ts";
 import { z } from "zod";
 import { HostRuleError, type HostRuleList, parseHostRule } from "../lib/net/mod.ts";
 import { DLP_RULE_IDS } from "./dlp_rule_ids.ts";
@@ -213,6 +214,7 @@ export const bottleSchema = strict({
   git: git.optional(),
   git_user: gitUser.optional(),
   supervise: supervise.optional(),
+  limits: limits.optional(),
   workspace: text.optional(),
 });
 

@@ -115,6 +115,14 @@ export interface SuperviseSpec {
   notify?: string[];
 }
 
+/** `limits:` with defaults filled in (see manifest/limits_schema.ts). */
+export interface SandboxLimits {
+  /** Docker's syntax: bytes, or with a k, m or g suffix. */
+  memory: string;
+  cpus: number;
+  pids: number;
+}
+
 /** Where in a file a manifest value came from (1-based). */
 export interface SourceLocation {
   file: string;
@@ -132,6 +140,7 @@ export interface BottleManifest {
   git: Record<string, GitUpstream>;
   git_user?: GitUser;
   supervise: SuperviseSpec;
+  limits: SandboxLimits;
   /** The operator's git checkout the workspace is seeded from (absolute, real path). */
   workspace?: string;
   /** Names of the bottles this one extends, nearest parent first. */

@@ -1,6 +1,6 @@
 import { assertEquals } from "../tests/assert.ts";
 import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
-import { superviseSpec } from "../manifest/defaults.ts";
+import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
 import { CLAUDE_TEMPLATE } from "../manifest/templates/claude.ts";
 import { fillArgv } from "../manifest/templates/types.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
@@ -14,6 +14,7 @@ function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest 
     egress: { allow: ["example.com"], deny: [], routes: [], ...egress },
     git: {},
     supervise: superviseSpec({ enabled: false }),
+    limits: { ...LIMIT_DEFAULTS },
     extends_chain: [],
     notes: "",
   };

@@ -29,6 +29,7 @@ import { gitGatePolicyNodes } from "./git_gate_policy.ts";
 import { gitGateNodes } from "./git_gate_process.ts";
 import { gitMirrorNodes } from "./git_mirror.ts";
 import { sandboxNodes } from "./sandbox.ts";
+import { dockerImageNodes } from "./docker_image.ts";
 import { sidecarBundleNodes } from "./sidecar_bundle.ts";
 import { superviseNodes } from "./supervise_process.ts";
 import { trustStoreNodes } from "./trust_store.ts";
@@ -52,6 +53,7 @@ const BOTTLE_PARTS: readonly BottlePart[] = [
   gitGatePolicyNodes,
   gitGateNodes,
   superviseNodes,
+  dockerImageNodes,
   sandboxNodes,
   gitconfigNodes,
   agentCliNodes,

@@ -1,7 +1,7 @@
 import { assert_, assertEquals } from "../tests/assert.ts";
 import { canonicalJson } from "../lib/json.ts";
 import type { BottleManifest } from "../manifest/types.ts";
-import { superviseSpec } from "../manifest/defaults.ts";
+import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
 import { CODEX_TEMPLATE } from "../manifest/templates/codex.ts";
 import { compileBottle } from "./compile.ts";
 
@@ -38,6 +38,7 @@ function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
     },
     git: {},
     supervise: superviseSpec({ enabled: false }),
+    limits: { ...LIMIT_DEFAULTS },
     extends_chain: [],
     notes: "",
     ...overrides,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BottleManifest } from "../manifest/types.ts";
-import { superviseSpec } from "../manifest/defaults.ts";
+import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
 import { compileBottle } from "./compile.ts";
 import { renderGitconfig } from "./gitconfig.ts";
 import type { GitconfigInputs } from "./gitconfig.ts";
@@ -26,6 +26,7 @@ function bottle(git: BottleManifest["git"]): BottleManifest {
     git,
     git_user: { name: "Dev Bot", email: "dev@example.com" },
     supervise: superviseSpec({ enabled: false }),
+    limits: { ...LIMIT_DEFAULTS },
     extends_chain: [],
     notes: "",
   };

@@ -23,6 +23,7 @@ export const sandboxHandleSchema = z.object({
   inner: processIdentity,
   door: processIdentity.optional(),
   ports: z.array(z.number()).optional(),
+  containers: z.object({ agent: z.string(), door: z.string() }).optional(),
 });
 
 /** A sidecar bundle's handle: the `sidecar_bundle` resource's outputs and its `bundle.json`. */

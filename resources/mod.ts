@@ -10,6 +10,7 @@ import { agentSkillsProvider } from "./agent_skills.ts";
 import { bottleDirProvider } from "./bottle_dir.ts";
 import { caProvider } from "./ca.ts";
 import { doorProvider } from "./door.ts";
+import { dockerImageProvider } from "./docker_image.ts";
 import { egressPolicyProvider } from "./egress_policy.ts";
 import { egressSecretsProvider } from "./egress_secrets.ts";
 import { gitconfigProvider } from "./gitconfig.ts";
@@ -42,6 +43,7 @@ const RESOURCE_TYPES: readonly Provider[] = [
   gitGatePolicyProvider,
   gitGateProvider,
   superviseProvider,
+  dockerImageProvider,
   sandboxProvider,
   agentCliProvider,
   agentHomeProvider,

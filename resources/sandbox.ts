@@ -9,6 +9,7 @@ import { getBackend } from "../backends/mod.ts";
 import { agentCliId, agentCliInputs } from "./agent_cli.ts";
 import type { BottleContext } from "./bottle_context.ts";
 import { DOOR_SERVICES, doorServiceSchema } from "./door.ts";
+import { dockerImageNodes, stateDbOf } from "./docker_image.ts";
 import {
   readSandboxHandle,
   removeHandle,
@@ -29,6 +30,9 @@ const specShape = {
   roBinds: z.array(bind).optional(),
   extraPath: z.array(z.string()).optional(),
   env: z.record(z.string(), z.string()),
+  owner: z.object({ project: z.string(), stateDb: z.string() }).optional(),
+  image: z.string().optional(),
+  limits: z.object({ memory: z.string(), cpus: z.number(), pids: z.number() }).optional(),
 };
 const _spec: SameShape<z.infer<z.ZodObject<typeof specShape>>, SandboxSpec> = true;
 
@@ -94,6 +98,13 @@ export function sandboxNodes(bottle: BottleContext): ResourceNode[] {
     services: DOOR_SERVICES.map((service) => ({ ...service })),
     env: bottle.env,
   };
+  // docker only (bwrap bottles keep the inputs they had, so an upgrade replaces nothing).
+  const image = dockerImageNodes(bottle)[0];
+  if (image) {
+    inputs.owner = { project: bottle.options.project, stateDb: stateDbOf(bottle) };
+    inputs.image = String(image.inputs.tag);
+    inputs.limits = { ...bottle.manifest.limits };
+  }
   if (clis.length > 0) {
     inputs.roBinds = clis.map((cli) => ({ host: cli.inputs.dir, inside: cli.template.mountAt }));
     inputs.extraPath = clis.map(({ template }) => `${template.mountAt}/${template.binDir}`);
@@ -108,8 +119,15 @@ export function sandboxNodes(bottle: BottleContext): ResourceNode[] {
       id("trust_store"),
       id("sidecar_bundle"),
       ...templates.map((template) => agentCliId(bottle.name, template)),
+      ...(image ? [image.id] : []),
     ],
-    replaceWith: [id("door"), id("workspace"), id("trust_store"), id("bottle_dir")],
+    replaceWith: [
+      id("door"),
+      id("workspace"),
+      id("trust_store"),
+      id("bottle_dir"),
+      ...(image ? [image.id] : []),
+    ],
   })];
 }
 

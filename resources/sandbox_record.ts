@@ -98,6 +98,9 @@ export const checkSandboxInputs: Check = object({
   roBinds: optional(array(object({ host: string, inside: string }))),
   extraPath: optional(array(string)),
   env: record(string),
+  owner: optional(object({ project: string, stateDb: string })),
+  image: optional(string),
+  limits: optional(object({ memory: string, cpus: number, pids: number })),
 });
 
 /** resources/handle_file.ts's `sandboxHandleSchema`. */
@@ -107,6 +110,7 @@ export const checkSandboxHandle: Check = object({
   inner: processIdentity,
   door: optional(processIdentity),
   ports: optional(array(number)),
+  containers: optional(object({ agent: string, door: string })),
 });
 
 /** The parsed value, or the issues found. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BottleManifest } from "../manifest/types.ts";
-import { superviseSpec } from "../manifest/defaults.ts";
+import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
 import type { SuperviseGrant } from "../sidecars/supervise/queue.ts";
 import { compileBottle } from "./compile.ts";
 import type { CompileOptions } from "./bottle_context.ts";
@@ -59,6 +59,7 @@ function bottle(enabled: boolean): BottleManifest {
       },
     },
     supervise: superviseSpec({ enabled }),
+    limits: { ...LIMIT_DEFAULTS },
     extends_chain: [],
     notes: "",
   };

@@ -20,7 +20,7 @@ export function checkServices(services: readonly DoorService[]): void {
 }
 
 /** prctl's syscall number, for the init's PR_SET_DUMPABLE. */
-const PRCTL: Record<string, number> = { x86_64: 157, aarch64: 167 };
+export const PRCTL: Record<string, number> = { x86_64: 157, aarch64: 167 };
 
 /** pid 1's name, taken once it is set up (launch waits for it). */
 export const INIT_NAME = "bottle-init";
