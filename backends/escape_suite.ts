@@ -114,3 +114,74 @@ export async function networkEscapeSteps(
 async function hostOutput(argv: string[]): Promise<string> {
   return (await runOutput(argv[0], argv.slice(1))).stdout;
 }
+
+/** What the system steps expect of a backend's sandbox. */
+export interface SystemExpectations {
+  /** Paths inside that must not be writable (besides /usr, /etc, / and /bin). */
+  readOnly: string[];
+  /** The agent's identity inside. */
+  uid: number;
+  gid: number;
+}
+
+/** The filesystem and privilege half of the escape suite, the same for every backend. */
+export async function systemEscapeSteps(
+  t: Deno.TestContext,
+  backend: Backend,
+  handle: SandboxHandle,
+  spec: SandboxSpec,
+  expect: SystemExpectations,
+): Promise<void> {
+  const run = (script: string): Promise<{ code: number; output: string }> =>
+    inside(backend, handle, spec, script);
+
+  await t.step("files: the system is read-only, workspace, home and /tmp are not", async () => {
+    const paths = ["/usr/x", "/etc/x", "/etc/passwd", "/x", "/bin/x", ...expect.readOnly];
+    const { code, output } = await run(
+      [
+        `for path in ${paths.join(" ")}; do`,
+        '  if touch "$path" 2>/dev/null; then echo "wrote $path"; fi',
+        "done",
+        "mkdir /newdir 2>/dev/null && echo 'made /newdir'",
+        "echo agent-was-here > /workspace/proof && touch /home/agent/.proof /tmp/proof",
+        "echo writable",
+      ].join("\n"),
+    );
+    assert.equal(code, 0, output);
+    assert.equal(output, "writable\n");
+    assert.equal(Deno.readTextFileSync(`${spec.workspaceDir}/proof`), "agent-was-here\n");
+    Deno.statSync(`${spec.homeDir}/.proof`);
+  });
+
+  await t.step(
+    "privileges: the agent's uid, no capabilities, no_new_privs, no namespaces",
+    async () => {
+      const { code, output } = await run(
+        [
+          "id -u; id -g; id -un",
+          "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status | tr -d ' \\t'",
+          "unshare -U true 2>/dev/null && echo 'userns created'",
+          "unshare -n true 2>/dev/null && echo 'netns created'",
+          "unshare -m true 2>/dev/null && echo 'mntns created'",
+          "true",
+        ].join("\n"),
+      );
+      assert.equal(code, 0);
+      assert.equal(
+        output,
+        [
+          String(expect.uid),
+          String(expect.gid),
+          "agent",
+          "CapInh:0000000000000000",
+          "CapPrm:0000000000000000",
+          "CapEff:0000000000000000",
+          "CapBnd:0000000000000000",
+          "CapAmb:0000000000000000",
+          "NoNewPrivs:1",
+          "",
+        ].join("\n"),
+      );
+    },
+  );
+}

@@ -1,3 +1,4 @@
+import { columns, type SqlRow } from "../lib/sql_row.ts";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject } from "../lib/json.ts";
@@ -10,6 +11,8 @@ import { describeProblem, mapStateError } from "./state_errors.ts";
  * means a step was interrupted; the next plan resolves it by reading the live object.
  */
 export type RecordStatus = "creating" | "updating" | "deleting" | "ready";
+const RECORD_STATUSES: readonly RecordStatus[] = ["creating", "updating", "deleting", "ready"];
+const JOURNAL_PHASES: readonly JournalEntry["phase"][] = ["begin", "done", "failed"];
 
 export interface ResourceRecord {
   id: string;
@@ -33,20 +36,6 @@ export interface JournalEntry {
   action: string;
   phase: "begin" | "done" | "failed";
   detail: string | null;
-}
-
-interface ResourceRow {
-  id: string;
-  type: string;
-  bottle: string;
-  project: string;
-  inputs: string;
-  outputs: string | null;
-  depends_on: string;
-  replace_with: string;
-  status: string;
-  error: string | null;
-  updated_at: string;
 }
 
 const SCHEMA = `
@@ -155,11 +144,7 @@ export class StateStore {
   }
 
   all(): ResourceRecord[] {
-    // node:sqlite returns untyped rows; the resources table is this module's own schema and
-    // toRecord parses the JSON columns of each row.
-    const rows = this.db.prepare("SELECT * FROM resources ORDER BY id")
-      .all() as unknown as ResourceRow[];
-    return rows.map(toRecord);
+    return this.db.prepare("SELECT * FROM resources ORDER BY id").all().map(toRecord);
   }
 
   forProject(project: string): ResourceRecord[] {
@@ -171,9 +156,7 @@ export class StateStore {
   }
 
   get(id: string): ResourceRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM resources WHERE id = ?").get(id) as
-      | ResourceRow
-      | undefined;
+    const row = this.db.prepare("SELECT * FROM resources WHERE id = ?").get(id);
     return row ? toRecord(row) : undefined;
   }
 
@@ -227,11 +210,8 @@ export class StateStore {
   }
 
   journalTail(limit: number): JournalEntry[] {
-    // node:sqlite returns untyped rows; the journal table is this module's own schema.
-    return (this.db.prepare("SELECT * FROM journal ORDER BY seq DESC LIMIT ?").all(
-      limit,
-    ) as unknown as JournalEntry[])
-      .reverse();
+    return this.db.prepare("SELECT * FROM journal ORDER BY seq DESC LIMIT ?").all(limit)
+      .map(toJournalEntry).reverse();
   }
 
   #bump(project: string): void {
@@ -242,18 +222,31 @@ export class StateStore {
   }
 }
 
-function toRecord(row: ResourceRow): ResourceRecord {
+function toRecord(row: SqlRow): ResourceRecord {
+  const column = columns("resources", row);
   return {
-    id: row.id,
-    type: row.type,
-    bottle: row.bottle,
-    project: row.project,
-    inputs: JSON.parse(row.inputs),
-    outputs: row.outputs === null ? null : JSON.parse(row.outputs),
-    dependsOn: JSON.parse(row.depends_on),
-    replaceWith: JSON.parse(row.replace_with),
-    status: row.status as RecordStatus,
-    error: row.error,
-    updatedAt: row.updated_at,
+    id: column.text("id"),
+    type: column.text("type"),
+    bottle: column.text("bottle"),
+    project: column.text("project"),
+    inputs: JSON.parse(column.text("inputs")),
+    outputs: row.outputs === null ? null : JSON.parse(column.text("outputs")),
+    dependsOn: JSON.parse(column.text("depends_on")),
+    replaceWith: JSON.parse(column.text("replace_with")),
+    status: column.oneOf("status", RECORD_STATUSES),
+    error: column.textOrNull("error"),
+    updatedAt: column.text("updated_at"),
+  };
+}
+
+function toJournalEntry(row: SqlRow): JournalEntry {
+  const column = columns("journal", row);
+  return {
+    seq: column.integer("seq"),
+    at: column.text("at"),
+    id: column.text("id"),
+    action: column.text("action"),
+    phase: column.oneOf("phase", JOURNAL_PHASES),
+    detail: column.textOrNull("detail"),
   };
 }

@@ -1,3 +1,4 @@
+import { SqlRowError } from "../lib/sql_row.ts";
 export type StateProblem = "corrupt" | "full" | "readonly" | "unopenable" | "io";
 
 /**
@@ -32,6 +33,7 @@ const SQLITE_NOTADB = 26;
 
 /** What went wrong, from the error alone (pure). Null: not a state-file problem. */
 export function classifyStateError(error: unknown): StateProblem | null {
+  if (error instanceof SqlRowError) return "corrupt";
   const fields = (typeof error === "object" && error !== null ? error : {}) as SqliteLikeError;
   const message = typeof fields.message === "string" ? fields.message : String(error);
   const primary = typeof fields.errcode === "number" ? fields.errcode & 0xff : null;

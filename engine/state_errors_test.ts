@@ -1,5 +1,6 @@
 import { assertEquals, assertMatch } from "../tests/assert.ts";
 import { classifyStateError, mapStateError, StateError } from "./state_errors.ts";
+import { SqlRowError } from "../lib/sql_row.ts";
 
 Deno.test("state errors: SQLite failures are classified by code or message", () => {
   const cases: [unknown, string | null][] = [
@@ -31,4 +32,8 @@ Deno.test("state errors: a mapped error names the file and what to do; others pa
   );
   const other = new Error("no such column: x");
   assertEquals(mapStateError(other, "/s/state.db"), other);
+});
+
+Deno.test("classifyStateError: a column of the wrong type is a corrupt database", () => {
+  assertEquals(classifyStateError(new SqlRowError("resources.status should be text")), "corrupt");
 });

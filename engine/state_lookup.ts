@@ -1,4 +1,5 @@
 import type { JsonObject } from "../lib/json.ts";
+import { columns, type SqlRow } from "../lib/sql_row.ts";
 import { GuardedDatabase } from "./state_database.ts";
 
 export interface RecordSummary {
@@ -7,16 +8,6 @@ export interface RecordSummary {
   bottle: string;
   inputs: JsonObject;
   outputs: JsonObject | null;
-  status: string;
-  error: string | null;
-}
-
-interface SummaryRow {
-  id: string;
-  type: string;
-  bottle: string;
-  inputs: string;
-  outputs: string | null;
   status: string;
   error: string | null;
 }
@@ -40,38 +31,36 @@ export class StateLookup {
   /** Whether the database holds no resource table or no rows at all. */
   isEmpty(): boolean {
     if (!this.#db) return true;
-    return this.#query<{ id: string }>("SELECT id FROM resources LIMIT ?", "1").length === 0;
+    return this.#query("SELECT id FROM resources LIMIT ?", "1").length === 0;
   }
 
   record(id: string): RecordSummary | null {
-    const row = this.#query<SummaryRow>(`SELECT ${COLUMNS} FROM resources WHERE id = ?`, id)[0];
+    const row = this.#query(`SELECT ${COLUMNS} FROM resources WHERE id = ?`, id)[0];
     return row ? toSummary(row) : null;
   }
 
   ofType(type: string): RecordSummary[] {
-    return this.#query<SummaryRow>(
+    return this.#query(
       `SELECT ${COLUMNS} FROM resources WHERE type = ? ORDER BY id`,
       type,
     ).map(toSummary);
   }
 
   bottlesWith(type: string): string[] {
-    return this.#query<{ bottle: string }>(
+    return this.#query(
       "SELECT DISTINCT bottle FROM resources WHERE type = ? ORDER BY bottle",
       type,
-    ).map((row) => row.bottle);
+    ).map((row) => columns("resources", row).text("bottle"));
   }
 
   close(): void {
     this.#db?.close();
   }
 
-  #query<T>(sql: string, parameter: string): T[] {
+  #query(sql: string, parameter: string): SqlRow[] {
     if (!this.#db) return [];
     try {
-      // node:sqlite types rows as Record<string, SQLOutputValue>; the SELECTs here name the
-      // columns of the schema this module created, so the row shape is known.
-      return this.#db.prepare(sql).all(parameter) as unknown as T[];
+      return this.#db.prepare(sql).all(parameter);
     } catch (error) {
       // A database no apply has written yet has no tables: it holds nothing.
       if (error instanceof Error && /no such table/.test(error.message)) return [];
@@ -89,14 +78,15 @@ function sizeOf(path: string): number {
   }
 }
 
-function toSummary(row: SummaryRow): RecordSummary {
+function toSummary(row: SqlRow): RecordSummary {
+  const column = columns("resources", row);
   return {
-    id: row.id,
-    type: row.type,
-    bottle: row.bottle,
-    inputs: JSON.parse(row.inputs),
-    outputs: row.outputs === null ? null : JSON.parse(row.outputs),
-    status: row.status,
-    error: row.error,
+    id: column.text("id"),
+    type: column.text("type"),
+    bottle: column.text("bottle"),
+    inputs: JSON.parse(column.text("inputs")),
+    outputs: row.outputs === null ? null : JSON.parse(column.text("outputs")),
+    status: column.text("status"),
+    error: column.textOrNull("error"),
   };
 }

@@ -10,7 +10,7 @@ import { findTools, preflight } from "../preflight.ts";
 import { execEnv } from "./env.ts";
 import { buildExecCommand, EXEC_TOOLS, runHostCommand } from "./exec.ts";
 import { findDoor, findSandbox } from "./find.ts";
-import { describeDoorPorts, doorPorts } from "./door_status.ts";
+import { doorProblems } from "./door_status.ts";
 import { SANDBOX, sandboxHostname } from "./layout.ts";
 import { type SandboxOwner, sandboxOwner } from "./owner.ts";
 import { sandboxSeccomp } from "./seccomp.ts";
@@ -145,14 +145,6 @@ function goneReason(handle: SandboxHandle): string | null {
 
 function portsOf(spec: SandboxSpec): number[] {
   return spec.services.map((service) => service.port);
-}
-
-/** A dead keeper, or a door port not served by it: the agent has lost its way out. */
-function doorProblems(handle: SandboxHandle): string[] {
-  const alive = handle.door !== undefined && isAlive(handle.door);
-  const problems = alive ? [] : ["the door's forwarders are not running"];
-  const ports = doorPorts(handle.inner, alive ? handle.door : null, handle.ports ?? []);
-  return [...problems, ...describeDoorPorts(ports)];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { sessionMembers } from "../../lib/process.ts";
+import { isAlive, sessionMembers } from "../../lib/process.ts";
+import type { SandboxHandle } from "../backend.ts";
 import type { ProcessIdentity } from "../../lib/process.ts";
 import { listeningSocketsOf, socketInodesHeldBy } from "./listening.ts";
 
@@ -44,4 +45,15 @@ export function describeDoorPorts(ports: DoorPorts): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * A dead keeper, or a door port not served by it: the agent has lost its way out. The same
+ * for every backend whose handle records the door's keeper and a process inside (bwrap, docker).
+ */
+export function doorProblems(handle: SandboxHandle): string[] {
+  const alive = handle.door !== undefined && isAlive(handle.door);
+  const problems = alive ? [] : ["the door's forwarders are not running"];
+  const ports = doorPorts(handle.inner, alive ? handle.door : null, handle.ports ?? []);
+  return [...problems, ...describeDoorPorts(ports)];
 }

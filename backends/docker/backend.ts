@@ -13,7 +13,7 @@ import type {
 } from "../backend.ts";
 import { identify, isAlive, type ProcessIdentity } from "../../lib/process.ts";
 import { poll } from "../../lib/wait.ts";
-import { describeDoorPorts, doorPorts } from "../bwrap/door_status.ts";
+import { doorProblems } from "../bwrap/door_status.ts";
 import { execEnv } from "../bwrap/env.ts";
 import { runHostCommand } from "../bwrap/exec.ts";
 import { SANDBOX, sandboxFiles, sandboxHostname } from "../bwrap/layout.ts";
@@ -198,13 +198,6 @@ async function waitForDoor(handle: SandboxHandle): Promise<void> {
       `the door did not open within ${DOOR_READY_MS / 1000} s: ${doorProblems(handle).join("; ")}`,
     );
   }
-}
-
-function doorProblems(handle: SandboxHandle): string[] {
-  const alive = handle.door !== undefined && isAlive(handle.door);
-  const problems = alive ? [] : ["the door's forwarders are not running"];
-  const ports = doorPorts(handle.inner, alive ? handle.door : null, handle.ports ?? []);
-  return [...problems, ...describeDoorPorts(ports)];
 }
 
 /** Removes containers by name (force: running ones are killed); missing ones are fine. */

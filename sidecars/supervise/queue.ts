@@ -6,7 +6,10 @@
  * Typed against node:sqlite's DatabaseSync, which the engine's guarded database extends.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { columns, type SqlRow } from "../../lib/sql_row.ts";
 import {
+  REQUEST_KINDS,
+  REQUEST_STATES,
   REQUEST_TTL_HOURS,
   type RequestKind,
   type RequestPayload,
@@ -47,29 +50,43 @@ export interface SuperviseGrant {
   persisted_at: string | null;
 }
 
-interface RequestRow extends Omit<SuperviseRequest, "payload"> {
-  payload: string;
-}
-
-interface GrantRow extends Omit<SuperviseGrant, "payload"> {
-  payload: string;
-}
-
-function toRequest(row: RequestRow): SuperviseRequest {
+function toRequest(row: SqlRow): SuperviseRequest {
+  const column = columns("supervise_requests", row);
   return {
-    ...row,
-    id: Number(row.id),
-    grant_id: row.grant_id === null ? null : Number(row.grant_id),
-    payload: JSON.parse(row.payload) as RequestPayload,
+    id: column.integer("id"),
+    project: column.text("project"),
+    bottle: column.text("bottle"),
+    agent: column.text("agent"),
+    kind: column.oneOf("kind", REQUEST_KINDS),
+    payload: JSON.parse(column.text("payload")) as RequestPayload,
+    reason: column.text("reason"),
+    state: column.oneOf("state", REQUEST_STATES),
+    created_at: column.text("created_at"),
+    decided_by: column.textOrNull("decided_by"),
+    decided_at: column.textOrNull("decided_at"),
+    response: column.textOrNull("response"),
+    grant_id: column.integerOrNull("grant_id"),
+    expires_at: column.textOrNull("expires_at"),
   };
 }
 
-function toGrant(row: GrantRow): SuperviseGrant {
+const GRANT_KINDS = ["egress", "git"] as const;
+
+function toGrant(row: SqlRow): SuperviseGrant {
+  const column = columns("supervise_grants", row);
   return {
-    ...row,
-    id: Number(row.id),
-    request_id: Number(row.request_id),
-    payload: JSON.parse(row.payload) as RequestPayload,
+    id: column.integer("id"),
+    request_id: column.integer("request_id"),
+    project: column.text("project"),
+    bottle: column.text("bottle"),
+    agent: column.text("agent"),
+    kind: column.oneOf("kind", GRANT_KINDS),
+    payload: JSON.parse(column.text("payload")) as RequestPayload,
+    granted_by: column.text("granted_by"),
+    granted_at: column.text("granted_at"),
+    expires_at: column.textOrNull("expires_at"),
+    revoked_at: column.textOrNull("revoked_at"),
+    persisted_at: column.textOrNull("persisted_at"),
   };
 }
 
@@ -134,9 +151,7 @@ export function insertRequest(db: DatabaseSync, request: NewRequest, now: Date):
 }
 
 export function getRequest(db: DatabaseSync, id: number): SuperviseRequest | undefined {
-  const row = db.prepare("SELECT * FROM supervise_requests WHERE id = ?").get(id) as
-    | RequestRow
-    | undefined;
+  const row = db.prepare("SELECT * FROM supervise_requests WHERE id = ?").get(id);
   return row ? toRequest(row) : undefined;
 }
 
@@ -150,7 +165,7 @@ export interface RequestFilter {
 
 export function listRequests(db: DatabaseSync, filter: RequestFilter = {}): SuperviseRequest[] {
   const rows = db.prepare("SELECT * FROM supervise_requests ORDER BY id")
-    .all() as unknown as RequestRow[];
+    .all();
   return rows.map(toRequest).filter((request) =>
     (filter.project === undefined || request.project === filter.project) &&
     (filter.bottle === undefined || request.bottle === filter.bottle) &&
@@ -182,7 +197,7 @@ export function recentRequests(
     options.agent ?? null,
     ...states,
     options.limit,
-  ) as unknown as RequestRow[];
+  );
   return rows.map(toRequest);
 }
 
@@ -266,15 +281,13 @@ export function insertGrant(db: DatabaseSync, grant: NewGrant, now: Date): Super
 }
 
 export function getGrant(db: DatabaseSync, id: number): SuperviseGrant | undefined {
-  const row = db.prepare("SELECT * FROM supervise_grants WHERE id = ?").get(id) as
-    | GrantRow
-    | undefined;
+  const row = db.prepare("SELECT * FROM supervise_grants WHERE id = ?").get(id);
   return row ? toGrant(row) : undefined;
 }
 
 export function listGrants(db: DatabaseSync, project?: string): SuperviseGrant[] {
   const rows = db.prepare("SELECT * FROM supervise_grants ORDER BY id")
-    .all() as unknown as GrantRow[];
+    .all();
   return rows.map(toGrant).filter((grant) => project === undefined || grant.project === project);
 }
 
