@@ -27,6 +27,7 @@ export const USER_SUITE: readonly string[] = [
   "resources/home_links_test.ts",
   "tests/integration/home_links_test.ts",
   "tests/integration/git_gate_test.ts",
+  "tests/integration/docker_test.ts",
 ];
 
 const PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -89,7 +90,16 @@ async function ensureUser(name: string): Promise<PasswdEntry> {
   const found = lookup(name);
   if (!found) throw new Error(`could not create the test user ${name}: ${complaint}`);
   if (!runsCommands(shellOf(name))) await run("usermod", ["--shell", "/bin/sh", name]);
+  // A Docker user reaches the daemon through the `docker` group: the docker backend's tests
+  // run as this ordinary operator too (the bottle then runs as this uid, never root).
+  if (groupExists("docker")) await run("usermod", ["--append", "--groups", "docker", name]);
   return found;
+}
+
+function groupExists(name: string): boolean {
+  return Deno.readTextFileSync("/etc/group").split("\n").some((line) =>
+    line.startsWith(`${name}:`)
+  );
 }
 
 function lookup(name: string): PasswdEntry | null {

@@ -6,7 +6,7 @@ export function sandboxPids(innerPid: number): number[] {
   try {
     pidns = Deno.readLinkSync(`/proc/${innerPid}/ns/pid`);
   } catch {
-    return [];
+    return sameCgroupPids(innerPid);
   }
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
@@ -18,6 +18,31 @@ export function sandboxPids(innerPid: number): number[] {
     }
   }
   return pids.sort((a, b) => a - b);
+}
+
+/**
+ * When pid 1's namespaces cannot be read (it is not dumpable, and without a user namespace
+ * of the operator's, as for a docker container run by an ordinary operator, only root may
+ * look): the processes in pid 1's cgroup, if that cgroup is the sandbox's own (not verify's).
+ */
+function sameCgroupPids(innerPid: number): number[] {
+  const cgroup = readText(`/proc/${innerPid}/cgroup`);
+  if (cgroup === null || cgroup === readText("/proc/self/cgroup")) return [];
+  const pids: number[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (/^\d+$/.test(entry.name) && readText(`/proc/${entry.name}/cgroup`) === cgroup) {
+      pids.push(Number(entry.name));
+    }
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+function readText(path: string): string | null {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** `/proc/PID/status` as the host sees it, or null when it is gone or unreadable. */
