@@ -5,6 +5,11 @@
  * sandbox's own ipc namespace (SysV IPC and POSIX message queue limits) belong to the
  * namespace's owner, who is the agent on the host, and only the read-only mount refuses them:
  * EROFS. Each is written back with the value just read (no change if it were accepted).
+ *
+ * A sandbox without a user namespace of its own (docker: the agent is an ordinary host uid,
+ * its uid_map the identity) owns no sysctl: they are all root's, and the owner check refuses
+ * them with EACCES before the mount is consulted. There EACCES is the expected refusal, and
+ * the mount's `ro` flag in mountinfo is what shows the mount read-only.
  */
 import { type OutputSpec, readOutput } from "./output.ts";
 import { perlLine } from "./syscalls.ts";
@@ -18,7 +23,7 @@ export const OWN_SYSCTLS = [
   "/proc/sys/fs/mqueue/msg_max",
 ] as const;
 
-export const PROC_SYS_OUTPUT: OutputSpec = { once: [...OWN_SYSCTLS, "mount"] };
+export const PROC_SYS_OUTPUT: OutputSpec = { once: [...OWN_SYSCTLS, "mount", "userns"] };
 
 /**
  * Perl: per sysctl `PATH=wrote`, `PATH=open ERRNO n message`, `PATH=write …` or
@@ -38,6 +43,8 @@ export const PROC_SYS_SCRIPT = perlLine([
   'if (open(my $m, "<", "/proc/self/mountinfo")) {',
   '  while (<$m>) { my @f = split / /; $opts = $f[5] if $f[4] eq "/proc/sys" } }',
   'print "mount=$opts\\n";',
+  'my $map = ""; if (open(my $u, "<", "/proc/self/uid_map")) { local $/; $map = <$u> // "" }',
+  'print "userns=", ($map =~ /^\\s*0\\s+0\\s+4294967295\\s*$/ ? "host" : "own"), "\\n";',
 ].join("\n"));
 
 export function judgeProcSysReadOnly(result: ScriptResult): Judgement {
@@ -45,14 +52,17 @@ export function judgeProcSysReadOnly(result: ScriptResult): Judgement {
   if (!read.ok) return read.judgement;
   const tried = OWN_SYSCTLS.map((path) => ({ path, outcome: read.value.get(path) }));
   const mount = read.value.get("mount");
-  if (mount === null || tried.some((sysctl) => sysctl.outcome === null)) {
+  const userns = read.value.get("userns");
+  if (mount === null || userns === null || tried.some((sysctl) => sysctl.outcome === null)) {
     return fail(
       `the probe script did not report every sysctl and the mount (${
         read.value.keys().join(", ") || "nothing"
       })`,
     );
   }
-  const refused = tried.filter((sysctl) => / EROFS /.test(`${sysctl.outcome} `));
+  // Without a user namespace of its own the agent owns no sysctl: EACCES is the refusal.
+  const refusal = userns === "host" ? / (EROFS|EACCES) / : / EROFS /;
+  const refused = tried.filter((sysctl) => refusal.test(`${sysctl.outcome} `));
   const wrote = tried.filter((sysctl) => sysctl.outcome === "wrote");
   const shown = tried.map((sysctl) => `${sysctl.path}: ${describe(sysctl.outcome ?? "")}`);
   return allOf([
@@ -85,7 +95,8 @@ export const PROC_SYS_PROBE: Probe = scripted(
   {
     id: "filesystem.proc-sys-read-only",
     group: "filesystem",
-    property: "/proc/sys is mounted read-only: even the sandbox's own ipc sysctls get EROFS",
+    property: "/proc/sys is mounted read-only: even the sandbox's own ipc sysctls get EROFS " +
+      "(EACCES where the sandbox has no user namespace and so owns none)",
   },
   () => PROC_SYS_SCRIPT,
   judgeProcSysReadOnly,

@@ -4,9 +4,15 @@ import { framed, raw } from "./testing.ts";
 
 const EROFS = "open EROFS 30 Read-only file system";
 const EACCES = "open EACCES 13 Permission denied";
-const lines = (shmmax: string, msgmax: string, mq: string, mount: string): string =>
+const lines = (
+  shmmax: string,
+  msgmax: string,
+  mq: string,
+  mount: string,
+  userns: "own" | "host" = "own",
+): string =>
   `/proc/sys/kernel/shmmax=${shmmax}\n/proc/sys/kernel/msgmax=${msgmax}\n` +
-  `/proc/sys/fs/mqueue/msg_max=${mq}\nmount=${mount}\n`;
+  `/proc/sys/fs/mqueue/msg_max=${mq}\nmount=${mount}\nuserns=${userns}\n`;
 
 Deno.test("proc-sys: EROFS from the mount and a ro mount pass", () => {
   assertEquals(judgeProcSysReadOnly(framed(lines(EROFS, EROFS, EROFS, "ro,nosuid,nodev"))), {
@@ -43,6 +49,21 @@ Deno.test("proc-sys: a write, EACCES everywhere or a writable mount fails", () =
   assertMatch(
     judgeProcSysReadOnly(framed("mount=ro\n")).evidence,
     /did not report every sysctl/,
+  );
+});
+
+Deno.test("proc-sys: without a user namespace EACCES is the refusal, the ro mount still needed", () => {
+  assertEquals(
+    judgeProcSysReadOnly(framed(lines(EACCES, EACCES, EACCES, "ro,nosuid", "host"))).verdict,
+    "PASS",
+  );
+  assertEquals(
+    judgeProcSysReadOnly(framed(lines(EACCES, EACCES, EACCES, "rw,nosuid", "host"))),
+    { verdict: "FAIL", evidence: "/proc/sys mounted rw,nosuid" },
+  );
+  assertEquals(
+    judgeProcSysReadOnly(framed(lines("wrote", EACCES, EACCES, "ro", "host"))).verdict,
+    "FAIL",
   );
 });
 
