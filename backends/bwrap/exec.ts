@@ -100,6 +100,8 @@ export async function runHostCommand(
   command: HostCommand,
   tty: boolean,
   capture?: CaptureFiles,
+  /** Passes a signal on instead of signalling the host command (docker: to the command inside). */
+  passOn?: (signal: Deno.Signal) => void,
 ): Promise<number> {
   const child = new Deno.Command(command.command, {
     args: command.args,
@@ -112,7 +114,7 @@ export async function runHostCommand(
   const stop = new AbortController();
   const copying = tty ? Promise.resolve() : copyStdio(child, capture, stop.signal);
   // Without a TTY the command leads its own session and process group: signal all of it.
-  const forward = (signal: Deno.Signal): void => {
+  const forward = passOn ?? ((signal: Deno.Signal): void => {
     try {
       Deno.kill(tty ? child.pid : -child.pid, signal);
     } catch {
@@ -122,7 +124,7 @@ export async function runHostCommand(
         // already exited
       }
     }
-  };
+  });
   const handlers = FORWARDED.map((signal) => ({ signal, handler: (): void => forward(signal) }));
   for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
   try {

@@ -28,6 +28,7 @@ import {
   type ETC_FILES,
   execArgs,
   seccompExecArgv,
+  signalExecArgv,
 } from "./run_args.ts";
 import { sandboxSeccomp } from "../bwrap/seccomp.ts";
 
@@ -134,16 +135,38 @@ export class DockerBackend implements Backend {
     }
     if (options.capture && options.tty) throw new Error("exec cannot capture output with a tty");
     const user = sandboxOwner();
+    const container = handle.containers!.agent;
+    // With a TTY, Ctrl-C reaches the command through its pty; without one, through this file.
+    const pidFile = options.tty ? null : `/tmp/.bottle-exec-${crypto.randomUUID()}`;
     const { args, clientEnv } = execArgs({
-      container: handle.containers!.agent,
+      container,
       user,
       env: execEnv(spec, options),
       cwd: options.cwd ?? SANDBOX.workspace,
-      argv: seccompExecArgv(await sandboxSeccomp(spec.backendDir), argv),
+      argv: seccompExecArgv(await sandboxSeccomp(spec.backendDir), argv, pidFile),
       tty: options.tty,
     });
-    const command = { command: dockerCommand(), args, env: { ...clientEnvBase(), ...clientEnv } };
-    return await runHostCommand(command, options.tty, options.capture);
+    const env = { ...clientEnvBase(), ...clientEnv };
+    const command = { command: dockerCommand(), args, env };
+    const passOn = pidFile === null ? undefined : (signal: Deno.Signal): void => {
+      const { args } = execArgs({
+        container,
+        user,
+        env: {},
+        cwd: "/",
+        argv: signalExecArgv(pidFile, signal),
+        tty: false,
+      });
+      new Deno.Command(command.command, {
+        args,
+        env: clientEnvBase(),
+        clearEnv: true,
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+    };
+    return await runHostCommand(command, options.tty, options.capture, passOn);
   }
 }
 

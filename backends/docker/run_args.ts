@@ -189,27 +189,57 @@ function doorPairs(services: readonly DoorService[]): string[] {
 
 /**
  * perl, then the command: loads bot-bottle's seccomp filter (the one bwrap bottles run under,
- * ../seccomp/) on top of Docker's default profile, then execs. Filters stack, so the command
+ * ../seccomp/) on top of Docker's default profile, then runs it. Filters stack, so the command
  * is held to both: Docker's default still allows ptrace and io_uring, ours does not.
+ *
+ * With a `pidFile` (no TTY), the command runs in a process group of its own whose id perl
+ * writes there, waits for it, removes the file and exits with its status: `docker exec` passes
+ * no signal on, so the CLI signals that group through another exec (signalExecArgv).
  */
 export function seccompExecArgv(
   filter: Uint8Array,
   argv: readonly string[],
+  pidFile: string | null = null,
   arch: string = Deno.build.arch,
 ): string[] {
   const prctl = PRCTL[arch];
   if (prctl === undefined) throw new Error(`no prctl syscall number known for ${arch}`);
-  const script = [
-    "my $bpf = pack('H*', shift);",
-    "my $prog = pack('S x![P] P', length($bpf) / 8, $bpf);",
-    `syscall(${prctl}, 22, 2, $prog, 0, 0) == 0 or die "bottle-exec: seccomp: $!\n";`,
+  const run = [
     "exec { $ARGV[0] } @ARGV;",
     "my $missing = (0 + $!) == 2;",
     'print STDERR "bottle-exec: $ARGV[0]: ", ($missing ? "not found" : "$!"), "\n";',
     "exit($missing ? 127 : 126);",
+  ];
+  const script = [
+    "my ($hex, $pidfile) = (shift, shift);",
+    "my $bpf = pack('H*', $hex);",
+    "my $prog = pack('S x![P] P', length($bpf) / 8, $bpf);",
+    `syscall(${prctl}, 22, 2, $prog, 0, 0) == 0 or die "bottle-exec: seccomp: $!\n";`,
+    ...(pidFile === null ? run : [
+      'my $child = fork(); defined $child or die "bottle-exec: fork: $!\n";',
+      "if ($child == 0) { setpgrp(0, 0);",
+      ...run,
+      "}",
+      "if (open(my $f, '>', $pidfile)) { print $f $child; close $f }",
+      "$SIG{$_} = 'IGNORE' for qw(INT TERM HUP QUIT);",
+      "waitpid($child, 0); my $status = $?; unlink $pidfile;",
+      "exit(($status & 127) ? 128 + ($status & 127) : $status >> 8);",
+    ]),
   ].join(" ");
   const hex = Array.from(filter, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return [IMAGE_PERL, "-e", script, hex, ...argv];
+  return [IMAGE_PERL, "-e", script, hex, pidFile ?? "-", ...argv];
+}
+
+/** The command inside that sends `signal` to the process group whose id is in `pidFile`. */
+export function signalExecArgv(pidFile: string, signal: Deno.Signal): string[] {
+  return [
+    "/bin/sh",
+    "-c",
+    'p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && kill -s "$2" -- "-$p"',
+    "bottle-signal",
+    pidFile,
+    signal.replace(/^SIG/, ""),
+  ];
 }
 
 /** Names of variables the docker CLI itself reads: passed in argv, never through its env. */

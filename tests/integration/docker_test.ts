@@ -71,6 +71,24 @@ egress:
       expectCode(verify, 0, "verify");
       expectCode(await world.cli(["drift"]), 0, "drift after verify");
 
+      // docker exec passes no signal on: the CLI signals the command's group inside itself.
+      const running = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", world.mainPath, "exec", "dk", "--", "sh", "-c", "echo up; sleep 60"],
+        cwd: world.dir,
+        env: { BOT_BOTTLE_STATE_DIR: world.stateDir, NO_COLOR: "1", ...world.env },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const reader = running.stdout.getReader();
+      assertEquals(new TextDecoder().decode((await reader.read()).value), "up\n");
+      running.kill("SIGTERM");
+      const [status] = await Promise.all([running.status, running.stderr.cancel()]);
+      reader.releaseLock();
+      await running.stdout.cancel();
+      assertEquals(status.code, 143, "exec ended by SIGTERM");
+      const left = await world.cli(["exec", "dk", "--", "sh", "-c", "ps -eo comm= | sort -u"]);
+      assertEquals(left.stdout.includes("sleep"), false, left.stdout);
+
       const [agent] = (await labelled("ps", stateDb)).filter((name) => !name.endsWith("-door"));
       await docker(["rm", "--force", agent]);
       const drift = await world.cli(["drift"]);
