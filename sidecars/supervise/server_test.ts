@@ -1,24 +1,13 @@
 /**
- * The supervise daemon end to end: started as the bundle starts it (superviseChild's exact
- * permissions), a real MCP client over the Unix socket, an "operator" deciding requests in
- * the same WAL state database through queue.ts.
+ * The supervise daemon end to end (testing/server_world.ts): a real MCP client over the Unix
+ * socket asks, an "operator" decides in the same WAL state database through queue.ts.
  */
-
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import {
-  connectAgent,
-  makeBottle,
-  type McpSession,
-  resultText,
-  socketFetch,
-  startDaemon,
-  waitFor,
-  writeJson,
-} from "./testing/daemon.ts";
-import { decideRequest, insertGrant, recentRequests } from "./queue.ts";
+import { waitFor, writeJson } from "./testing/daemon.ts";
+import { decideRequest, insertGrant } from "./queue.ts";
 import type { SuperviseRequest } from "./wire.ts";
+import { call, startServerWorld } from "./testing/server_world.ts";
 
 interface ToolInfo {
   name: string;
@@ -26,67 +15,15 @@ interface ToolInfo {
   inputSchema: { required?: string[] };
 }
 
-interface Answer {
-  text: string;
-  isError: boolean;
-}
-
-async function call(
-  session: McpSession,
-  name: string,
-  args: Record<string, unknown>,
-): Promise<Answer> {
-  return resultText(await session.client.callTool({ name, arguments: args }));
-}
-
 Deno.test({
-  name: "supervise daemon: MCP tools, queue, decisions, refusals, limits, notify, reload",
+  name: "supervise daemon: MCP tools, queue, decisions, refusals, notify",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn(t): Promise<void> {
-    const root = await Deno.makeTempDir({ prefix: "sup" });
-    const notified = join(root, "notified.jsonl");
-    const bottle = makeBottle(
-      root,
-      { notify: { shell: `cat >> '${notified}'; echo notified` }, wait_seconds: 1.5 },
-      {
-        allow: ["registry.npmjs.org", "*.allowed.example"],
-        deny: ["evil.example", "*.evil.example"],
-      },
-      {
-        upstreams: [{
-          name: "repo",
-          remote: "https://git.example/repo.git",
-          host: "git.example",
-          mirror: join(root, "mirror.git"),
-          credential: { kind: "none" },
-          push: {
-            protected_branches: ["main", "release/**"],
-            branches: ["agent/**"],
-            force: [],
-            delete: [],
-            tags: false,
-            protected_paths: [],
-            max_push_bytes: 1 << 20,
-          },
-        }],
-      },
-    );
-    const daemon = await startDaemon(bottle);
-    const operator = new DatabaseSync(bottle.stateDb);
-    operator.exec("PRAGMA busy_timeout = 10000");
-    const { project } = bottle.config;
-    const pending = (): SuperviseRequest[] =>
-      recentRequests(operator, project, "dev", { states: ["pending"], limit: 100 });
-    /** The newest pending request, once the daemon has queued it. */
-    const queued = (kind: string, since: number): Promise<SuperviseRequest> =>
-      waitFor(
-        "a queued request",
-        5000,
-        () => pending().find((r) => r.kind === kind && r.id > since),
-      );
-    const lastId = (): number => recentRequests(operator, project, "dev", { limit: 1 })[0]?.id ?? 0;
-    const session = await connectAgent(daemon.socket, "reviewer");
+    const world = await startServerWorld();
+    const { notified, bottle, operator, session } = world;
+    const { pending, queued, lastId } = world;
+    let stderr = "";
     try {
       await t.step("lists the tools, each asking for a reason", async () => {
         const { tools } = await session.client.listTools() as { tools: ToolInfo[] };
@@ -339,120 +276,6 @@ Deno.test({
         },
       );
 
-      await t.step("HTTP: unknown agent 404, GET 405, oversized body 413", async () => {
-        const http = socketFetch(daemon.socket);
-        try {
-          const unknown = await http.fetch("http://127.0.0.1:3130/mcp/stranger", {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: "{}",
-          });
-          assert.equal(unknown.status, 404);
-          const body = await unknown.json();
-          assert.equal(body.jsonrpc, "2.0");
-          assert.match(body.error.message, /no agent "stranger" in bottle dev/);
-          const other = await http.fetch("http://127.0.0.1:3130/elsewhere");
-          assert.equal(other.status, 404);
-          await other.body?.cancel();
-          const get = await http.fetch("http://127.0.0.1:3130/mcp/reviewer");
-          assert.equal(get.status, 405);
-          assert.equal(get.headers.get("allow"), "POST");
-          await get.body?.cancel();
-          const big = await http.fetch("http://127.0.0.1:3130/mcp/reviewer", {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              accept: "application/json, text/event-stream",
-            },
-            body: JSON.stringify({ pad: "x".repeat(100_000) }),
-          });
-          assert.equal(big.status, 413);
-          await big.body?.cancel();
-        } finally {
-          http.close();
-        }
-      });
-
-      await t.step("rate limits per bottle: pending, then per hour", async () => {
-        // Reload with room for exactly one more pending request.
-        const open = pending().length;
-        writeJson(bottle.configFile, { ...bottle.config, max_pending: open + 1, wait_seconds: 0 });
-        daemon.process.kill("SIGHUP");
-        await waitFor(
-          "the reload",
-          5000,
-          () => daemon.stderr().includes("config reloaded") ? true : undefined,
-        );
-        const first = await call(session, "request_egress", { host: "one.example", reason: "r" });
-        assert.match(first.text, /^pending, id/);
-        const second = await call(session, "request_egress", { host: "two.example", reason: "r" });
-        assert.equal(second.isError, true);
-        assert.match(second.text, /^not queued: this bottle already has \d+ requests waiting/);
-        const made = recentRequests(operator, project, "dev", { limit: 1000 }).length;
-        writeJson(bottle.configFile, { ...bottle.config, per_hour: made, wait_seconds: 0 });
-        daemon.process.kill("SIGHUP");
-        await waitFor(
-          "the second reload",
-          5000,
-          () => daemon.stderr().split("config reloaded").length > 2 ? true : undefined,
-        );
-        const third = await call(session, "request_egress", { host: "three.example", reason: "r" });
-        assert.match(third.text, /^not queued: this bottle made \d+ requests in the last hour/);
-      });
-
-      await t.step(
-        "SIGHUP: a new agent appears; a bad or path-changing config is refused",
-        async () => {
-          writeJson(bottle.configFile, { ...bottle.config, agents: ["reviewer", "writer"] });
-          daemon.process.kill("SIGHUP");
-          await waitFor(
-            "the reload",
-            5000,
-            () => daemon.stderr().includes("agents reviewer, writer") ? true : undefined,
-          );
-          const writer = await connectAgent(daemon.socket, "writer");
-          try {
-            const status = await call(writer, "request_status", {});
-            assert.match(status.text, /no requests/);
-          } finally {
-            await writer.close();
-          }
-          Deno.writeTextFileSync(bottle.configFile, "{ not json");
-          daemon.process.kill("SIGHUP");
-          await waitFor(
-            "the refused reload",
-            5000,
-            () => daemon.stderr().includes("reload failed") ? true : undefined,
-          );
-          writeJson(bottle.configFile, { ...bottle.config, state_db: join(root, "other.db") });
-          daemon.process.kill("SIGHUP");
-          await waitFor(
-            "the refused path change",
-            5000,
-            () => daemon.stderr().includes("state_db, which needs a restart") ? true : undefined,
-          );
-          const writerAgain = await connectAgent(daemon.socket, "writer");
-          await writerAgain.close();
-        },
-      );
-
-      await t.step("the round trip of request_status over the socket (p50)", async () => {
-        const times: number[] = [];
-        for (let i = 0; i < 200; i++) {
-          const started = performance.now();
-          await session.client.callTool({ name: "request_status", arguments: { id: 1 } });
-          times.push(performance.now() - started);
-        }
-        times.sort((a, b) => a - b);
-        const p50 = times[times.length >> 1];
-        const p95 = times[Math.floor(times.length * 0.95)];
-        console.log(
-          `supervise: MCP tools/call request_status round trip over the Unix socket: ` +
-            `p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms (n=${times.length})`,
-        );
-        assert.ok(p50 < 100, `p50 ${p50} ms`);
-      });
-
       await t.step("the log holds one JSON line per event", () => {
         const lines = Deno.readTextFileSync(join(bottle.logDir, "supervise.log")).trim()
           .split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -461,12 +284,9 @@ Deno.test({
         assert.ok(lines.every((line) => line.bottle === "dev" && typeof line.time === "string"));
       });
     } finally {
-      await session.close().catch(() => {});
-      operator.close();
-      await daemon.stop();
-      await Deno.remove(root, { recursive: true });
+      stderr = await world.close();
     }
-    assert.ok(!daemon.stderr().includes("PermissionDenied"), daemon.stderr());
-    assert.ok(!daemon.stderr().includes("NotCapable"), daemon.stderr());
+    assert.ok(!stderr.includes("PermissionDenied"), stderr);
+    assert.ok(!stderr.includes("NotCapable"), stderr);
   },
 });
