@@ -175,8 +175,5 @@ interface FreeBlocks {
  * importing node:fs costs ~30 ms of start-up, and `bottle exec` reads the state database.
  */
 function statfs(dir: string): FreeBlocks {
-  const { process } = globalThis as unknown as {
-    process: { getBuiltinModule(name: "node:fs"): { statfsSync(path: string): FreeBlocks } };
-  };
   return process.getBuiltinModule("node:fs").statfsSync(dir);
 }

@@ -75,9 +75,6 @@ let bufferClass: typeof Buffer | null = null;
  */
 function nodeBuffer(): typeof Buffer {
   if (!bufferClass) {
-    const { process } = globalThis as unknown as {
-      process: { getBuiltinModule(name: "node:buffer"): { Buffer: typeof Buffer } };
-    };
     bufferClass = process.getBuiltinModule("node:buffer").Buffer;
   }
   return bufferClass;
