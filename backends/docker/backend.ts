@@ -34,6 +34,9 @@ import { sandboxSeccomp } from "../bwrap/seccomp.ts";
 
 export const DOCKER = "docker";
 
+/** How long the exec that passes a signal on may take before it is killed. */
+const SIGNAL_EXEC_MS = 5000;
+
 /** How long the door's forwarders may take to listen after the containers start. */
 const DOOR_READY_MS = 15_000;
 
@@ -164,6 +167,7 @@ export class DockerBackend implements Backend {
         stdin: "null",
         stdout: "null",
         stderr: "null",
+        signal: AbortSignal.timeout(SIGNAL_EXEC_MS),
       }).spawn();
     };
     return await runHostCommand(command, options.tty, options.capture, passOn);

@@ -235,7 +235,9 @@ export function signalExecArgv(pidFile: string, signal: Deno.Signal): string[] {
   return [
     "/bin/sh",
     "-c",
-    'p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && kill -s "$2" -- "-$p"',
+    // The file is the agent's to replace (a FIFO would block a plain read): bounded, and a
+    // kill as the agent reaches only the agent's own processes anyway.
+    'p=$(timeout 2 head -c 20 "$1" 2>/dev/null) && [ -n "$p" ] && kill -s "$2" -- "-$p"',
     "bottle-signal",
     pidFile,
     signal.replace(/^SIG/, ""),
