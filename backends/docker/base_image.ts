@@ -37,9 +37,12 @@ export const BASE_PACKAGES: readonly string[] = [
   "libc-bin",
   "nodejs",
   "perl-base",
+  "iproute2",
   "procps",
   "python3-minimal",
   "socat",
+  "tmux",
+  "less",
   "util-linux",
 ];
 
@@ -93,11 +96,15 @@ export async function ensureBaseImage(options: BaseImageOptions): Promise<string
   if (await inspectImage(tag)) return tag;
   if (Deno.uid() !== 0) throw new Error(notRootMessage(tag, options.env));
   mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
-  // One build per tag at a time: whoever waits finds the image made.
-  const lock = await Deno.open(join(options.workDir, `${hash.slice(0, 12)}.lock`), {
-    write: true,
-    create: true,
-  });
+  // One build per tag at a time on this machine (applies with different cache directories
+  // included): whoever waits finds the image made.
+  const lock = await Deno.open(
+    join(lockDir(options.workDir), `bot-bottle-base-${hash.slice(0, 12)}.lock`),
+    {
+      write: true,
+      create: true,
+    },
+  );
   try {
     await lock.lock(true);
     if (await inspectImage(tag)) return tag;
@@ -107,6 +114,18 @@ export async function ensureBaseImage(options: BaseImageOptions): Promise<string
     lock.close();
   }
 }
+
+/** The machine's lock directory (only root builds a base), else the work directory. */
+function lockDir(workDir: string): string {
+  try {
+    if (Deno.statSync(MACHINE_LOCK_DIR).isDirectory) return MACHINE_LOCK_DIR;
+  } catch {
+    // no /run/lock here
+  }
+  return workDir;
+}
+
+const MACHINE_LOCK_DIR = "/run/lock";
 
 async function build(
   recipe: BaseRecipe,

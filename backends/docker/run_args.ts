@@ -220,6 +220,8 @@ export function seccompExecArgv(
       "if ($child == 0) { setpgrp(0, 0);",
       ...run,
       "}",
+      // The waiting parent shows as `bottle-exec`, not as the command (pgrep -f would find it).
+      "$0 = 'bottle-exec';",
       "if (open(my $f, '>', $pidfile)) { print $f $child; close $f }",
       "$SIG{$_} = 'IGNORE' for qw(INT TERM HUP QUIT);",
       "waitpid($child, 0); my $status = $?; unlink $pidfile;",

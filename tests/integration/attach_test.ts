@@ -9,7 +9,7 @@ import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { CLAUDE_TEMPLATE } from "../../manifest/templates/claude.ts";
 import { tmuxSocketName } from "../../manifest/templates/attach.ts";
 import { assert_, assertEquals } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { agentUid, expectCode, World } from "./harness.ts";
 import { OuterTmux, TMUX } from "./outer_tmux.ts";
 import { waitForFile } from "../wait_for_file.ts";
 import { sleep } from "../../lib/wait.ts";
@@ -52,7 +52,7 @@ Deno.test({
         async () => {
           const run = await world.cli(["run", "coder", "-p", "it's $HOME; a prompt"]);
           expectCode(run, 3, "bottle run");
-          assertEquals(run.stdout, "got: it's $HOME; a prompt (uid 1000)\n");
+          assertEquals(run.stdout, `got: it's $HOME; a prompt (uid ${agentUid()})\n`);
         },
       );
 

@@ -6,7 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { expectCode, standInEgress, World } from "./harness.ts";
+import { agentUid, expectCode, standInEgress, World } from "./harness.ts";
 import { FINAL_TEXT, startMessagesStandIn } from "./messages_standin.ts";
 
 const DENIED = "denied.example.net";
@@ -73,7 +73,7 @@ mcp_servers:
       await t.step("the Bash tool ran inside the sandbox, as the agent", async () => {
         assertEquals(await Deno.readTextFile(join(workspace, "proof.txt")), "made-in-bottle\n");
         const results = standIn.received.at(-1)?.toolResults ?? [];
-        assertMatch(results[0] ?? "", /^1000\b/m);
+        assertMatch(results[0] ?? "", new RegExp(`^${agentUid()}\\b`, "m"));
       });
 
       await t.step("the stand-in got the real key; the agent only holds the placeholder", () => {
@@ -121,7 +121,10 @@ mcp_servers:
         // Claude Code 2.1 defers MCP tools behind ToolSearch: named in the prompt, not in `tools`.
         assertMatch(standIn.received[0]?.body ?? "", /mcp__echo__bottle_echo/);
         const results = standIn.received.at(-1)?.toolResults ?? [];
-        assertMatch(results[2] ?? "", /echo: ping-42 \(tag with "quotes"\) uid=1000/);
+        assertMatch(
+          results[2] ?? "",
+          new RegExp(`echo: ping-42 \\(tag with "quotes"\\) uid=${agentUid()}`),
+        );
       });
 
       await t.step("commits carry the agent's git_user over the bottle's", () => {

@@ -13,7 +13,7 @@
 import { dirname, join } from "node:path";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { type CliResult, expectCode, standInEgress, World } from "./harness.ts";
+import { agentUid, type CliResult, expectCode, standInEgress, World } from "./harness.ts";
 import { OuterTmux, TMUX } from "./outer_tmux.ts";
 import { waitForFile } from "../wait_for_file.ts";
 import { FINAL_TEXT, type ScriptStep, startResponsesStandIn } from "./responses_standin.ts";
@@ -105,7 +105,7 @@ mcp_servers:
 
       await t.step("exec_command ran inside the sandbox, as the agent", async () => {
         assertEquals((await exec(["cat", "/workspace/proof.txt"])).stdout, "made-in-bottle\n");
-        assertMatch(outputs[0] ?? "", /Output:\n1000\n?$/);
+        assertMatch(outputs[0] ?? "", new RegExp(`Output:\\n${agentUid()}\\n?$`));
       });
 
       await t.step(
@@ -141,7 +141,10 @@ mcp_servers:
         expectCode(list, 0, "codex mcp list");
         const servers: { name: string }[] = JSON.parse(list.stdout);
         assertEquals(servers.map((entry) => entry.name), ["echo"]);
-        assertMatch(outputs[3] ?? "", /Output:\necho: ping-42 \(tag "quoted"\) uid=1000\b/);
+        assertMatch(
+          outputs[3] ?? "",
+          new RegExp(`Output:\\necho: ping-42 \\(tag "quoted"\\) uid=${agentUid()}\\b`),
+        );
         assertMatch(outputs[3] ?? "", /"mcp__echo__bottle_echo"/);
       });
 

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { expectCode, testBackend, World } from "./harness.ts";
 import type { SandboxHandle } from "../../backends/backend.ts";
 import { signalGroupIfAlive } from "../../lib/process.ts";
 import { sleep } from "../../lib/wait.ts";
@@ -41,7 +41,10 @@ Deno.test("door: kill -9 -1 inside cannot close it; a dead keeper is drift that 
       expectCode(drift, 2, "drift with a dead door");
       assert_(/door/.test(drift.stdout), drift.stdout);
       const list = await world.cli(["list"]);
-      assert_(/dev\s+bwrap\s+degraded \(sandbox\)/.test(list.stdout), list.stdout);
+      assert_(
+        new RegExp(`dev\\s+${testBackend()}\\s+drifted\\s`).test(list.stdout),
+        list.stdout,
+      );
       const down = await inside(PROBE);
       assert_(down.stdout !== "403", "with the keeper gone nothing forwards");
 

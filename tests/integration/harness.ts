@@ -2,6 +2,30 @@ import { dirname, join } from "node:path";
 import { allProcesses, readCmdline, readStat } from "../../lib/process.ts";
 import { shellJoin } from "../../backends/bwrap/shell.ts";
 import { runOutput } from "../../lib/command.ts";
+import { sandboxOwner } from "../../backends/bwrap/owner.ts";
+
+/** Set to `docker` to run the integration tests' bottles on docker instead of bwrap. */
+export const TEST_BACKEND_ENV = "BOT_BOTTLE_TEST_BACKEND";
+
+/** The backend the integration tests' bottles run on. */
+export function testBackend(): string {
+  return Deno.env.get(TEST_BACKEND_ENV) || "bwrap";
+}
+
+/** The agent's uid inside: 1000 on bwrap (a user namespace maps it), the owner's on docker. */
+export function agentUid(): number {
+  return testBackend() === "bwrap" ? 1000 : sandboxOwner().uid;
+}
+
+/** Frontmatter on the backend under test (a bwrap bottle, or one naming no backend). */
+export function onTestBackend(frontmatter: string): string {
+  const backend = testBackend();
+  if (backend === "bwrap") return frontmatter;
+  if (/^backend:\s*bwrap\s*$/m.test(frontmatter)) {
+    return frontmatter.replace(/^backend:\s*bwrap\s*$/m, `backend: ${backend}`);
+  }
+  return /^backend:/m.test(frontmatter) ? frontmatter : `backend: ${backend}\n${frontmatter}`;
+}
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -29,9 +53,12 @@ export class World {
     return new World(stateDir, dir, env);
   }
 
-  /** `bottles/NAME.md`. */
+  /**
+   * `bottles/NAME.md`. A bottle that names no backend, or bwrap, runs on the backend under
+   * test (TEST_BACKEND_ENV): the same tests then run on docker too.
+   */
   writeBottle(name: string, frontmatter: string, body = ""): Promise<string> {
-    return this.writeDocument(join("bottles", `${name}.md`), frontmatter, body);
+    return this.writeDocument(join("bottles", `${name}.md`), onTestBackend(frontmatter), body);
   }
 
   /** `agents/NAME.md`: the body is the agent's prompt. */

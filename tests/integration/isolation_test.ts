@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { assert_, assertEquals } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { expectCode, testBackend, World } from "./harness.ts";
 
 Deno.test("isolation: host processes, another bottle and the bundle's files are out of reach", async (t) => {
   const world = await World.create();
@@ -37,7 +37,9 @@ Deno.test("isolation: host processes, another bottle and the bundle's files are 
         lines.some((line) => /No such file/.test(line)),
         `beta's dir is visible: ${found.stdout}`,
       );
-      assertEquals(lines.at(-1), "own-door");
+      // On docker only the door's container holds the sockets; the agent's has none.
+      if (testBackend() === "bwrap") assertEquals(lines.at(-1), "own-door");
+      else assert_(!lines.includes("own-door"), found.stdout);
     });
 
     await t.step("the bundle's files are not in the sandbox", async () => {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { assert_, assertEquals, assertMatch } from "../assert.ts";
-import { expectCode, World } from "./harness.ts";
+import { agentUid, expectCode, World } from "./harness.ts";
 import { run } from "../../lib/command.ts";
 
 const SECRET = "sk-proj-Qw3rTy0123456789abcdefABCDEF0123456789xyzXYZ";
@@ -71,7 +71,7 @@ Deno.test("workspace: seeded from the operator's repo, the agent's own, exported
     await t.step("git works inside as the agent, with a config holding no secret", async () => {
       const log = await exec("ws", "id -u; git log --format=%s; git status --porcelain");
       expectCode(log, 0, "git log");
-      assertEquals(log.stdout, "1000\nfirst of app\n M README.md\n?? notes.txt\n");
+      assertEquals(log.stdout, `${agentUid()}\nfirst of app\n M README.md\n?? notes.txt\n`);
       const config = await exec("ws", "git config --list --show-origin");
       expectCode(config, 0, "git config --list");
       assertMatch(config.stdout, /remote\.origin\.url=https:\/\/example\.invalid\/r\.git/);
