@@ -60,14 +60,13 @@ export class DockerBackend implements Backend {
     Deno.writeFileSync(sandboxFiles(spec.backendDir).seccomp, filter, { mode: 0o600 });
     const etcDir = `${spec.backendDir}/etc`;
     writeEtc(etcDir, user.uid, user.gid, sandboxHostname(spec.bottle));
-    const labels = { ...ownerLabels({ ...owner, bottle: spec.bottle }, "agent") };
     await docker(agentRunArgs({
       spec,
       name: names.agent,
       hostname: sandboxHostname(spec.bottle),
       user,
       etcDir,
-      labels,
+      labels: ownerLabels({ ...owner, bottle: spec.bottle }, "agent"),
     }));
     try {
       const init = await containerInit(names.agent);
@@ -98,7 +97,8 @@ export class DockerBackend implements Backend {
 
   find(spec: SandboxSpec): SandboxHandle | null {
     // Names are fixed per bottle and owner: start() removes whatever holds them first, and
-    // stop() removes by name, so a start interrupted by a crash leaves nothing to adopt.
+    // stop() removes by name, so a start interrupted by a crash leaves nothing to adopt. The
+    // handle names the containers only: its pid 0 reads as gone, and stop removes them.
     if (!spec.owner) return null;
     const names = containerNames(spec.bottle, spec.owner);
     return {
