@@ -81,7 +81,17 @@ Deno.test("app: drift and list read live objects; show reads the records", async
     const healthy = await listBottles(session);
     const resources = recordedResources(session).resources.length;
     assertEquals(healthy.bottles, [
-      { bottle: "dev", project: session.project, backend: "bwrap", status: "running", resources },
+      {
+        bottle: "dev",
+        project: session.project,
+        backend: "bwrap",
+        health: "running",
+        recorded: true,
+        since: null,
+        agents: [],
+        resources,
+        problems: [],
+      },
     ]);
     assertEquals(healthy.unrecorded, []);
 
@@ -93,7 +103,12 @@ Deno.test("app: drift and list read live objects; show reads the records", async
       drifted.items.map((item) => `${item.id} ${item.kind}: ${item.detail}`).sort(),
       ["ca.dev gone: not in memory", "sandbox.dev changed: its init is gone"],
     );
-    assertEquals((await listBottles(session)).bottles[0].status, "degraded (ca, sandbox)");
+    const [listed] = (await listBottles(session)).bottles;
+    assertEquals([listed.health, ...listed.problems], [
+      "drifted",
+      "ca.dev: missing (not in memory)",
+      "sandbox.dev: its init is gone",
+    ]);
     const repair = await plan(session);
     const kinds = new Map(repair.plan.actions.map((action) => [action.id, action.kind]));
     assertEquals(kinds.get("ca.dev"), "create");

@@ -24,6 +24,17 @@ export { drift } from "./drift.ts";
 export type { DriftReport, DriftRequest } from "./drift.ts";
 export { listBottles } from "./list.ts";
 export type { BottleList, BottleStatus } from "./list.ts";
+export { cleanup, KIND_ORDER } from "./cleanup/mod.ts";
+export type {
+  CleanupPlan,
+  CleanupReport,
+  CleanupRequest,
+  Orphan,
+  OrphanKind,
+  OrphanTarget,
+  ReapResult,
+} from "./cleanup/mod.ts";
+export type { BottleHealth, Health } from "./bottle_health.ts";
 export { recordedResources } from "./show.ts";
 export type { RecordedResources } from "./show.ts";
 export { validate } from "./validate.ts";

@@ -165,12 +165,29 @@ program.command("drift")
   );
 
 program.command("list")
-  .description("list applied bottles and their health")
+  .description("list the bottles of every project and backend: health, age, agents, resources")
   .option(...dirOption)
   .option("--json", "machine-readable output")
   .action((options) =>
     run(async () =>
       (await load<typeof import("./list_command.ts")>("./list_command.ts")).listCommand(options)
+    )
+  );
+
+program.command("cleanup")
+  .description(
+    "reap what crashed runs left on every backend (asks y/N; a live bottle is never touched)",
+  )
+  .option("-y, --yes", "do not ask for confirmation")
+  .option("--dry-run", "only list the orphans")
+  .option("--json", "machine-readable output (never asks: needs --yes or --dry-run)")
+  .option(...lockOption)
+  .action((options) =>
+    run(async () =>
+      (await load<typeof import("./cleanup_command.ts")>("./cleanup_command.ts")).cleanupCommand({
+        dir: ".",
+        ...options,
+      })
     )
   );
 

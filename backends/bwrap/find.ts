@@ -52,7 +52,7 @@ export function findDoor(inner: ProcessIdentity): ProcessIdentity | null {
 }
 
 /** Whether `pid` lives in a pid namespace below ours (the sandbox's pid 1, not the log reader). */
-function inNestedPidNs(pid: number): boolean {
+export function inNestedPidNs(pid: number): boolean {
   try {
     const status = Deno.readTextFileSync(`/proc/${pid}/status`);
     const line = status.split("\n").find((entry) => entry.startsWith("NSpid:"));
