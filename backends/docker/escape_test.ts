@@ -17,6 +17,8 @@ Deno.test("escape suite (docker)", async (t) => {
   const image = await dockerTestImage();
   const bottle = makeBottle("escape", [ESCAPE_DOOR]);
   const stateDb = `${bottle.root}/state.db`;
+  // A database that exists: `bottle cleanup` reaps objects labelled with a deleted one.
+  Deno.writeFileSync(stateDb, new Uint8Array());
   const spec = {
     ...bottle.spec,
     owner: { project: bottle.root, stateDb },
