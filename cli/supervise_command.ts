@@ -14,6 +14,7 @@ import type { EgressAsk, GitAsk, HumanAsk, SuperviseRequest } from "../sidecars/
 import { egressTarget, shortTime } from "../resources/supervise_grants.ts";
 import { callerDir } from "./caller_dir.ts";
 import { printTable } from "./render.ts";
+import { age } from "./age.ts";
 
 /** What a request asks for, in one line. */
 export function requestWhat(request: Pick<SuperviseRequest, "kind" | "payload">): string {
@@ -28,14 +29,6 @@ export function requestWhat(request: Pick<SuperviseRequest, "kind" | "payload">)
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function age(iso: string, now: Date): string {
-  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h`;
-  return `${Math.round(seconds / 86_400)}d`;
 }
 
 function parseId(text: string, what: string): number {
