@@ -36,7 +36,7 @@ export async function dockerOutput(
   const result = await runOutput(dockerProgram(), args, {
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     ...(options.env ? { env: options.env } : {}),
-    install: "apt-get install -y docker.io, then start dockerd",
+    install: installHint(dockerProgram()),
     timeoutMs,
   });
   if (result.signal !== null) {
@@ -55,7 +55,19 @@ export async function docker(args: string[], options: DockerRunOptions = {}): Pr
   return result.stdout;
 }
 
-/** Whether a failed command's output says the object does not exist. */
+/** How to get the CLI, for the error when it is missing. */
+function installHint(program: string): string {
+  return /(^|\/)podman$/.test(program)
+    ? "apt-get install -y podman"
+    : "apt-get install -y docker.io, then start dockerd";
+}
+
+/**
+ * Whether a failed command's output says the object does not exist (Docker: `No such image:
+ * X`; Podman: `X: image not known`).
+ */
 export function isNoSuchObject(result: RunResult): boolean {
-  return /no such (container|image|object|volume|network)|not found/i.test(result.stderr);
+  return /no such (container|image|object|volume|network)|not found|not known/i.test(
+    result.stderr,
+  );
 }

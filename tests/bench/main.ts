@@ -15,7 +15,10 @@
  *   passthrough ≥ 0.9x direct both ways) and the sidecar memory of 10 bundles (one
  *   bottle's sidecars ≤ 60 MB RSS), then the git gate beside plain git (fetch ≤ 1.5x,
  *   push ≤ 3x, push secret scan ≥ 100 MB/s), then supervise (an MCP tool call from inside the
- *   bottle through the door p50 ≤ 10 ms; approve → the first request let through ≤ 500 ms).
+ *   bottle through the door p50 ≤ 10 ms; approve → the first request let through ≤ 500 ms),
+ *   then docker (apply cold, `bottle exec B true` and destroy of one bottle on docker and on
+ *   bwrap, beside plain `docker exec` and `docker run --rm`: bottle exec on docker ≤ 1.3x
+ *   plain docker exec).
  *
  * Options: --iterations N (fast peers, default 15), --slow-iterations N (lifecycle cycles,
  * default max(3, N/3)), --warmup N (default 2), --json [FILE] (JSON to FILE, or to stdout with
@@ -26,6 +29,7 @@ import { runEgressBench } from "./egress.ts";
 import { benchBundleMemory } from "./bundle_memory.ts";
 import { runGitGateBench } from "./git_gate.ts";
 import { runSuperviseBench } from "./supervise.ts";
+import { runDockerBench } from "./docker.ts";
 import { MAIN_TS } from "./bottle.ts";
 import { timedRun } from "./proc.ts";
 import {
@@ -87,8 +91,15 @@ async function runBench(options: Options, workDir: string): Promise<number> {
   log("supervise: MCP round trip through the door, approve → first request let through …");
   const supervise = await runSuperviseBench();
   console.log(`\nsupervise\n${supervise.text}`);
+  log("docker: apply, exec and destroy beside bwrap and plain docker exec/run …");
+  const docker = await runDockerBench({
+    iterations: options.iterations,
+    cycles: options.slowIterations,
+    warmup: options.warmup,
+  });
+  console.log(`\ndocker\n${docker.text}`);
   const missed = report.targets.some((t) => !t.pass) || egress.targets.some((t) => !t.pass) ||
-    !bundleMemory.pass || !gate.pass || !supervise.pass;
+    !bundleMemory.pass || !gate.pass || !supervise.pass || !docker.pass;
   return options.strict && missed ? 1 : 0;
 }
 
