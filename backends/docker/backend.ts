@@ -60,15 +60,16 @@ export class DockerBackend implements Backend {
     Deno.writeFileSync(sandboxFiles(spec.backendDir).seccomp, filter, { mode: 0o600 });
     const etcDir = `${spec.backendDir}/etc`;
     writeEtc(etcDir, user.uid, user.gid, sandboxHostname(spec.bottle));
-    await docker(agentRunArgs({
-      spec,
-      name: names.agent,
-      hostname: sandboxHostname(spec.bottle),
-      user,
-      etcDir,
-      labels: ownerLabels({ ...owner, bottle: spec.bottle }, "agent"),
-    }));
     try {
+      // A run that fails can leave its container created: the catch removes it too.
+      await docker(agentRunArgs({
+        spec,
+        name: names.agent,
+        hostname: sandboxHostname(spec.bottle),
+        user,
+        etcDir,
+        labels: ownerLabels({ ...owner, bottle: spec.bottle }, "agent"),
+      }));
       const init = await containerInit(names.agent);
       const door = await startDoor(spec, names, user);
       const handle: SandboxHandle = {
@@ -228,18 +229,19 @@ async function waitForDoor(handle: SandboxHandle): Promise<void> {
 }
 
 /** Removes containers by name (force: running ones are killed); missing ones are fine. */
+/**
+ * Removes containers by name or id, one at a time in the order given (Podman refuses to remove
+ * the agent's container in one call with the door that depends on it); running ones are
+ * killed, missing ones are fine.
+ */
 export async function removeContainers(names: readonly string[]): Promise<void> {
-  if (names.length === 0) return;
-  const result = await dockerOutput(["rm", "--force", "--volumes", ...names]);
-  if (result.code === 0) return;
-  const left = await dockerOutput([
-    "ps",
-    "--all",
-    "--quiet",
-    ...names.flatMap((name) => ["--filter", `name=^/${name}$`]),
-  ]);
-  if (left.code === 0 && left.stdout.trim() === "") return;
-  throw new Error(`docker rm ${names.join(" ")}: ${result.stderr.trim() || `exit ${result.code}`}`);
+  for (const name of names) {
+    const result = await dockerOutput(["rm", "--force", "--volumes", name]);
+    if (result.code === 0) continue;
+    const left = await dockerOutput(["ps", "--all", "--quiet", "--filter", `name=^/?${name}$`]);
+    if (left.code === 0 && left.stdout.trim() === "") continue;
+    throw new Error(`docker rm ${name}: ${result.stderr.trim() || `exit ${result.code}`}`);
+  }
 }
 
 function writeEtc(etcDir: string, uid: number, gid: number, hostname: string): void {

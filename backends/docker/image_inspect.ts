@@ -14,11 +14,12 @@ const inspected = z.object({
 });
 
 export async function inspectImage(reference: string): Promise<ImageFacts | null> {
-  const result = await dockerOutput(["image", "inspect", "--format", "{{json .}}", reference]);
+  // Without --format both Docker and Podman print an array (Podman's `{{json .}}` does too).
+  const result = await dockerOutput(["image", "inspect", reference]);
   if (result.code !== 0) {
     if (isNoSuchObject(result)) return null;
     throw new DockerError(`docker image inspect ${reference}: ${result.stderr.trim()}`, result);
   }
-  const image = inspected.parse(JSON.parse(result.stdout));
+  const [image] = z.array(inspected).length(1).parse(JSON.parse(result.stdout));
   return { id: image.Id, labels: image.Config?.Labels ?? {} };
 }

@@ -1,18 +1,18 @@
 /** Test helpers for the docker backend: a daemon is required (CI starts one), and an image. */
 import { join } from "node:path";
-import { dockerOutput } from "./cli.ts";
+import { PreflightError } from "../backend.ts";
+import { dockerPreflight } from "./preflight.ts";
 import { agentImageInputs, agentImageTag, buildAgentImage } from "./agent_image.ts";
 import { ensureBaseImage } from "./base_image.ts";
 import { inspectImage } from "./image_inspect.ts";
 
 /** Fails (never skips: a broken setup must be seen) when no Docker daemon answers. */
 export async function requireDocker(): Promise<void> {
-  const info = await dockerOutput(["info", "--format", "{{.ServerVersion}}"]);
-  if (info.code !== 0) {
-    throw new Error(
-      `this test needs a running Docker daemon (docker info: ${info.stderr.trim()}); ` +
-        "install docker.io and start dockerd",
-    );
+  try {
+    await dockerPreflight();
+  } catch (error) {
+    const fix = error instanceof PreflightError ? ` (${error.fix})` : "";
+    throw new Error(`this test needs a usable Docker engine: ${(error as Error).message}${fix}`);
   }
 }
 

@@ -89,8 +89,16 @@ egress:
       const left = await world.cli(["exec", "dk", "--", "sh", "-c", "ps -eo comm= | sort -u"]);
       assertEquals(left.stdout.includes("sleep"), false, left.stdout);
 
-      const [agent] = (await labelled("ps", stateDb)).filter((name) => !name.endsWith("-door"));
-      await docker(["rm", "--force", agent]);
+      // Removed behind the engine's back (the door first: Podman will not remove the agent's
+      // container while the door's shares its network).
+      const containers = await labelled("ps", stateDb);
+      for (
+        const name of containers.sort((a, b) =>
+          Number(b.endsWith("-door")) - Number(a.endsWith("-door"))
+        )
+      ) {
+        await docker(["rm", "--force", name]);
+      }
       const drift = await world.cli(["drift"]);
       expectCode(drift, 2, "drift after the container was removed");
       assert_(drift.stdout.includes("sandbox.dk"), drift.stdout);
