@@ -1,23 +1,15 @@
 import { assertEquals } from "../tests/assert.ts";
 import type { AgentManifest, BottleManifest } from "../manifest/types.ts";
-import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
+import { testBottle } from "./testing.ts";
 import { CLAUDE_TEMPLATE } from "../manifest/templates/claude.ts";
 import { fillArgv } from "../manifest/templates/types.ts";
 import { templatesOf, withTemplates } from "./agent_templates.ts";
 
 function bottle(egress: Partial<BottleManifest["egress"]> = {}): BottleManifest {
-  return {
-    name: "dev",
-    file: "/p/bottles/dev.md",
-    backend: "bwrap",
+  return testBottle({
     env: { DISABLE_TELEMETRY: "0" },
     egress: { allow: ["example.com"], deny: [], routes: [], ...egress },
-    git: {},
-    supervise: superviseSpec({ enabled: false }),
-    limits: { ...LIMIT_DEFAULTS },
-    extends_chain: [],
-    notes: "",
-  };
+  });
 }
 
 function agent(provider: AgentManifest["provider"]): AgentManifest {

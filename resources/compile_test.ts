@@ -1,17 +1,14 @@
 import { assert_, assertEquals } from "../tests/assert.ts";
 import { canonicalJson } from "../lib/json.ts";
 import type { BottleManifest } from "../manifest/types.ts";
-import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
+import { testBottle, testCompileOptions } from "./testing.ts";
 import { CODEX_TEMPLATE } from "../manifest/templates/codex.ts";
 import { compileBottle } from "./compile.ts";
 
 const REAL_VALUE = ["real", "secret", "value"].join("-");
 
 function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
-  return {
-    name: "dev",
-    file: "/p/bottles/dev.md",
-    backend: "bwrap",
+  return testBottle({
     env: { EDITOR: "vi" },
     egress: {
       allow: ["api.example.com"],
@@ -36,27 +33,11 @@ function bottle(overrides: Partial<BottleManifest> = {}): BottleManifest {
         { host: "cdn.example.com", passthrough: true },
       ],
     },
-    git: {},
-    supervise: superviseSpec({ enabled: false }),
-    limits: { ...LIMIT_DEFAULTS },
-    extends_chain: [],
-    notes: "",
     ...overrides,
-  };
+  });
 }
 
-const options = {
-  stateDir: "/state",
-  project: "/project",
-  home: "/home/op",
-  cacheDir: "/cache",
-  describeSecret: (_b: BottleManifest, route: { host: string }) => ({
-    placeholder: `ph-${route.host}`,
-    fingerprint: `fp-${route.host}`,
-  }),
-  fingerprintSecret: (_b: BottleManifest, secret: { label: string }) => `fp-${secret.label}`,
-  hostKeys: (_b: BottleManifest, upstream: { host: string }) => `${upstream.host} ssh-ed25519 AAAA`,
-};
+const options = testCompileOptions();
 
 Deno.test("compile: one bottle is ten resources with stable ids and acyclic edges", () => {
   const nodes = compileBottle(bottle(), options);

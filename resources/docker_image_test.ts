@@ -1,33 +1,14 @@
 import { assertEquals } from "../tests/assert.ts";
 import { agentImageInputs, agentImageTag } from "../backends/docker/agent_image.ts";
-import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
+import { testBottle, testCompileOptions } from "./testing.ts";
 import type { BottleManifest } from "../manifest/types.ts";
 import { bottleContext, type CompileOptions } from "./bottle_context.ts";
 import { dockerImageNodes } from "./docker_image.ts";
 
-const OPTIONS: CompileOptions = {
-  stateDir: "/state",
-  project: "/project",
-  home: "/home/op",
-  cacheDir: "/cache",
-  describeSecret: () => ({ placeholder: "ph", fingerprint: "fp" }),
-  fingerprintSecret: () => "fp",
-  hostKeys: () => "",
-};
+const OPTIONS: CompileOptions = testCompileOptions();
 
 function manifest(backend: BottleManifest["backend"]): BottleManifest {
-  return {
-    name: "dev",
-    file: "/project/bottles/dev.md",
-    backend,
-    env: {},
-    egress: { allow: [], deny: [], routes: [] },
-    git: {},
-    supervise: superviseSpec({ enabled: false }),
-    limits: { ...LIMIT_DEFAULTS },
-    extends_chain: [],
-    notes: "",
-  };
+  return testBottle({ file: "/project/bottles/dev.md", backend });
 }
 
 Deno.test("docker_image: no node for other backends", () => {

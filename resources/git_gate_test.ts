@@ -1,35 +1,17 @@
 import assert from "node:assert/strict";
 import type { BottleManifest } from "../manifest/types.ts";
-import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
+import { testBottle, testCompileOptions } from "./testing.ts";
 import { compileBottle } from "./compile.ts";
 import { renderGitconfig } from "./gitconfig.ts";
 import type { GitconfigInputs } from "./gitconfig.ts";
 import type { GatePolicy } from "../sidecars/gitgate/wire.ts";
 
-const OPTIONS = {
-  stateDir: "/state",
-  project: "/project",
-  home: "/home/op",
-  cacheDir: "/cache",
+const OPTIONS = testCompileOptions({
   describeSecret: () => ({ placeholder: "ph", fingerprint: "fp" }),
-  fingerprintSecret: (_b: BottleManifest, secret: { label: string }) => `fp-${secret.label}`,
-  hostKeys: (_b: BottleManifest, upstream: { host: string }) => `${upstream.host} ssh-ed25519 AAAA`,
-};
+});
 
 function bottle(git: BottleManifest["git"]): BottleManifest {
-  return {
-    name: "dev",
-    file: "/p/bottles/dev.md",
-    backend: "bwrap",
-    env: {},
-    egress: { allow: [], deny: [], routes: [] },
-    git,
-    git_user: { name: "Dev Bot", email: "dev@example.com" },
-    supervise: superviseSpec({ enabled: false }),
-    limits: { ...LIMIT_DEFAULTS },
-    extends_chain: [],
-    notes: "",
-  };
+  return testBottle({ git, git_user: { name: "Dev Bot", email: "dev@example.com" } });
 }
 
 const GIT: BottleManifest["git"] = {

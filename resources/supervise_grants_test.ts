@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { BottleManifest } from "../manifest/types.ts";
-import { LIMIT_DEFAULTS, superviseSpec } from "../manifest/defaults.ts";
+import { superviseSpec } from "../manifest/defaults.ts";
+import { testBottle, testCompileOptions } from "./testing.ts";
 import type { SuperviseGrant } from "../sidecars/supervise/queue.ts";
 import { compileBottle } from "./compile.ts";
 import type { CompileOptions } from "./bottle_context.ts";
@@ -32,25 +33,16 @@ const GRANTS = [
 ];
 
 function options(grants: readonly SuperviseGrant[]): CompileOptions {
-  return {
-    stateDir: "/state",
-    project: "/project",
-    home: "/home/op",
-    cacheDir: "/cache",
+  return testCompileOptions({
     describeSecret: () => ({ placeholder: "ph", fingerprint: "fp" }),
     fingerprintSecret: () => "fp",
-    hostKeys: (_b, upstream) => `${upstream.host} ssh-ed25519 AAAA`,
     grants,
-  };
+  });
 }
 
 function bottle(enabled: boolean): BottleManifest {
-  return {
-    name: "dev",
+  return testBottle({
     file: "/project/bottles/dev.md",
-    backend: "bwrap",
-    env: {},
-    egress: { allow: [], deny: [], routes: [] },
     git: {
       app: {
         remote: "https://git.example.com/org/app.git",
@@ -59,10 +51,7 @@ function bottle(enabled: boolean): BottleManifest {
       },
     },
     supervise: superviseSpec({ enabled }),
-    limits: { ...LIMIT_DEFAULTS },
-    extends_chain: [],
-    notes: "",
-  };
+  });
 }
 
 Deno.test("supervise grants: layered into the egress and gate policies, with provenance notes", () => {
