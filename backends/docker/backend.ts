@@ -6,6 +6,7 @@
  */
 import type {
   Backend,
+  CaptureFiles,
   ExecOptions,
   SandboxHandle,
   SandboxSpec,
@@ -31,6 +32,7 @@ import {
   signalExecArgv,
 } from "./run_args.ts";
 import { sandboxSeccomp } from "../bwrap/seccomp.ts";
+import { type EngineExec, engineExec, engineSocket } from "./engine_exec.ts";
 
 export const DOCKER = "docker";
 
@@ -142,40 +144,90 @@ export class DockerBackend implements Backend {
     const container = handle.containers!.agent;
     // With a TTY, Ctrl-C reaches the command through its pty; without one, through this file.
     const pidFile = options.tty ? null : `/tmp/.bottle-exec-${crypto.randomUUID()}`;
-    const { args, clientEnv } = execArgs({
-      container,
-      user,
-      env: execEnv(spec, options),
-      cwd: options.cwd ?? SANDBOX.workspace,
-      argv: seccompExecArgv(await sandboxSeccomp(spec.backendDir), argv, pidFile),
-      tty: options.tty,
-    });
-    const env = { ...clientEnvBase(), ...clientEnv };
-    const command = { command: dockerCommand(), args, env };
-    const passOn = pidFile === null ? undefined : (signal: Deno.Signal): void => {
-      const { args } = execArgs({
-        container,
-        user,
-        env: {},
-        cwd: "/",
-        argv: signalExecArgv(pidFile, signal),
-        tty: false,
-      });
-      new Deno.Command(command.command, {
-        args,
-        env: clientEnvBase(),
-        clearEnv: true,
-        stdin: "null",
-        stdout: "null",
-        stderr: "null",
-        signal: AbortSignal.timeout(SIGNAL_EXEC_MS),
-      }).spawn();
+    const env = execEnv(spec, options);
+    const cwd = options.cwd ?? SANDBOX.workspace;
+    const wrapped = seccompExecArgv(await sandboxSeccomp(spec.backendDir), argv, pidFile);
+    const passOn = pidFile === null
+      ? undefined
+      : (signal: Deno.Signal): void => signalInside(container, user, pidFile, signal);
+    const socket = options.tty ? null : engineSocket(Deno.env.toObject());
+    if (socket !== null && passOn && isSocket(socket)) {
+      const exec = { container, user: `${user.uid}:${user.gid}`, env, cwd, argv: wrapped };
+      return await execThroughEngine(socket, exec, options.capture, passOn);
+    }
+    const cli = execArgs({ container, user, env, cwd, argv: wrapped, tty: options.tty });
+    const command = {
+      command: dockerCommand(),
+      args: cli.args,
+      env: { ...clientEnvBase(), ...cli.clientEnv },
     };
     return await runHostCommand(command, options.tty, options.capture, passOn);
   }
 }
 
+/** Sends `signal` to the process group whose id the exec wrapper wrote in `pidFile`. */
+function signalInside(
+  container: string,
+  user: { uid: number; gid: number },
+  pidFile: string,
+  signal: Deno.Signal,
+): void {
+  const { args } = execArgs({
+    container,
+    user,
+    env: {},
+    cwd: "/",
+    argv: signalExecArgv(pidFile, signal),
+    tty: false,
+  });
+  new Deno.Command(dockerCommand(), {
+    args,
+    env: clientEnvBase(),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    signal: AbortSignal.timeout(SIGNAL_EXEC_MS),
+  }).spawn();
+}
+
 export const dockerBackend: Backend = new DockerBackend();
+
+function isSocket(path: string): boolean {
+  try {
+    return Deno.statSync(path).isSocket === true;
+  } catch {
+    return false;
+  }
+}
+
+const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+/** An exec through the Engine API, its output to the CLI's or to capture files. */
+async function execThroughEngine(
+  socket: string,
+  exec: EngineExec,
+  capture: CaptureFiles | undefined,
+  passOn: (signal: Deno.Signal) => void,
+): Promise<number> {
+  const open = (path: string): Deno.FsFile =>
+    Deno.openSync(path, { write: true, create: true, truncate: true, mode: 0o600 });
+  const out = capture ? open(capture.stdout) : null;
+  const err = capture ? open(capture.stderr) : null;
+  const handlers = FORWARDED.map((signal) => ({ signal, handler: (): void => passOn(signal) }));
+  for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
+  try {
+    return await engineExec(socket, exec, {
+      stdin: capture ? null : Deno.stdin.readable,
+      out: out ?? Deno.stdout,
+      err: err ?? Deno.stderr,
+    });
+  } finally {
+    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
+    out?.close();
+    err?.close();
+  }
+}
 
 function ownerOf(spec: SandboxSpec): { project: string; stateDb: string } {
   if (!spec.owner) throw new Error(`bottle ${spec.bottle}: a docker sandbox needs its owner`);
