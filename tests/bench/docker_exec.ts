@@ -55,7 +55,7 @@ export function newExecPeers(bottle: string): DockerExecPeers {
     ),
     bottleArgvExec: newMeasurement(
       "docker-exec-bottle-argv",
-      "  docker exec as bottle exec runs it",
+      "  its command through the docker CLI",
       "docker exec -i --user U --workdir /workspace --env … AGENT perl -e SECCOMP … true",
     ),
     denoRepo,
