@@ -6,7 +6,6 @@
  */
 import type {
   Backend,
-  CaptureFiles,
   ExecOptions,
   SandboxHandle,
   SandboxSpec,
@@ -15,29 +14,17 @@ import type {
 import { identify, isAlive, type ProcessIdentity } from "../../lib/process.ts";
 import { poll } from "../../lib/wait.ts";
 import { doorProblems } from "../bwrap/door_status.ts";
-import { execEnv } from "../bwrap/env.ts";
-import { runHostCommand } from "../bwrap/exec.ts";
 import { SANDBOX, sandboxFiles, sandboxHostname } from "../bwrap/layout.ts";
 import { ensureSandboxOwner, type SandboxOwner, sandboxOwner } from "../bwrap/owner.ts";
-import { docker, dockerOutput, dockerProgram } from "./cli.ts";
+import { docker, dockerOutput } from "./cli.ts";
 import { ownerLabels } from "./labels.ts";
 import { containerNames } from "./names.ts";
 import { dockerPreflight } from "./preflight.ts";
-import {
-  agentRunArgs,
-  doorRunArgs,
-  type ETC_FILES,
-  execArgs,
-  seccompExecArgv,
-  signalExecArgv,
-} from "./run_args.ts";
+import { agentRunArgs, doorRunArgs, type ETC_FILES } from "./run_args.ts";
+import { execInContainer } from "./exec.ts";
 import { sandboxSeccomp } from "../bwrap/seccomp.ts";
-import { type EngineExec, engineExec, engineSocket } from "./engine_exec.ts";
 
 export const DOCKER = "docker";
-
-/** How long the exec that passes a signal on may take before it is killed. */
-const SIGNAL_EXEC_MS = 5000;
 
 /** How long the door's forwarders may take to listen after the containers start. */
 const DOOR_READY_MS = 15_000;
@@ -139,95 +126,11 @@ export class DockerBackend implements Backend {
     if (gone.state === "gone") {
       throw new Error(`bottle "${spec.bottle}": its sandbox is not running (${gone.reason})`);
     }
-    if (options.capture && options.tty) throw new Error("exec cannot capture output with a tty");
-    const user = sandboxOwner();
-    const container = handle.containers!.agent;
-    // With a TTY, Ctrl-C reaches the command through its pty; without one, through this file.
-    const pidFile = options.tty ? null : `/tmp/.bottle-exec-${crypto.randomUUID()}`;
-    const env = execEnv(spec, options);
-    const cwd = options.cwd ?? SANDBOX.workspace;
-    const wrapped = seccompExecArgv(await sandboxSeccomp(spec.backendDir), argv, pidFile);
-    const passOn = pidFile === null
-      ? undefined
-      : (signal: Deno.Signal): void => signalInside(container, user, pidFile, signal);
-    const socket = options.tty ? null : engineSocket(Deno.env.toObject());
-    if (socket !== null && passOn && isSocket(socket)) {
-      const exec = { container, user: `${user.uid}:${user.gid}`, env, cwd, argv: wrapped };
-      return await execThroughEngine(socket, exec, options.capture, passOn);
-    }
-    const cli = execArgs({ container, user, env, cwd, argv: wrapped, tty: options.tty });
-    const command = {
-      command: dockerCommand(),
-      args: cli.args,
-      env: { ...clientEnvBase(), ...cli.clientEnv },
-    };
-    return await runHostCommand(command, options.tty, options.capture, passOn);
+    return await execInContainer(handle.containers!.agent, spec, argv, options);
   }
-}
-
-/** Sends `signal` to the process group whose id the exec wrapper wrote in `pidFile`. */
-function signalInside(
-  container: string,
-  user: { uid: number; gid: number },
-  pidFile: string,
-  signal: Deno.Signal,
-): void {
-  const { args } = execArgs({
-    container,
-    user,
-    env: {},
-    cwd: "/",
-    argv: signalExecArgv(pidFile, signal),
-    tty: false,
-  });
-  new Deno.Command(dockerCommand(), {
-    args,
-    env: clientEnvBase(),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    signal: AbortSignal.timeout(SIGNAL_EXEC_MS),
-  }).spawn();
 }
 
 export const dockerBackend: Backend = new DockerBackend();
-
-function isSocket(path: string): boolean {
-  try {
-    return Deno.statSync(path).isSocket === true;
-  } catch {
-    return false;
-  }
-}
-
-const FORWARDED: readonly Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-
-/** An exec through the Engine API, its output to the CLI's or to capture files. */
-async function execThroughEngine(
-  socket: string,
-  exec: EngineExec,
-  capture: CaptureFiles | undefined,
-  passOn: (signal: Deno.Signal) => void,
-): Promise<number> {
-  const open = (path: string): Deno.FsFile =>
-    Deno.openSync(path, { write: true, create: true, truncate: true, mode: 0o600 });
-  const out = capture ? open(capture.stdout) : null;
-  const err = capture ? open(capture.stderr) : null;
-  const handlers = FORWARDED.map((signal) => ({ signal, handler: (): void => passOn(signal) }));
-  for (const { signal, handler } of handlers) Deno.addSignalListener(signal, handler);
-  try {
-    return await engineExec(socket, exec, {
-      stdin: capture ? null : Deno.stdin.readable,
-      out: out ?? Deno.stdout,
-      err: err ?? Deno.stderr,
-    });
-  } finally {
-    for (const { signal, handler } of handlers) Deno.removeSignalListener(signal, handler);
-    out?.close();
-    err?.close();
-  }
-}
 
 function ownerOf(spec: SandboxSpec): { project: string; stateDb: string } {
   if (!spec.owner) throw new Error(`bottle ${spec.bottle}: a docker sandbox needs its owner`);
@@ -334,28 +237,4 @@ function checkHandle(handle: SandboxHandle): void {
   if (handle.backend !== DOCKER || !handle.containers) {
     throw new Error(`not a docker sandbox handle: ${JSON.stringify(handle)}`);
   }
-}
-
-function dockerCommand(): string {
-  const program = dockerProgram();
-  if (program.includes("/")) return program;
-  for (const dir of (Deno.env.get("PATH") ?? "/usr/bin:/bin").split(":")) {
-    try {
-      if (Deno.statSync(`${dir}/${program}`).isFile) return `${dir}/${program}`;
-    } catch {
-      // not here
-    }
-  }
-  return program;
-}
-
-/** What the docker CLI needs of the operator's environment to reach the same daemon. */
-function clientEnvBase(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(Deno.env.toObject())) {
-    if (name.startsWith("DOCKER_")) env[name] = value;
-  }
-  const home = Deno.env.get("HOME");
-  if (!env.DOCKER_CONFIG && home) env.DOCKER_CONFIG = `${home}/.docker`;
-  return env;
 }
