@@ -50,7 +50,9 @@ export function runningSandboxes(): RunningSandbox[] {
   );
   const found: RunningSandbox[] = [];
   for (const { process, argv } of bwraps.values()) {
-    if (bwraps.has(process.ppid)) continue;
+    // An outer bwrap runs in the operator's pid namespace; one in a nested namespace is a
+    // process inside some bottle, whatever it calls itself (an agent can name one `bwrap`).
+    if (bwraps.has(process.ppid) || inNestedPidNs(process.pid)) continue;
     const runDir = doorRunDir(argv);
     const uid = realUid(process.pid);
     if (runDir === null || uid === null) continue;
